@@ -1,0 +1,159 @@
+import {readdirSync, statSync} from 'node:fs'
+import {join} from 'node:path'
+import {UserError} from '../errors.js'
+import {type ConfigType, detectConfigType} from './detect.js'
+import {type Diagnostic, diagnostic, diagnosticToJson, lineRange, sortDiagnostics} from './diagnostics.js'
+import {checkHaproxy, parseHaproxyFiles} from './haproxy/index.js'
+import {checkKeepalived, type KeepalivedConfigParse, keepalivedVips, parseKeepalived} from './keepalived/index.js'
+import {runHaproxyOracle, runKeepalivedOracle} from './oracle.js'
+import {checkPair} from './pair.js'
+import {readSourceFile, type SourceFile} from './source.js'
+
+export interface ValidateOptions {
+  /** Files or directories (a directory is read like `haproxy -f DIR`: its files in lexical order). */
+  paths: string[]
+  /** Force every file to be read as this type instead of detecting it. */
+  type?: 'haproxy' | 'keepalived'
+  /** Treat the keepalived files as the nodes of one cluster and run the pair checks. */
+  pair: boolean
+  /** Warnings fail the check too. */
+  strict: boolean
+  /** Environment-only problems (missing certs, unresolvable names) are errors, not warnings. */
+  strictEnv: boolean
+  /** HAProxy version to check keywords against. */
+  targetVersion: string
+  /** Also run the real `haproxy -c` / `keepalived -t` and merge what they say. */
+  oracle: boolean
+}
+
+export interface ValidatedFile {
+  path: string
+  type: ConfigType
+}
+
+export interface ValidateResult {
+  valid: boolean
+  files: ValidatedFile[]
+  diagnostics: ReturnType<typeof diagnosticToJson>[]
+  /** Which real binaries were run with --oracle, and whether they accepted the config. */
+  oracle: {tool: string; available: boolean; ok: boolean}[]
+}
+
+export interface ValidateRun {
+  result: ValidateResult
+  diagnostics: Diagnostic[]
+  /** Every text read, by path, for rendering source lines. */
+  sources: Map<string, string>
+}
+
+export async function validateConfigs(options: ValidateOptions): Promise<ValidateRun> {
+  const paths = expandPaths(options.paths)
+  const sources = paths.map((path) => readSourceFile(path))
+  const texts = new Map(sources.map((s) => [s.path, s.text]))
+  const diagnostics: Diagnostic[] = []
+  const files: ValidatedFile[] = []
+  const haproxySources: SourceFile[] = []
+  const keepalivedSources: SourceFile[] = []
+
+  for (const source of sources) {
+    if (source.text.trim() === '') {
+      diagnostics.push(
+        diagnostic('input/empty', 'error', source.path, lineRange(1), 'the file is empty: there is nothing to validate', [
+          'run `lbctl init DIR` to scaffold haproxy.cfg and keepalived.conf',
+        ]),
+      )
+      continue
+    }
+    const type = options.type ?? detectConfigType(source.path, source.text)
+    if (type === undefined) {
+      diagnostics.push(
+        diagnostic('input/unknown-type', 'error', source.path, lineRange(1), 'cannot tell whether this is a haproxy.cfg or a keepalived.conf', [
+          'pass --type haproxy or --type keepalived',
+        ]),
+      )
+      continue
+    }
+    files.push({path: source.path, type})
+    if (type === 'haproxy') haproxySources.push(source)
+    else if (type === 'keepalived') keepalivedSources.push(source)
+  }
+
+  const keepalivedParses: KeepalivedConfigParse[] = []
+  for (const source of keepalivedSources) {
+    const parse = parseKeepalived(source)
+    for (const file of parse.files) texts.set(file.source.path, file.source.text)
+    diagnostics.push(...parse.diagnostics, ...checkKeepalived(parse, {strictEnv: options.strictEnv}))
+    keepalivedParses.push(parse)
+  }
+  if (options.pair && keepalivedParses.length > 0) diagnostics.push(...checkPair(keepalivedParses))
+
+  if (haproxySources.length > 0) {
+    // Several haproxy files form one configuration, as with `haproxy -f a -f b`.
+    const parse = parseHaproxyFiles(haproxySources)
+    const vips = keepalivedParses.flatMap((p) => keepalivedVips(p.model))
+    diagnostics.push(
+      ...parse.diagnostics,
+      ...checkHaproxy(parse, {targetVersion: options.targetVersion, strictEnv: options.strictEnv, vips}),
+    )
+  }
+
+  const oracle: ValidateResult['oracle'] = []
+  if (options.oracle) {
+    const runs = [
+      ...(haproxySources.length > 0 ? [runHaproxyOracle(haproxySources.map((s) => s.path))] : []),
+      ...keepalivedSources.map((s) => runKeepalivedOracle(s.path)),
+    ]
+    for (const run of await Promise.all(runs)) {
+      oracle.push({tool: run.tool, available: run.available, ok: run.ok})
+      diagnostics.push(...run.diagnostics)
+    }
+  }
+
+  const sorted = sortDiagnostics(dedupe(diagnostics))
+  const failing = sorted.filter((d) => d.severity === 'error' || (options.strict && d.severity === 'warning'))
+  return {
+    result: {valid: failing.length === 0, files, diagnostics: sorted.map(diagnosticToJson), oracle},
+    diagnostics: sorted,
+    sources: texts,
+  }
+}
+
+/** Directories expand like `haproxy -f DIR`: the regular, non-hidden files inside, in lexical order. */
+function expandPaths(paths: string[]): string[] {
+  if (paths.length === 0) {
+    throw new UserError('usage/no-files', 'no configuration file given', {hint: 'lbctl validate haproxy.cfg keepalived.conf'})
+  }
+  const out: string[] = []
+  for (const path of paths) {
+    let isDirectory = false
+    try {
+      isDirectory = statSync(path).isDirectory()
+    } catch {
+      // readSourceFile reports the missing file with a next step
+    }
+    if (!isDirectory) {
+      out.push(path)
+      continue
+    }
+    const entries = readdirSync(path)
+      .filter((name) => !name.startsWith('.') && /\.(cfg|conf)$|^lbctl\.ya?ml$/.test(name))
+      .sort()
+      .map((name) => join(path, name))
+      .filter((file) => statSync(file).isFile())
+    if (entries.length === 0) {
+      throw new UserError('input/empty-directory', `${path} holds no .cfg or .conf file`, {hint: 'name the configuration files to validate'})
+    }
+    out.push(...entries)
+  }
+  return out
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>()
+  return diagnostics.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
