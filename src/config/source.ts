@@ -21,6 +21,9 @@ export function readSourceFile(path: string): SourceFile {
         hint: `name the files inside it, e.g. ${path.replace(/\/$/, '')}/haproxy.cfg`,
       })
     }
+    if (!stat.isFile()) {
+      throw new UserError('input/not-a-file', `${path} is not a regular file`, {hint: 'pass the path of a haproxy.cfg or keepalived.conf file'})
+    }
     size = stat.size
   } catch (error) {
     if (error instanceof UserError) throw error

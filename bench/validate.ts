@@ -1,0 +1,75 @@
+import {execFileSync} from 'node:child_process'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {performance} from 'node:perf_hooks'
+import {validateConfigs} from '../src/config/validate.js'
+import {generateLargeHaproxyConfig} from './generate.js'
+import {hasCommand, median} from './util.js'
+
+export interface ValidateBenchResult {
+  scenario: 'validate'
+  backends: number
+  servers: number
+  bytes: number
+  rounds: number
+  /** Median milliseconds per run. */
+  haproxyCheckMs: number | null
+  lbctlInProcessMs: number
+  lbctlCliMs: number
+  /** lbctl time / haproxy time (≤ 1 means lbctl is as fast or faster). */
+  ratioInProcess: number | null
+  ratioCli: number | null
+}
+
+/** Times `haproxy -c` against lbctl validate (in-process and the whole CLI) on one generated file, interleaved. */
+export async function benchValidate(rounds = 5, backends = 2000, serversPerBackend = 10): Promise<ValidateBenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'lbctl-bench-'))
+  const file = join(dir, 'haproxy.cfg')
+  const text = generateLargeHaproxyConfig(backends, serversPerBackend)
+  writeFileSync(file, text)
+  const haproxy = hasCommand('haproxy')
+  const times = {haproxy: [] as number[], inProcess: [] as number[], cli: [] as number[]}
+  const options = {paths: [file], pair: false, strict: false, strictEnv: false, targetVersion: '2.6', oracle: false}
+  await validateConfigs(options) // warm up the JIT once, like a second run of a CLI would not be: reported separately below
+  try {
+    for (let round = 0; round < rounds; round++) {
+      if (haproxy) times.haproxy.push(timeCommand('haproxy', ['-c', '-q', '-f', file]))
+      let start = performance.now()
+      const run = await validateConfigs(options)
+      times.inProcess.push(performance.now() - start)
+      if (run.diagnostics.some((d) => d.severity === 'error')) throw new Error(`generated config has errors: ${run.diagnostics[0]?.message}`)
+      start = performance.now()
+      timeCommand(process.execPath, [join(import.meta.dirname, '..', 'bin', 'run.js'), 'validate', '-q', file])
+      times.cli.push(performance.now() - start)
+    }
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+  const haproxyCheckMs = haproxy ? median(times.haproxy) : null
+  const lbctlInProcessMs = median(times.inProcess)
+  const lbctlCliMs = median(times.cli)
+  return {
+    scenario: 'validate',
+    backends,
+    servers: backends * serversPerBackend,
+    bytes: Buffer.byteLength(text),
+    rounds,
+    haproxyCheckMs,
+    lbctlInProcessMs,
+    lbctlCliMs,
+    ratioInProcess: haproxyCheckMs ? lbctlInProcessMs / haproxyCheckMs : null,
+    ratioCli: haproxyCheckMs ? lbctlCliMs / haproxyCheckMs : null,
+  }
+}
+
+function timeCommand(command: string, args: string[]): number {
+  const start = performance.now()
+  try {
+    execFileSync(command, args, {stdio: 'ignore'})
+  } catch (error) {
+    const status = (error as {status?: number}).status
+    if (status !== 2) throw error // haproxy -c exits 2 for "valid but would not start"
+  }
+  return performance.now() - start
+}
