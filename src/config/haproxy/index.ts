@@ -2,6 +2,17 @@
 import type {Diagnostic} from '../diagnostics.js'
 import type {OutlineSection} from '../outline.js'
 import type {SourceFile} from '../source.js'
+import {buildModel} from './build.js'
+import {type HaproxyFileCst, parseCst, printCst} from './cst.js'
+import type {HaproxyModel} from './model.js'
+import {outline} from './outline.js'
+import {runRules} from './rules/index.js'
+
+export type {CstLine, CstSection, HaproxyFileCst} from './cst.js'
+export type {Word} from './lexer.js'
+export type * from './model.js'
+export {findBackend, hasBackendCap, hasFrontendCap} from './model.js'
+export {lexLine} from './lexer.js'
 
 export interface HaproxyParseOptions {
   /** Environment for `${VAR}` expansion inside double quotes (default: process.env). */
@@ -17,31 +28,38 @@ export interface HaproxyCheckOptions {
   vips: string[]
 }
 
-// Placeholder until the parser lands.
-export interface HaproxyFileCst {
-  source: SourceFile
-}
-export interface HaproxyModel {
-  sections: unknown[]
-}
 export interface HaproxyConfigParse {
   files: HaproxyFileCst[]
   model: HaproxyModel
+  /** Syntax and keyword diagnostics: what `haproxy -c` reports while parsing. */
   diagnostics: Diagnostic[]
 }
 
-export function parseHaproxyFiles(sources: SourceFile[], _options: HaproxyParseOptions = {}): HaproxyConfigParse {
-  return {files: sources.map((source) => ({source})), model: {sections: []}, diagnostics: []}
+/**
+ * Parses one configuration made of several files, like `haproxy -f a -f b` (each file starts outside any
+ * section; directories must already be expanded by the caller). Never throws on bad input.
+ */
+export function parseHaproxyFiles(sources: SourceFile[], options: HaproxyParseOptions = {}): HaproxyConfigParse {
+  const env = options.env ?? process.env
+  const files = sources.map((source) => parseCst(source, env))
+  const built = buildModel(files)
+  return {files, model: built.model, diagnostics: [...files.flatMap((f) => f.diagnostics), ...built.diagnostics]}
 }
 
+/** Gives back the file's text byte for byte (comments, spacing and line endings included). */
 export function printHaproxyFile(file: HaproxyFileCst): string {
-  return file.source.text
+  return printCst(file)
 }
 
-export function checkHaproxy(_parse: HaproxyConfigParse, _options: HaproxyCheckOptions): Diagnostic[] {
-  return []
+/**
+ * The checks that need the whole configuration: references (backends, ACLs, servers), duplicates,
+ * what `haproxy -c` rejects after parsing, and lbctl's own warnings (unused, mode mismatches, rule order...).
+ */
+export function checkHaproxy(parse: HaproxyConfigParse, options: HaproxyCheckOptions): Diagnostic[] {
+  return runRules(parse, options)
 }
 
-export function outlineHaproxy(_model: HaproxyModel): OutlineSection[] {
-  return []
+/** The semantic outline `diff` compares. */
+export function outlineHaproxy(model: HaproxyModel): OutlineSection[] {
+  return outline(model)
 }

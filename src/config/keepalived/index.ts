@@ -2,6 +2,20 @@
 import type {Diagnostic} from '../diagnostics.js'
 import type {OutlineSection} from '../outline.js'
 import type {SourceFile} from '../source.js'
+import {type KeepalivedFileCst, printTokens} from './cst.js'
+import {type KeepalivedEnvironment, localEnvironment} from './env.js'
+import {buildModel, type KeepalivedModel} from './model.js'
+import {outlineKeepalived as outline} from './outline.js'
+import {readKeepalivedFiles} from './parser.js'
+import {fsConfigReader} from './reader.js'
+import {runRules} from './rules/index.js'
+import {checkSyntax} from './syntax.js'
+
+export type {Block, KeepalivedFileCst, Statement, Word} from './cst.js'
+export type {KeepalivedEnvironment} from './env.js'
+export {localEnvironment, unknownEnvironment} from './env.js'
+export type * from './model.js'
+export {fsConfigReader} from './reader.js'
 
 /** How `include` reaches the file system; tests pass an in-memory one. */
 export interface ConfigReader {
@@ -11,45 +25,55 @@ export interface ConfigReader {
 }
 
 export interface KeepalivedParseOptions {
+  /** Defaults to the real file system. */
   reader?: ConfigReader
+  /** keepalived's config id (`-i ID`, default none): decides which `@ID` lines apply. */
+  configId?: string
 }
 
 export interface KeepalivedCheckOptions {
-  /** Report environment-only problems (missing scripts, interfaces) as errors. */
+  /** Report environment-only problems (missing scripts, interfaces, users) as errors. */
   strictEnv: boolean
+  /** The machine the checks look at; defaults to this one. */
+  env?: KeepalivedEnvironment
 }
 
-// Placeholder until the parser lands.
-export interface KeepalivedFileCst {
-  source: SourceFile
-}
-export interface KeepalivedModel {
-  instances: unknown[]
-}
 export interface KeepalivedConfigParse {
   /** The main file first, then every included file in inclusion order. */
   files: KeepalivedFileCst[]
   model: KeepalivedModel
+  /** Syntax and keyword diagnostics (what keepalived reports while reading). */
   diagnostics: Diagnostic[]
 }
 
-export function parseKeepalived(source: SourceFile, _options: KeepalivedParseOptions = {}): KeepalivedConfigParse {
-  return {files: [{source}], model: {instances: []}, diagnostics: []}
+/**
+ * Diagnostic codes whose outcome depends on the machine (interfaces, users, script files): warnings unless
+ * strictEnv, while `keepalived -t` on a machine without them exits non-zero.
+ */
+export const KEEPALIVED_ENV_CODES: readonly string[] = ['keepalived/unknown-interface', 'keepalived/script-not-found', 'keepalived/script-user-missing', 'keepalived/include-not-found', 'keepalived/include-unreadable']
+
+export function parseKeepalived(source: SourceFile, options: KeepalivedParseOptions = {}): KeepalivedConfigParse {
+  const {files, diagnostics} = readKeepalivedFiles(source, options.reader ?? fsConfigReader, options.configId)
+  const main = files[0]!
+  diagnostics.push(...checkSyntax(main))
+  return {files, model: buildModel(main), diagnostics}
 }
 
+/** Gives back the file's text byte for byte. */
 export function printKeepalivedFile(file: KeepalivedFileCst): string {
-  return file.source.text
+  return printTokens(file.tokens)
 }
 
-export function checkKeepalived(_parse: KeepalivedConfigParse, _options: KeepalivedCheckOptions): Diagnostic[] {
-  return []
+/** Semantic rules over the model: what keepalived reports after reading, plus lbctl's own checks. */
+export function checkKeepalived(parse: KeepalivedConfigParse, options: KeepalivedCheckOptions): Diagnostic[] {
+  return runRules(parse.model, options.env ?? localEnvironment, options.strictEnv)
 }
 
-export function outlineKeepalived(_model: KeepalivedModel): OutlineSection[] {
-  return []
+export function outlineKeepalived(model: KeepalivedModel): OutlineSection[] {
+  return outline(model)
 }
 
 /** Every VIP (address without prefix) of every vrrp_instance, for cross checks with haproxy binds. */
-export function keepalivedVips(_model: KeepalivedModel): string[] {
-  return []
+export function keepalivedVips(model: KeepalivedModel): string[] {
+  return [...new Set(model.vrrpInstances.flatMap((vi) => vi.virtualIpaddresses.map((a) => a.address)))]
 }

@@ -1,0 +1,624 @@
+/**
+ * Builds the typed model from the CSTs of one or more files, checking every directive against its
+ * keyword spec. Files combine like `haproxy -f a -f b`: each file starts outside of any section.
+ */
+import {type Diagnostic, diagnostic, type Severity} from '../diagnostics.js'
+import type {CstLine, CstSection, HaproxyFileCst} from './cst.js'
+import {checkAclExpression, parseCondition, PREDEFINED_ACLS, type ParsedCondition} from './keywords/acl.js'
+import {parseSocketAddress, parseTime} from './keywords/args.js'
+import {BIND_OPTIONS as BIND_ARG_COUNTS} from './keywords/bind.js'
+import {checkDirective, lookupKeyword, unknownKeyword} from './keywords/index.js'
+import {SERVER_OPTIONS as SERVER_ARG_COUNTS} from './keywords/server.js'
+import {isProxyKind, SECTION_SPECS, type ProxyKind, type SectionKind} from './keywords/sections.js'
+import {conditionIndex, type KeywordContext} from './keywords/spec.js'
+import type {Word} from './lexer.js'
+import {
+  type Bind,
+  type Condition,
+  type Directive,
+  emptyStats,
+  type GlobalSettings,
+  type HaproxyModel,
+  type InheritedSettings,
+  type Location,
+  type OtherSection,
+  type Proxy,
+  type RuleSet,
+  type Server,
+  type UserlistUser,
+} from './model.js'
+
+export interface BuildResult {
+  model: HaproxyModel
+  diagnostics: Diagnostic[]
+}
+
+const DEFAULT_INTER = 2000
+
+export function buildModel(files: HaproxyFileCst[]): BuildResult {
+  const b = new Builder()
+  for (const file of files) for (const section of file.sections) b.section(section)
+  b.resolveInheritance()
+  return {model: b.model, diagnostics: b.diagnostics}
+}
+
+function loc(file: string, line: number, column: number): Location {
+  return {file, line, column}
+}
+
+class Builder {
+  readonly diagnostics: Diagnostic[] = []
+  readonly model: HaproxyModel = {defaults: [], frontends: [], backends: [], listens: [], proxies: [], others: [], userlists: new Map(), sections: []}
+  /** Every defaults section so far, in order; the last one is what a new proxy inherits. */
+  private readonly defaultsOrder: Proxy[] = []
+  private readonly inheritsFrom = new Map<Proxy, Proxy | undefined>()
+
+  section(section: CstSection): void {
+    const header = section.header
+    if (section.kind === 'none' || header === undefined) {
+      for (const line of section.body) if (isDirectiveLine(line)) this.unknown(line, 'none')
+      return
+    }
+    const kind = section.kind
+    const hw = header.words
+    const spec = SECTION_SPECS[kind]
+    const file = section.file
+    const at = loc(file, header.line, section.column)
+    if (spec.name === 'required' && hw[1] === undefined) {
+      this.report('error', 'haproxy/missing-section-name', file, header, hw[0], spec.missingName ?? `'${kind}' expects a name.`, [`give the section a name: '${kind} NAME'`])
+    }
+    if (spec.name === 'none' && hw[1] !== undefined) {
+      this.report('error', 'haproxy/too-many-arguments', file, header, hw[1], `'${kind}' cannot handle unexpected argument '${hw[1].value}'.`)
+    }
+    let from: string | undefined
+    if (spec.from && hw[2] !== undefined) {
+      if (hw[2].value === 'from' && hw[3] !== undefined) from = hw[3].value
+      else this.report('error', 'haproxy/invalid-argument', file, header, hw[2], `'${kind} ${hw[1]?.value ?? ''}' : expects 'from' followed by a defaults section name, got '${hw[2].value}'.`)
+    }
+    const name = kind === 'global' ? '' : (hw[1]?.value ?? '')
+
+    if (kind === 'global') this.global(section, at)
+    else if (isProxyKind(kind)) this.proxy(section, kind, name, from, at)
+    else this.other(section, kind, name, at)
+  }
+
+  private global(section: CstSection, at: Location): void {
+    let g = this.model.global
+    if (g === undefined) {
+      g = {...at, daemon: false, statsSockets: [], logs: [], directives: []}
+      this.model.global = g
+      this.model.sections.push({type: 'global', global: g})
+    }
+    const global = g
+    this.walk(section, 'global', '', true, (d) => {
+      global.directives.push(d)
+      const a = d.args
+      switch (d.keyword) {
+        case 'maxconn':
+          global.maxconn = atoi(a[0])
+          break
+        case 'ulimit-n':
+          global.ulimitN = atoi(a[0])
+          break
+        case 'nbthread':
+          global.nbthread = atoi(a[0])
+          break
+        case 'user':
+          global.user = a[0]
+          break
+        case 'group':
+          global.group = a[0]
+          break
+        case 'uid':
+          global.uid = atoi(a[0])
+          break
+        case 'gid':
+          global.gid = atoi(a[0])
+          break
+        case 'daemon':
+          global.daemon = true
+          break
+        case 'chroot':
+          global.chroot = a[0]
+          break
+        case 'pidfile':
+          global.pidfile = a[0]
+          break
+        case 'log':
+          global.logs.push(d)
+          break
+        case 'stats socket':
+          global.statsSockets.push({address: a[1] ?? '', options: a.slice(2), location: d})
+          break
+        case 'stats timeout': {
+          const t = parseTime(a[1] ?? '')
+          if (t.ok) global.statsTimeoutMs = t.value
+          break
+        }
+      }
+    })
+  }
+
+  private other(section: CstSection, kind: OtherSection['kind'], name: string, at: Location): void {
+    const o: OtherSection = {...at, kind, name, directives: []}
+    this.model.others.push(o)
+    this.model.sections.push({type: 'other', other: o})
+    const users: UserlistUser[] = kind === 'userlist' ? (this.model.userlists.get(name) ?? []) : []
+    if (kind === 'userlist') this.model.userlists.set(name, users)
+    this.walk(section, kind, name, true, (d) => {
+      o.directives.push(d)
+      if (kind === 'userlist' && d.keyword === 'user') {
+        const u: UserlistUser = {...loc(d.file, d.line, d.column), name: d.args[0] ?? '', insecure: false, groups: []}
+        for (let i = 1; i < d.args.length; i += 2) {
+          const opt = d.args[i]
+          const v = d.args[i + 1] ?? ''
+          if (opt === 'password' || opt === 'insecure-password') {
+            u.password = v
+            u.insecure = opt === 'insecure-password'
+          } else if (opt === 'groups') u.groups = v.split(',')
+        }
+        users.push(u)
+      }
+    })
+  }
+
+  private proxy(section: CstSection, kind: ProxyKind, name: string, from: string | undefined, at: Location): void {
+    const p: Proxy = {
+      ...at,
+      kind,
+      name,
+      binds: [],
+      servers: [],
+      defaultServer: {},
+      acls: [],
+      useBackends: [],
+      rules: [],
+      options: {},
+      timeouts: {},
+      stats: emptyStats(),
+      logs: [],
+      directives: [],
+      effective: {mode: 'tcp', timeouts: {}, options: {}, defaultServer: {}, stats: emptyStats()},
+    }
+    if (from !== undefined) p.from = from
+    // Which defaults it inherits from is fixed now: the named one (declared earlier) or the last one so far.
+    let parent: Proxy | undefined
+    if (from !== undefined) {
+      parent = this.defaultsOrder.find((d) => d.name === from)
+      const header = section.header as CstLine
+      if (parent === undefined) {
+        this.report('error', 'haproxy/undefined-defaults', section.file, header, header.words[3], `${kind} '${name}' : unable to find defaults section '${from}'.`, ['declare `defaults ' + from + '` before this section'])
+      }
+    } else if (kind !== 'defaults') {
+      parent = this.defaultsOrder[this.defaultsOrder.length - 1]
+    }
+    this.inheritsFrom.set(p, parent)
+
+    const declared = new Set<string>()
+    const named = kind !== 'defaults' || name !== ''
+    this.walk(section, kind, name, named, (d, words) => this.proxyDirective(p, d, words, declared))
+
+    if (kind === 'defaults') {
+      this.model.defaults.push(p)
+      this.defaultsOrder.push(p)
+    } else {
+      this.model.proxies.push(p)
+      if (kind === 'frontend') this.model.frontends.push(p)
+      else if (kind === 'backend') this.model.backends.push(p)
+      else this.model.listens.push(p)
+    }
+    this.model.sections.push({type: 'proxy', proxy: p})
+  }
+
+  /** Records one accepted proxy directive into the model, checking the conditions it carries. */
+  private proxyDirective(p: Proxy, d: Directive, words: Word[], declared: Set<string>): void {
+    p.directives.push(d)
+    const a = d.args
+    const at = loc(d.file, d.line, d.column)
+    const first = d.keyword.split(' ')[0] as string
+    const condition = (start: number, label: string): Condition | undefined => this.condition(p, d, words, start, label, declared)
+    switch (first) {
+      case 'mode':
+        if (a[0] === 'http' || a[0] === 'tcp') p.mode = a[0]
+        break
+      case 'balance': {
+        const m = /^([a-z_-]+)(?:\((.*)\))?$/.exec(a[0] ?? '')
+        p.balance = {...at, algorithm: m?.[1] ?? (a[0] ?? ''), args: [...(m?.[2] ? [m[2]] : []), ...a.slice(1)]}
+        break
+      }
+      case 'timeout': {
+        const t = parseTime(a[1] ?? '')
+        if (t.ok && a[0] !== undefined) p.timeouts[a[0]] = {...at, ms: t.value}
+        break
+      }
+      case 'option': {
+        const optName = a[0]
+        if (optName !== undefined) p.options[optName] = {...at, enabled: d.prefix !== 'no', args: a.slice(1)}
+        break
+      }
+      case 'maxconn':
+        p.maxconn = atoi(a[0])
+        break
+      case 'retries':
+        p.retries = atoi(a[0])
+        break
+      case 'log':
+        if (d.prefix === 'no') p.logs = []
+        else p.logs.push(d)
+        break
+      case 'cookie': {
+        const opts = a.slice(1)
+        const mode = opts.includes('insert') ? 'insert' : opts.includes('prefix') ? 'prefix' : opts.includes('rewrite') ? 'rewrite' : 'passive'
+        p.cookie = {...at, name: a[0] ?? '', options: opts, mode}
+        break
+      }
+      case 'bind':
+        p.binds.push(toBind(d))
+        break
+      case 'server':
+        p.servers.push(toServer(d, p, a[0] ?? '', a[1] ?? '', 2))
+        break
+      case 'server-template': {
+        const s = toServer(d, p, a[0] ?? '', a[2] ?? '', 3)
+        const range = (a[1] ?? '1').split('-').map(Number)
+        s.template = {prefix: a[0] ?? '', count: range.length === 2 ? (range[1] ?? 0) - (range[0] ?? 0) + 1 : (range[0] ?? 1)}
+        p.servers.push(s)
+        break
+      }
+      case 'default-server':
+        Object.assign(p.defaultServer, readOptions(a, 0, 'server'))
+        break
+      case 'acl':
+        if (a[0] !== undefined) {
+          declared.add(a[0])
+          p.acls.push({...at, name: a[0], criterion: a[1] ?? '', args: a.slice(2), directive: d})
+        }
+        break
+      case 'use_backend': {
+        const c = conditionIndex(words, 2)
+        const sw: Proxy['useBackends'][number] = {...at, backend: a[0] ?? '', directive: d}
+        if (c !== -1) {
+          const cond = condition(c, 'switching rule')
+          if (cond) sw.condition = cond
+        }
+        p.useBackends.push(sw)
+        break
+      }
+      case 'default_backend':
+        p.defaultBackend = {name: a[0] ?? '', location: at}
+        break
+      case 'http-request':
+      case 'http-response':
+      case 'http-after-response':
+      case 'tcp-request':
+      case 'tcp-response': {
+        if (first.startsWith('tcp-') && a[0] === 'inspect-delay') break
+        const set = (first.startsWith('tcp-') ? `${first} ${a[0] ?? ''}` : first) as RuleSet
+        const actionIndex = first.startsWith('tcp-') ? 2 : 1
+        const c = conditionIndex(words, actionIndex + 1)
+        const action = words[actionIndex]?.value ?? ''
+        const rule: Proxy['rules'][number] = {...at, set, action, args: words.slice(actionIndex + 1, c === -1 ? undefined : c).map((w) => w.value), directive: d}
+        if (c !== -1) {
+          const cond = condition(c, `an '${first} ${action}' condition`)
+          if (cond) rule.condition = cond
+        }
+        p.rules.push(rule)
+        break
+      }
+      case 'stats':
+        this.stats(p, d, words, declared)
+        break
+      case 'redirect':
+      case 'monitor':
+      case 'use-server':
+      case 'force-persist':
+      case 'ignore-persist':
+      case 'stick': {
+        const c = conditionIndex(words, 1)
+        if (c !== -1) condition(c, `an '${first}' condition`)
+        break
+      }
+    }
+  }
+
+  private stats(p: Proxy, d: Directive, words: Word[], declared: Set<string>): void {
+    const a = d.args
+    const st = p.stats
+    switch (a[0]) {
+      case 'enable':
+        st.enabled = true
+        break
+      case 'uri':
+        st.enabled = true
+        st.uri = a[1]
+        break
+      case 'realm':
+        st.enabled = true
+        st.realm = a[1]
+        break
+      case 'auth': {
+        st.enabled = true
+        const pair = a[1] ?? ''
+        const colon = pair.indexOf(':')
+        st.auth.push({user: colon === -1 ? pair : pair.slice(0, colon), password: colon === -1 ? '' : pair.slice(colon + 1), location: d})
+        break
+      }
+      case 'refresh': {
+        st.enabled = true
+        const t = parseTime(a[1] ?? '', 1000)
+        if (t.ok) st.refreshMs = t.value
+        break
+      }
+      case 'scope':
+        st.enabled = true
+        if (a[1] !== undefined) st.scope.push(a[1])
+        break
+      case 'hide-version':
+        st.enabled = true
+        st.hideVersion = true
+        break
+      case 'admin': {
+        const c = conditionIndex(words, 2)
+        if (c !== -1) {
+          const cond = this.condition(p, d, words, c, "a 'stats admin' rule", declared)
+          if (cond) st.admin = cond
+        }
+        break
+      }
+      default:
+        if (a[0] !== undefined) st.enabled = true
+    }
+  }
+
+  /** Parses a condition, checks its ACL names exist (declared above in this proxy) and its anonymous ACLs. */
+  private condition(p: Proxy, d: Directive, words: Word[], start: number, label: string, declared: Set<string>): Condition | undefined {
+    const parsed = parseCondition(words, start)
+    if ('error' in parsed) {
+      this.report('error', 'haproxy/invalid-condition', d.file, d.cst, parsed.word, `error detected while parsing ${label} : ${parsed.error}.`)
+      return undefined
+    }
+    const ctx = this.context(d.cst, p.kind, p.name, words)
+    const aclNames: string[] = []
+    for (const group of parsed.terms) {
+      for (const term of group) {
+        if (term.anonymous) {
+          checkAclExpression(ctx, term.anonymous, label)
+          continue
+        }
+        const name = term.name as string
+        aclNames.push(name)
+        if (!declared.has(name) && !PREDEFINED_ACLS.has(name)) {
+          this.report('error', 'haproxy/undefined-acl', d.file, d.cst, term.word, `error detected while parsing ${label} : no such ACL : '${name}'.`, [
+            `declare it above this line in ${p.kind} '${p.name}': acl ${name} <criterion> <pattern>`,
+          ])
+        }
+      }
+    }
+    return {kind: parsed.kind, text: words.slice(start + 1).map((w) => w.value).join(' '), aclNames, parsed: parsed as ParsedCondition}
+  }
+
+  /** Checks each directive line of a section with its spec and hands accepted ones to `accept`. */
+  private walk(section: CstSection, kind: SectionKind, name: string, named: boolean, accept: (d: Directive, words: Word[]) => void): void {
+    for (const line of section.body) {
+      if (!isDirectiveLine(line)) continue
+      let words = line.words
+      let prefix: 'no' | 'default' | undefined
+      const head = words[0]?.value
+      if ((head === 'no' || head === 'default') && words.length > 1) {
+        prefix = head
+        words = words.slice(1)
+      }
+      const keywordWord = words[0] as Word
+      const s = lookupKeyword(kind, keywordWord.value)
+      if (s === undefined) {
+        this.unknown(line, kind, words)
+        continue
+      }
+      if (prefix !== undefined && !(s.name === 'option' || s.name === 'log')) {
+        this.report('error', 'haproxy/invalid-prefix', line.file, line, line.words[0], `'${prefix}' prefix is not supported for keyword '${s.name}'.`)
+        continue
+      }
+      const ctx = this.context(line, kind, name, words)
+      if (prefix !== undefined) ctx.prefix = prefix
+      if (!checkDirective(s, ctx, named)) continue
+      accept(toDirective(line, words, prefix), words)
+    }
+  }
+
+  private context(line: CstLine, kind: SectionKind, name: string, words: Word[]): KeywordContext {
+    return {
+      file: line.file,
+      lineNo: line.line,
+      section: kind,
+      sectionName: name,
+      words,
+      where: `parsing [${line.file}:${line.line}] :`,
+      report: (severity, code, message, at, suggestions = []) => {
+        const word = typeof at === 'number' ? words[at] : at
+        this.report(severity, code, line.file, line, word ?? words[0], message, suggestions)
+      },
+    }
+  }
+
+  private unknown(line: CstLine, kind: SectionKind | 'none', words = line.words): void {
+    const w = words[0] as Word
+    const {message, suggestions} = unknownKeyword(kind, w.value)
+    this.report('error', 'haproxy/unknown-keyword', line.file, line, w, message, suggestions)
+  }
+
+  report(severity: Severity, code: string, file: string, line: CstLine, word: Word | undefined, message: string, suggestions: string[] = []): void {
+    const column = word?.column ?? 1
+    const endColumn = word?.endColumn ?? line.text.length + 1
+    this.diagnostics.push(diagnostic(code, severity, file, {line: line.line, column, endLine: line.line, endColumn: Math.max(endColumn, column + 1)}, message, suggestions))
+  }
+
+  /** Fills every proxy's `effective` settings from its defaults chain. */
+  resolveInheritance(): void {
+    const done = new Set<Proxy>()
+    const resolve = (p: Proxy, depth: number): InheritedSettings => {
+      if (done.has(p) || depth > 32) return p.effective
+      const parent = this.inheritsFrom.get(p)
+      const base: InheritedSettings = parent ? resolve(parent, depth + 1) : {mode: 'tcp', timeouts: {}, options: {}, defaultServer: {}, stats: emptyStats()}
+      const e: InheritedSettings = {
+        mode: p.mode ?? base.mode,
+        timeouts: {...base.timeouts, ...p.timeouts},
+        options: {...base.options, ...p.options},
+        defaultServer: {...base.defaultServer, ...p.defaultServer},
+        stats: p.stats.enabled || p.stats.auth.length > 0 ? p.stats : base.stats,
+      }
+      const balance = p.balance ?? base.balance
+      if (balance) e.balance = balance
+      const maxconn = p.maxconn ?? base.maxconn
+      if (maxconn !== undefined) e.maxconn = maxconn
+      const retries = p.retries ?? base.retries
+      if (retries !== undefined) e.retries = retries
+      const log = p.logs.length > 0 || p.directives.some((d) => d.keyword === 'log' && d.prefix === 'no') ? p.logs : base.log
+      if (log !== undefined) e.log = log
+      const cookie = p.cookie ?? base.cookie
+      if (cookie) e.cookie = cookie
+      const defaultBackend = p.defaultBackend?.name ?? base.defaultBackend
+      if (defaultBackend !== undefined) e.defaultBackend = defaultBackend
+      p.effective = e
+      if (parent) p.inheritsFrom = parent
+      done.add(p)
+      return e
+    }
+    for (const d of this.model.defaults) resolve(d, 0)
+    for (const p of this.model.proxies) {
+      resolve(p, 0)
+      // Servers pick up default-server settings from the defaults chain too.
+      for (const s of p.servers) applyServerDefaults(s, p.effective.defaultServer)
+    }
+  }
+}
+
+function isDirectiveLine(line: CstLine): boolean {
+  return line.active && line.kind === 'directive' && line.errors.length === 0 && line.words.length > 0
+}
+
+/** Keywords whose identity includes their second word (`timeout connect`, `option httplog`, `stats auth`). */
+const TWO_WORD = new Set(['timeout', 'option', 'stats', 'capture', 'tcp-request', 'tcp-response', 'http-check', 'tcp-check', 'rate-limit', 'stick', 'email-alert', 'compression', 'external-check', 'monitor'])
+
+function toDirective(line: CstLine, words: Word[], prefix: 'no' | 'default' | undefined): Directive {
+  const first = words[0] as Word
+  const second = words[1]
+  const twoWord = TWO_WORD.has(first.value) && second !== undefined
+  const d: Directive = {
+    file: line.file,
+    line: line.line,
+    column: (line.words[0] as Word).column,
+    keyword: twoWord ? `${first.value} ${second.value}` : first.value,
+    args: words.slice(1).map((w) => w.value),
+    words,
+    cst: line,
+  }
+  if (prefix) d.prefix = prefix
+  return d
+}
+
+function atoi(text: string | undefined): number {
+  const m = /^\s*[-+]?[0-9]+/.exec(text ?? '')
+  return m ? Number(m[0]) : 0
+}
+
+function readOptions(args: string[], from: number, kind: 'server' | 'bind'): Record<string, string | true> {
+  const counts = kind === 'server' ? SERVER_ARG_COUNTS : BIND_ARG_COUNTS
+  const out: Record<string, string | true> = {}
+  for (let i = from; i < args.length; i++) {
+    const name = args[i] as string
+    const n = counts[name] ?? 0
+    out[name] = n > 0 ? (args[i + 1] ?? '') : true
+    i += n
+  }
+  return out
+}
+
+
+function toBind(d: Directive): Bind {
+  const addresses = (d.args[0] ?? '').split(',').filter((t) => t !== '').flatMap((text) => {
+    const parsed = parseSocketAddress(text, {who: 'bind', bind: true})
+    if (!parsed.ok) return []
+    const v = parsed.value
+    return [{text, family: v.family, host: v.host === '*' ? '' : v.host, ...(v.port !== undefined ? {port: v.port} : {}), ...(v.portEnd !== undefined ? {portEnd: v.portEnd} : {})}]
+  })
+  const options: Record<string, string | true> = {}
+  const certificates: string[] = []
+  for (let i = 1; i < d.args.length; i++) {
+    const name = d.args[i] as string
+    const n = BIND_ARG_COUNTS[name] ?? 0
+    const value = n > 0 ? (d.args[i + 1] ?? '') : true
+    options[name] = value
+    if (name === 'crt' && typeof value === 'string') certificates.push(value)
+    i += n
+  }
+  const b: Bind = {file: d.file, line: d.line, column: d.column, addresses, options, ssl: options.ssl === true, certificates, transparent: options.transparent === true, directive: d}
+  if (typeof options.name === 'string') b.name = options.name
+  if (typeof options.maxconn === 'string') b.maxconn = atoi(options.maxconn)
+  return b
+}
+
+function toServer(d: Directive, p: Proxy, name: string, address: string, optionsFrom: number): Server {
+  const parsed = parseSocketAddress(address, {who: 'server', bind: false})
+  const options = readOptions(d.args, optionsFrom, 'server')
+  const s: Server = {
+    file: d.file,
+    line: d.line,
+    column: d.column,
+    name,
+    address,
+    host: parsed.ok ? parsed.value.host : address,
+    family: parsed.ok ? parsed.value.family : 'host',
+    weight: 1,
+    check: false,
+    inter: DEFAULT_INTER,
+    rise: 2,
+    fall: 3,
+    backup: false,
+    disabled: false,
+    ssl: false,
+    options: {...p.defaultServer, ...options},
+    directive: d,
+  }
+  if (parsed.ok && parsed.value.port !== undefined && !parsed.value.portOffset) s.port = parsed.value.port
+  applyServerDefaults(s, {})
+  return s
+}
+
+/** Derives the typed server fields from its options merged over the default-server ones. */
+function applyServerDefaults(s: Server, defaults: Record<string, string | true>): void {
+  const o = {...defaults, ...s.options}
+  s.options = o
+  const time = (k: string): number | undefined => {
+    const v = o[k]
+    if (typeof v !== 'string') return undefined
+    const t = parseTime(v)
+    return t.ok ? t.value : undefined
+  }
+  const int = (k: string): number | undefined => (typeof o[k] === 'string' ? atoi(o[k] as string) : undefined)
+  s.weight = int('weight') ?? 1
+  s.check = o.check === true && o['no-check'] !== true
+  s.inter = time('inter') ?? DEFAULT_INTER
+  const fastinter = time('fastinter')
+  if (fastinter !== undefined) s.fastinter = fastinter
+  const downinter = time('downinter')
+  if (downinter !== undefined) s.downinter = downinter
+  s.rise = int('rise') ?? 2
+  s.fall = int('fall') ?? 3
+  s.backup = o.backup === true && o['no-backup'] !== true
+  s.disabled = o.disabled === true && o.enabled !== true
+  s.ssl = o.ssl === true && o['no-ssl'] !== true
+  const str = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined)
+  const assign = <K extends 'cookie' | 'track' | 'resolvers' | 'initAddr'>(key: K, value: string | undefined) => {
+    if (value !== undefined) s[key] = value
+  }
+  assign('cookie', str('cookie'))
+  assign('track', str('track'))
+  assign('resolvers', str('resolvers'))
+  assign('initAddr', str('init-addr'))
+  const maxconn = int('maxconn')
+  if (maxconn !== undefined) s.maxconn = maxconn
+  const maxqueue = int('maxqueue')
+  if (maxqueue !== undefined) s.maxqueue = maxqueue
+  const slowstart = time('slowstart')
+  if (slowstart !== undefined) s.slowstart = slowstart
+}

@@ -1,0 +1,190 @@
+/**
+ * Lossless concrete syntax tree of one haproxy.cfg file: every line keeps its exact text and line ending,
+ * so printing the lines back gives the input byte for byte. Sections group a header line and its body.
+ */
+import {type Diagnostic, diagnostic} from '../diagnostics.js'
+import type {SourceFile} from '../source.js'
+import {evaluateCondition} from './cfgcond.js'
+import {type Env, type LexComment, type LexError, lexLine, type Word} from './lexer.js'
+import {isSectionKeyword, type SectionKind} from './keywords/sections.js'
+
+export type LineKind = 'blank' | 'comment' | 'section' | 'directive' | 'conditional'
+
+export interface CstLine {
+  file: string
+  /** 1-based line number. */
+  line: number
+  /** The line's text without its ending. */
+  text: string
+  /** Exactly how the line ended: '\n', '\r\n' or '' for a last line without newline. */
+  eol: string
+  kind: LineKind
+  words: Word[]
+  comment?: LexComment
+  errors: LexError[]
+  /** False inside a `.if` branch that is not taken: HAProxy ignores the line. */
+  active: boolean
+}
+
+export interface CstSection {
+  /** 'none' for the lines before the first section header of a file. */
+  kind: SectionKind | 'none'
+  /** The section's name (`backend app` → `app`); undefined for global and unnamed defaults. */
+  name?: string
+  header?: CstLine
+  /** Every line after the header up to the next header, blanks and comments included. */
+  body: CstLine[]
+  file: string
+  line: number
+  column: number
+}
+
+export interface HaproxyFileCst {
+  source: SourceFile
+  lines: CstLine[]
+  sections: CstSection[]
+  /** Lexer and conditional-block diagnostics. */
+  diagnostics: Diagnostic[]
+}
+
+interface CondFrame {
+  /** This branch is being read. */
+  active: boolean
+  /** Some branch of this block was already taken. */
+  taken: boolean
+  /** The enclosing block is active. */
+  parentActive: boolean
+  line: number
+}
+
+/** Splits text into lines keeping each line's ending. */
+export function splitLines(text: string): {text: string; eol: string}[] {
+  const out: {text: string; eol: string}[] = []
+  let start = 0
+  while (start < text.length) {
+    const nl = text.indexOf('\n', start)
+    if (nl === -1) {
+      out.push({text: text.slice(start), eol: ''})
+      break
+    }
+    const cr = nl > start && text.charCodeAt(nl - 1) === 13
+    out.push({text: text.slice(start, cr ? nl - 1 : nl), eol: cr ? '\r\n' : '\n'})
+    start = nl + 1
+  }
+  return out
+}
+
+export function parseCst(source: SourceFile, env: Env): HaproxyFileCst {
+  const file = source.path
+  const lines: CstLine[] = []
+  const sections: CstSection[] = []
+  const diagnostics: Diagnostic[] = []
+  const conds: CondFrame[] = []
+  let current: CstSection = {kind: 'none', body: [], file, line: 1, column: 1}
+  sections.push(current)
+
+  const split = splitLines(source.text)
+  for (let index = 0; index < split.length; index++) {
+    const {text, eol} = split[index] as {text: string; eol: string}
+    const lineNo = index + 1
+    // HAProxy stops a line at a stray CR as well; the CR of a CRLF ending is already removed.
+    const lexed = lexLine(text, env)
+    const active = conds.length === 0 || (conds[conds.length - 1] as CondFrame).active
+    const first = lexed.words[0]
+    let kind: LineKind
+    if (lexed.words.length === 0 && lexed.errors.length === 0) kind = lexed.comment ? 'comment' : 'blank'
+    else if (first !== undefined && first.value.startsWith('.') && !first.quoted) kind = 'conditional'
+    else if (first !== undefined && first.value === '' && lexed.errors.length === 0) kind = 'blank' // HAProxy skips a line whose first word is empty
+    else if (first !== undefined && isSectionKeyword(first.value)) kind = 'section'
+    else kind = 'directive'
+
+    const cstLine: CstLine = {file, line: lineNo, text, eol, kind, words: lexed.words, errors: lexed.errors, active}
+    if (lexed.comment) cstLine.comment = lexed.comment
+    lines.push(cstLine)
+
+    if (kind === 'conditional') {
+      cstLine.active = handleConditional(cstLine, conds, env, diagnostics)
+      current.body.push(cstLine)
+      continue
+    }
+    if (active) {
+      for (const error of lexed.errors) {
+        diagnostics.push(diagnostic(error.code, 'error', file, {line: lineNo, column: error.column, endLine: lineNo, endColumn: error.endColumn}, error.message))
+      }
+    }
+    if (kind === 'section' && active) {
+      const nameWord = lexed.words[1]
+      current = {kind: first?.value as SectionKind, header: cstLine, body: [], file, line: lineNo, column: first?.column ?? 1}
+      if (nameWord !== undefined && current.kind !== 'global') current.name = nameWord.value
+      sections.push(current)
+      continue
+    }
+    current.body.push(cstLine)
+  }
+  for (const frame of conds) {
+    diagnostics.push(diagnostic('haproxy/unterminated-if', 'error', file, {line: frame.line, column: 1, endLine: frame.line, endColumn: 4}, `non-terminated '.if' block.`, ["close the block with '.endif'"]))
+  }
+  return {source, lines, sections, diagnostics}
+}
+
+function handleConditional(line: CstLine, conds: CondFrame[], env: Env, diagnostics: Diagnostic[]): boolean {
+  const word = line.words[0] as Word
+  const directive = word.value
+  const top = conds[conds.length - 1]
+  const enclosingActive = top === undefined || top.active
+  const range = {line: line.line, column: word.column, endLine: line.line, endColumn: word.endColumn}
+  const evaluate = (): boolean => {
+    const result = evaluateCondition(line.words.slice(1), env)
+    if ('error' in result) {
+      diagnostics.push(diagnostic('haproxy/bad-condition', 'error', line.file, range, `${result.error}`))
+      return false
+    }
+    return result.value
+  }
+  switch (directive) {
+    case '.if': {
+      const value = enclosingActive ? evaluate() : false
+      conds.push({active: enclosingActive && value, taken: value, parentActive: enclosingActive, line: line.line})
+      return enclosingActive
+    }
+    case '.elif':
+    case '.else': {
+      if (top === undefined) {
+        diagnostics.push(diagnostic('haproxy/bad-condition', 'error', line.file, range, `'${directive}' without matching '.if'.`))
+        return true
+      }
+      if (!top.parentActive || top.taken) {
+        top.active = false
+        return top.parentActive
+      }
+      const value = directive === '.else' ? true : evaluate()
+      top.active = value
+      top.taken = value
+      return true
+    }
+    case '.endif':
+      if (top === undefined) diagnostics.push(diagnostic('haproxy/bad-condition', 'error', line.file, range, `'.endif' without matching '.if'.`))
+      else conds.pop()
+      return enclosingActive
+    case '.diag':
+    case '.notice':
+    case '.warning':
+    case '.alert': {
+      if (!enclosingActive) return false
+      const text = line.words.slice(1).map((w) => w.value).join(' ')
+      const severity = directive === '.alert' ? 'error' : directive === '.warning' ? 'warning' : 'info'
+      diagnostics.push(diagnostic(`haproxy/directive-${directive.slice(1)}`, severity, line.file, range, `'${text}'.`))
+      return true
+    }
+    default:
+      if (enclosingActive) diagnostics.push(diagnostic('haproxy/unknown-directive', 'error', line.file, range, `unknown directive '${directive}'.`, ["conditional directives are '.if', '.elif', '.else', '.endif', '.diag', '.notice', '.warning', '.alert'"]))
+      return enclosingActive
+  }
+}
+
+/** Gives back the file's text byte for byte. */
+export function printCst(cst: HaproxyFileCst): string {
+  let out = ''
+  for (const line of cst.lines) out += line.text + line.eol
+  return out
+}

@@ -1,0 +1,234 @@
+/** Value parsers for keyword arguments, with HAProxy 2.6's rules and error wording. */
+
+export type Parsed<T> = {ok: true; value: T} | {ok: false; error: string}
+
+const ok = <T>(value: T): Parsed<T> => ({ok: true, value})
+const fail = <T>(error: string): Parsed<T> => ({ok: false, error})
+
+const TIME_UNITS: Record<string, number> = {us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000}
+/** HAProxy timers are signed 32-bit milliseconds. */
+export const MAX_TIME_MS = 2_147_483_647
+
+/**
+ * A delay such as `5000`, `5000ms`, `5s`, `1m`, `2h`, `1d`, `100us` (parse_time_err): digits then an optional
+ * unit. The error names the first unexpected character, as HAProxy does.
+ */
+export function parseTime(text: string, defaultUnitMs = 1): Parsed<number> {
+  let i = 0
+  while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++
+  if (i === 0) return fail(text === '' ? 'missing value' : `unexpected character '${text[0]}'`)
+  const digits = Number(text.slice(0, i))
+  const unit = text.slice(i)
+  if (unit === '') return checkTimer(digits * defaultUnitMs)
+  const factor = TIME_UNITS[unit]
+  if (factor === undefined) {
+    // HAProxy reports the first character that is not part of a unit.
+    const bad = unit.startsWith('ms') || unit.startsWith('us') ? unit[2] : ['s', 'm', 'h', 'd'].includes(unit[0] as string) ? unit[1] : unit[0]
+    return fail(`unexpected character '${bad ?? unit[0]}'`)
+  }
+  return checkTimer(digits * factor)
+}
+
+function checkTimer(ms: number): Parsed<number> {
+  if (ms > MAX_TIME_MS) return fail('timer overflow (maximum value is 2147483647 ms or ~24.8 days)')
+  return ok(ms)
+}
+
+/** A size with an optional k/m/g suffix (1024-based). */
+export function parseSize(text: string): Parsed<number> {
+  const m = /^([0-9]+)([kKmMgG]?)$/.exec(text)
+  if (!m) return fail(`invalid size '${text}'`)
+  const mult = {'': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3}[(m[2] ?? '').toLowerCase()] ?? 1
+  return ok(Number(m[1]) * mult)
+}
+
+/** A strict decimal integer. */
+export function parseInteger(text: string): Parsed<number> {
+  if (!/^-?[0-9]+$/.test(text)) return fail(`'${text}' is not an integer`)
+  return ok(Number(text))
+}
+
+/** C atol(): leading digits, 0 when there are none (what many HAProxy keywords silently accept). */
+export function atol(text: string): number {
+  const m = /^\s*[-+]?[0-9]+/.exec(text)
+  return m ? Number(m[0]) : 0
+}
+
+export interface SocketAddress {
+  /** 'ipv4' | 'ipv6' | 'host' (a name to resolve) | 'unix' | 'abns' | 'fd' | 'sockpair' | 'any' (empty or `*`). */
+  family: 'ipv4' | 'ipv6' | 'host' | 'unix' | 'abns' | 'fd' | 'sockpair' | 'any'
+  /** The host part as written (`''` for `:80`, `*`, an IP, a name, or a path). */
+  host: string
+  port?: number
+  portEnd?: number
+  /** `+N`/`-N` port offsets on servers. */
+  portOffset?: boolean
+}
+
+const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/
+const HOSTNAME = /^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_.])?$/
+
+export function isIPv4(text: string): boolean {
+  return IPV4.test(text)
+}
+
+export function isIPv6(text: string): boolean {
+  if (!/^[0-9A-Fa-f:.]+$/.test(text) || !text.includes(':')) return false
+  const doubles = text.split('::').length - 1
+  if (doubles > 1) return false
+  const groups = text.split(':').filter((g) => g !== '')
+  const last = groups[groups.length - 1]
+  let count = groups.length
+  if (last !== undefined && last.includes('.')) {
+    if (!isIPv4(last)) return false
+    count++
+  }
+  if (groups.some((g) => !g.includes('.') && !/^[0-9A-Fa-f]{1,4}$/.test(g))) return false
+  return doubles === 1 ? count < 8 : count === 8
+}
+
+/** Looks like a dotted IPv4 attempt (only digits and dots) but is not a valid one. */
+export function isBrokenIPv4(text: string): boolean {
+  return /^[0-9.]+$/.test(text) && text.includes('.') && !isIPv4(text)
+}
+
+export interface AddressOptions {
+  /** Who is parsing, for messages: `'bind'` or `'server b/s1'`. */
+  who: string
+  /** bind: a port is mandatory and ranges are allowed. */
+  bind: boolean
+}
+
+/**
+ * Parses a socket address the way str2sa_range does: `ip:port`, `:port`, `*:port`, `[v6]:port`, `v6:port`,
+ * `unix@path`, `/path`, `abns@name`, `fd@N`, `ipv4@`/`ipv6@` prefixes, port ranges `80-90` (bind) and
+ * `+N`/`-N` offsets (server). Host names are returned as family 'host': resolving them is the caller's job.
+ */
+export function parseSocketAddress(text: string, options: AddressOptions): Parsed<SocketAddress> {
+  let rest = text
+  let forced: 'ipv4' | 'ipv6' | undefined
+  const at = rest.indexOf('@')
+  if (at > 0) {
+    const prefix = rest.slice(0, at)
+    const body = rest.slice(at + 1)
+    switch (prefix) {
+      case 'unix':
+        return ok({family: 'unix', host: body})
+      case 'abns':
+        return ok({family: 'abns', host: body})
+      case 'fd':
+        return ok({family: 'fd', host: body})
+      case 'sockpair':
+        return ok({family: 'sockpair', host: body})
+      case 'ipv4':
+      case 'udp4':
+      case 'udp':
+      case 'tcp4':
+      case 'tcp':
+        forced = 'ipv4'
+        rest = body
+        break
+      case 'ipv6':
+      case 'udp6':
+      case 'tcp6':
+        forced = 'ipv6'
+        rest = body
+        break
+      default:
+        return fail(`'${options.who}' : unknown address family '${prefix}' in '${text}'`)
+    }
+  }
+  if (rest.startsWith('/')) return ok({family: 'unix', host: rest})
+
+  let host: string
+  let portText: string | undefined
+  if (rest.startsWith('[')) {
+    const close = rest.indexOf(']')
+    if (close === -1) return fail(`'${options.who}' : invalid address: '${rest}' in '${text}'`)
+    host = rest.slice(1, close)
+    const after = rest.slice(close + 1)
+    if (after.startsWith(':')) portText = after.slice(1)
+    else if (after !== '') return fail(`'${options.who}' : invalid address: '${rest}' in '${text}'`)
+  } else {
+    const colon = rest.lastIndexOf(':')
+    if (colon === -1) host = rest
+    else {
+      host = rest.slice(0, colon)
+      portText = rest.slice(colon + 1)
+    }
+  }
+
+  const address: SocketAddress = {family: 'any', host}
+  if (host === '' || host === '*') address.family = 'any'
+  else if (isIPv4(host)) address.family = 'ipv4'
+  else if (isIPv6(host)) address.family = 'ipv6'
+  else if (isBrokenIPv4(host) || !HOSTNAME.test(host)) return fail(`'${options.who}' : invalid address: '${host}' in '${text}'`)
+  else address.family = 'host'
+  if (forced === 'ipv6' && address.family === 'ipv4') return fail(`'${options.who}' : invalid address: '${host}' in '${text}'`)
+
+  if (portText === undefined || portText === '') {
+    if (options.bind) return fail(`'${options.who}' : missing port specification in '${text}'`)
+    return ok(address)
+  }
+  const offset = portText.startsWith('+') || portText.startsWith('-')
+  if (offset) {
+    if (options.bind) return fail(`'${options.who}' : invalid port '${portText}'`)
+    const bad = /[^0-9]/.exec(portText.slice(1))
+    if (bad) return fail(`'${options.who}' : invalid character '${bad[0]}' in port number '${portText}' in '${text}'`)
+    address.portOffset = true
+    address.port = Number(portText)
+    return ok(address)
+  }
+  const dash = portText.indexOf('-')
+  const low = dash === -1 ? portText : portText.slice(0, dash)
+  const high = dash === -1 ? undefined : portText.slice(dash + 1)
+  for (const part of [low, high]) {
+    if (part === undefined) continue
+    const bad = /[^0-9]/.exec(part)
+    if (bad) return fail(`'${options.who}' : invalid character '${bad[0]}' in port number '${portText}' in '${text}'`)
+  }
+  const port = Number(low)
+  if (!options.bind && high !== undefined) return fail(`'${options.who}' : port range not permitted here in '${text}'`)
+  if (options.bind && (port < 1 || port > 65535)) return fail(`'${options.who}' : invalid port '${low}'`)
+  if (!options.bind && port > 65535) return fail(`'${options.who}' : invalid port '${low}'`)
+  address.port = port
+  if (high !== undefined) {
+    const end = Number(high)
+    if (end < port || end > 65535) return fail(`'${options.who}' : invalid port range '${portText}'`)
+    address.portEnd = end
+  }
+  return ok(address)
+}
+
+/** Levenshtein distance, for did-you-mean suggestions. */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0
+  const prev = new Array<number>(b.length + 1)
+  for (let j = 0; j <= b.length; j++) prev[j] = j
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0] as number
+    prev[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j] as number
+      prev[j] = Math.min(up + 1, (prev[j - 1] as number) + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1))
+      diag = up
+    }
+  }
+  return prev[b.length] as number
+}
+
+/** The closest candidate within a third of the word's length (at least 2 edits), if any. */
+export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined
+  let bestDistance = Infinity
+  const limit = Math.max(2, Math.floor(word.length / 3))
+  for (const candidate of candidates) {
+    if (Math.abs(candidate.length - word.length) > limit) continue
+    const d = editDistance(word, candidate)
+    if (d < bestDistance) {
+      best = candidate
+      bestDistance = d
+    }
+  }
+  return bestDistance <= limit ? best : undefined
+}

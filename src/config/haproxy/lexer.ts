@@ -1,0 +1,201 @@
+/**
+ * HAProxy 2.6 word rules for one configuration line (tools.c parse_line, configuration.txt §2.2-2.3),
+ * checked against the real binary:
+ * - words are separated by spaces and tabs; `#` outside quotes starts a comment, even inside a word;
+ * - outside single quotes a backslash escapes ` `, `#`, `\`, `'`, `"` and means CR/LF/TAB for `\r \n \t`,
+ *   `\xNN` is a byte; any other backslash is kept as written (`\q` stays `\q`, a final `\` stays);
+ * - single quotes are literal; double quotes allow escapes and `$NAME`, `${NAME}`, `${NAME-default}`
+ *   and `${NAME[*]}` (the value split on spaces into several words);
+ * - quotes glue to the word around them (`a"b c"d` is one word `ab cd`);
+ * - at most 64 words per line.
+ */
+
+/** The most words HAProxy accepts on a line (MAX_LINE_ARGS). */
+export const MAX_LINE_WORDS = 64
+
+export interface Word {
+  /** The unescaped value HAProxy sees. */
+  value: string
+  /** The text as written, quotes and backslashes included. */
+  raw: string
+  /** 1-based column of the first character; endColumn is exclusive. */
+  column: number
+  endColumn: number
+  /** The word was (partly) quoted: an empty quoted word is still a word. */
+  quoted: boolean
+}
+
+export interface LexComment {
+  column: number
+  /** The comment text including the `#`. */
+  text: string
+}
+
+export interface LexError {
+  code: string
+  message: string
+  column: number
+  endColumn: number
+}
+
+export interface LexedLine {
+  words: Word[]
+  comment?: LexComment
+  errors: LexError[]
+}
+
+export type Env = Record<string, string | undefined>
+
+const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t'
+const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c)
+const isNameStart = (c: string | undefined): boolean => c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_')
+const isNameChar = (c: string | undefined): boolean => isNameStart(c) || (c !== undefined && c >= '0' && c <= '9')
+
+const simpleEscapes: Record<string, string> = {' ': ' ', '#': '#', '\\': '\\', "'": "'", '"': '"', r: '\r', n: '\n', t: '\t'}
+
+/** Splits one line (without its line ending) into words. Never throws. */
+export function lexLine(text: string, env: Env): LexedLine {
+  const words: Word[] = []
+  const errors: LexError[] = []
+  let comment: LexComment | undefined
+  let i = 0
+  const n = text.length
+
+  while (i < n) {
+    while (i < n && isSpace(text[i])) i++
+    if (i >= n) break
+    if (text[i] === '#') {
+      comment = {column: i + 1, text: text.slice(i)}
+      break
+    }
+    const start = i
+    // A word may expand to several (`${VAR[*]}`): `parts` collects the finished ones, `cur` the one being built.
+    const parts: string[] = []
+    let cur = ''
+    let quoted = false
+    let failed = false
+    let hitComment = false
+    let quote: '"' | "'" | undefined
+    let quoteStart = 0
+    while (i < n) {
+      const c = text[i] as string
+      if (quote === undefined) {
+        if (isSpace(c)) break
+        if (c === '#') {
+          hitComment = true
+          break
+        }
+        if (c === '"' || c === "'") {
+          quote = c
+          quoteStart = i
+          quoted = true
+          i++
+          continue
+        }
+      } else if (c === quote) {
+        quote = undefined
+        i++
+        continue
+      }
+      if (c === '\\' && quote !== "'") {
+        const next = text[i + 1]
+        if (next !== undefined && next in simpleEscapes) {
+          cur += simpleEscapes[next]
+          i += 2
+          continue
+        }
+        if (next === 'x') {
+          const h1 = text[i + 2]
+          const h2 = text[i + 3]
+          if (!isHex(h1) || !isHex(h2)) {
+            errors.push({code: 'haproxy/bad-escape', message: `truncated or invalid hexadecimal sequence at position ${i + 1}`, column: i + 1, endColumn: Math.min(n, i + 4) + 1})
+            failed = true
+            i += 2
+            continue
+          }
+          cur += String.fromCharCode(parseInt(`${h1}${h2}`, 16))
+          i += 4
+          continue
+        }
+        cur += '\\'
+        i++
+        continue
+      }
+      if (c === '$' && quote === '"') {
+        const expanded = expandVariable(text, i, env)
+        if ('error' in expanded) {
+          errors.push({code: 'haproxy/bad-env', message: expanded.error, column: expanded.column, endColumn: expanded.column + 1})
+          failed = true
+          i = expanded.end
+          continue
+        }
+        if (expanded.split) {
+          const pieces = expanded.value.split(' ').filter((p) => p !== '')
+          if (pieces.length > 0) {
+            cur += pieces[0]
+            for (const piece of pieces.slice(1)) {
+              parts.push(cur)
+              cur = piece
+            }
+          }
+        } else {
+          cur += expanded.value
+        }
+        i = expanded.end
+        continue
+      }
+      cur += c
+      i++
+    }
+    if (quote !== undefined) {
+      errors.push({code: 'haproxy/unmatched-quote', message: `unmatched quote at position ${quoteStart + 1}`, column: quoteStart + 1, endColumn: n + 1})
+      failed = true
+    }
+    parts.push(cur)
+    const raw = text.slice(start, i)
+    if (!failed) {
+      for (const value of parts) words.push({value, raw, column: start + 1, endColumn: i + 1, quoted})
+    }
+    if (hitComment) {
+      comment = {column: i + 1, text: text.slice(i)}
+      break
+    }
+  }
+
+  if (words.length > MAX_LINE_WORDS) {
+    const extra = words[MAX_LINE_WORDS] as Word
+    errors.push({
+      code: 'haproxy/too-many-words',
+      message: `too many words, truncating after word ${MAX_LINE_WORDS}, position ${extra.column - 1}: <${words[MAX_LINE_WORDS - 1]?.value ?? ''}>`,
+      column: extra.column,
+      endColumn: n + 1,
+    })
+  }
+  return comment === undefined ? {words, errors} : {words, comment, errors}
+}
+
+type Expansion = {value: string; split: boolean; end: number} | {error: string; column: number; end: number}
+
+/** Expands `$NAME`, `${NAME}`, `${NAME-default}` or `${NAME[*]}` starting at the `$` in position `at`. */
+function expandVariable(text: string, at: number, env: Env): Expansion {
+  let i = at + 1
+  const braced = text[i] === '{'
+  if (braced) i++
+  if (!isNameStart(text[i])) {
+    return {error: `forbidden first char in environment variable name at position ${i + 1}`, column: i + 1, end: i}
+  }
+  const nameStart = i
+  while (isNameChar(text[i])) i++
+  const name = text.slice(nameStart, i)
+  const value = env[name]
+  if (!braced) return {value: value ?? '', split: false, end: i}
+
+  const bracePos = at + 1
+  if (text.startsWith('[*]}', i)) return {value: value ?? '', split: true, end: i + 4}
+  if (text[i] === '}') return {value: value ?? '', split: false, end: i + 1}
+  if (text[i] === '-') {
+    const close = text.indexOf('}', i + 1)
+    if (close !== -1) return {value: value ?? text.slice(i + 1, close), split: false, end: close + 1}
+  }
+  return {error: `unmatched brace in environment variable name at position ${bracePos + 1}`, column: bracePos + 1, end: text.length}
+}

@@ -1,0 +1,138 @@
+/**
+ * Names that must resolve or be unique, as haproxy -c checks after parsing: backends named by
+ * use_backend/default_backend, proxy and server names, tracked servers, resolvers; plus lbctl's
+ * unused backends and ACLs.
+ */
+import {hasBackendCap, hasFrontendCap, type Proxy} from '../model.js'
+import {didYouMean} from '../keywords/args.js'
+import {report, type RuleContext, where} from './context.js'
+
+export function duplicateProxies(ctx: RuleContext): void {
+  // Frontends and backends live in separate namespaces; a listen is both, so it clashes with either.
+  const frontends = new Map<string, Proxy>()
+  const backends = new Map<string, Proxy>()
+  for (const p of ctx.model.proxies) {
+    const clash = (hasFrontendCap(p) ? frontends.get(p.name) : undefined) ?? (hasBackendCap(p) ? backends.get(p.name) : undefined)
+    if (clash) {
+      const kind = p.kind === 'listen' ? 'proxy' : p.kind
+      const other = clash.kind === 'listen' ? 'proxy' : clash.kind
+      report(ctx, 'error', 'haproxy/duplicate-proxy', p, `${kind} '${p.name}' has the same name as ${other} '${clash.name}' declared at ${where(clash)}.`, [`rename one of them; the other is declared at ${where(clash)}`])
+      continue
+    }
+    if (hasFrontendCap(p)) frontends.set(p.name, p)
+    if (hasBackendCap(p)) backends.set(p.name, p)
+  }
+}
+
+export function duplicateServers(ctx: RuleContext): void {
+  for (const p of ctx.model.proxies) {
+    const seen = new Map<string, number>()
+    for (const s of p.servers) {
+      if (s.template) continue
+      const first = seen.get(s.name)
+      if (first !== undefined) {
+        report(ctx, 'error', 'haproxy/duplicate-server', s.directive, `backend '${p.name}', another server named '${s.name}' was already defined at line ${first}, please use distinct names.`, [`rename it; the first '${s.name}' is declared at ${s.file}:${first}`], s.directive.words[1])
+      } else seen.set(s.name, s.line)
+    }
+  }
+}
+
+/** A backend name built from a log-format expression (`use_backend %[req.hdr(host)]`) is resolved at runtime. */
+const isDynamic = (name: string): boolean => name.includes('%[')
+
+export function undefinedBackends(ctx: RuleContext): void {
+  const backendNames = new Map<string, Proxy>()
+  for (const p of ctx.model.proxies) if (hasBackendCap(p) && !backendNames.has(p.name)) backendNames.set(p.name, p)
+  const suggest = (name: string): string[] => {
+    const guess = didYouMean(name, backendNames.keys())
+    return guess ? [`did you mean '${guess}'?`] : [`declare 'backend ${name}' or fix the name`]
+  }
+  for (const p of ctx.model.proxies) {
+    if (!hasFrontendCap(p)) continue
+    const mode = p.effective.mode
+    for (const sw of p.useBackends) {
+      if (isDynamic(sw.backend)) continue
+      const target = backendNames.get(sw.backend)
+      if (!target) report(ctx, 'error', 'haproxy/undefined-backend', sw.directive, `Proxy '${p.name}': unable to find required use_backend: '${sw.backend}'.`, suggest(sw.backend), sw.directive.words[1])
+      else checkModes(ctx, p, target, mode, 'use_backend', sw.directive)
+    }
+    const db = p.effective.defaultBackend
+    if (db !== undefined && !isDynamic(db)) {
+      const target = backendNames.get(db)
+      const at = p.defaultBackend?.location ?? p
+      if (!target) report(ctx, 'error', 'haproxy/undefined-backend', at, `Proxy '${p.name}': unable to find required default_backend: '${db}'.`, suggest(db))
+      else checkModes(ctx, p, target, mode, 'default_backend', at)
+    }
+  }
+}
+
+function checkModes(ctx: RuleContext, fe: Proxy, be: Proxy, mode: string, how: string, at: Parameters<typeof report>[3]): void {
+  if (mode === 'http' && be.effective.mode !== 'http') {
+    const what = how === 'default_backend' ? 'as its default backend' : 'in a use_backend rule'
+    report(ctx, 'error', 'haproxy/mode-mismatch', at, `http frontend '${fe.name}' (${where(fe)}) tries to use incompatible tcp backend '${be.name}' (${where(be)}) ${what} (see 'mode').`, [`set 'mode http' in backend '${be.name}', or 'mode tcp' in '${fe.name}'`])
+  }
+}
+
+export function serverReferences(ctx: RuleContext): void {
+  const resolvers = new Set(ctx.model.others.filter((o) => o.kind === 'resolvers').map((o) => o.name))
+  const byName = new Map(ctx.model.proxies.filter(hasBackendCap).map((p) => [p.name, p]))
+  for (const p of ctx.model.proxies) {
+    for (const s of p.servers) {
+      if (s.track !== undefined) {
+        const [proxyName, serverName] = s.track.includes('/') ? s.track.split('/', 2) : [p.name, s.track]
+        const target = byName.get(proxyName ?? '')
+        if (!target || !target.servers.some((x) => x.name === serverName)) {
+          report(ctx, 'error', 'haproxy/undefined-server', s.directive, `'server ${p.name}/${s.name}' : unable to find required server '${s.track}' for tracking.`, ['track an existing server: track BACKEND/SERVER'])
+        }
+      }
+      if (s.resolvers !== undefined && !resolvers.has(s.resolvers)) {
+        report(ctx, 'error', 'haproxy/undefined-resolvers', s.directive, `backend '${p.name}', server '${s.name}': unable to find required resolvers '${s.resolvers}'`, [`declare 'resolvers ${s.resolvers}' with a nameserver`])
+      }
+    }
+  }
+}
+
+export function frontendWithoutBind(ctx: RuleContext): void {
+  for (const p of ctx.model.proxies) {
+    if (p.kind === 'frontend' && p.binds.length === 0) {
+      report(ctx, 'warning', 'haproxy/no-bind', p, `frontend '${p.name}' has no 'bind' directive. Please declare it as a backend if this was intended.`, ["add 'bind :80' (or the address to listen on)"])
+    }
+  }
+}
+
+/** lbctl: backends no frontend can reach. */
+export function unusedBackends(ctx: RuleContext): void {
+  const used = new Set<string>()
+  let dynamic = false
+  for (const p of ctx.model.proxies) {
+    for (const sw of p.useBackends) {
+      if (isDynamic(sw.backend)) dynamic = true
+      used.add(sw.backend)
+    }
+    if (p.effective.defaultBackend !== undefined) used.add(p.effective.defaultBackend)
+  }
+  if (dynamic) return
+  for (const p of ctx.model.backends) {
+    if (!used.has(p.name)) report(ctx, 'warning', 'haproxy/unused-backend', p, `backend '${p.name}' is never used: no use_backend or default_backend names it.`, [`route to it ('use_backend ${p.name} if ...' / 'default_backend ${p.name}') or remove it`])
+  }
+}
+
+/** lbctl: ACLs declared but never used in any condition of their proxy. */
+export function unusedAcls(ctx: RuleContext): void {
+  for (const p of ctx.model.proxies) {
+    if (p.acls.length === 0) continue
+    const used = new Set<string>()
+    const add = (names: string[] | undefined) => names?.forEach((n) => used.add(n))
+    for (const sw of p.useBackends) add(sw.condition?.aclNames)
+    for (const r of p.rules) add(r.condition?.aclNames)
+    add(p.stats.admin?.aclNames)
+    // Other conditional keywords (redirect, monitor, use-server...) only show up as raw words.
+    for (const d of p.directives) if (d.keyword !== 'acl') for (const a of d.args) used.add(a.replace(/^!/, ''))
+    const reported = new Set<string>()
+    for (const acl of p.acls) {
+      if (used.has(acl.name) || reported.has(acl.name)) continue
+      reported.add(acl.name)
+      report(ctx, 'warning', 'haproxy/unused-acl', acl.directive, `ACL '${acl.name}' is declared in ${p.kind} '${p.name}' but never used.`, ['use it in a condition (if/unless) or remove it'], acl.directive.words[1])
+    }
+  }
+}

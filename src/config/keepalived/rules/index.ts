@@ -1,0 +1,17 @@
+import type {Diagnostic} from '../../diagnostics.js'
+import type {KeepalivedEnvironment} from '../env.js'
+import type {KeepalivedModel} from '../model.js'
+import {createRuleContext} from './context.js'
+import {checkSyncGroups, checkVirtualServers} from './lvs.js'
+import {checkScripts} from './scripts.js'
+import {checkVrrpInstances} from './vrrp.js'
+
+export function runRules(model: KeepalivedModel, env: KeepalivedEnvironment, strictEnv: boolean): Diagnostic[] {
+  const out: Diagnostic[] = []
+  const ctx = createRuleContext(model, env, strictEnv, out)
+  checkVrrpInstances(ctx)
+  checkSyncGroups(ctx)
+  checkScripts(ctx)
+  checkVirtualServers(ctx)
+  return out
+}
