@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
 import {UserError} from '../errors.js'
-import {type InitAnswers, initDefaults, type InitResult, runInit} from '../init/index.js'
+import {type InitAnswers, initDefaults, type InitResult, refuseExistingScaffold, runInit} from '../init/index.js'
 
 export type {InitResult} from '../init/index.js'
 
@@ -66,7 +66,7 @@ When --stats-password is left out, a random one is generated and printed once on
       statsUser: flags['stats-user'],
       statsPassword: flags['stats-password'],
     }
-    const answers = flags.yes ? given : await this.ask(given, args.dir)
+    const answers = flags.yes ? given : await this.ask(given, args.dir, flags.force)
 
     const {result, generatedPassword} = runInit({dir: args.dir, answers, force: flags.force})
 
@@ -78,13 +78,14 @@ When --stats-password is left out, a random one is generated and printed once on
   }
 
   /** Prompts in a terminal; anywhere else refuses instead of waiting for input that never comes. */
-  private async ask(initial: InitAnswers, dir: string): Promise<InitAnswers> {
+  private async ask(initial: InitAnswers, dir: string, force: boolean): Promise<InitAnswers> {
     if (this.jsonEnabled()) {
       throw new UserError('init/needs-yes', '--json runs without prompts, so init needs --yes', {hint: `lbctl init ${dir} --yes --json [--vip ... --nodes ...]`})
     }
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       throw new UserError('init/needs-yes', 'not a terminal, so init cannot ask for values', {hint: `pass --yes to use the flags and defaults: lbctl init ${dir} --yes`})
     }
+    refuseExistingScaffold(dir, {force})
     const {runInitWizard} = await import('../tui/prompts/run-init-wizard.js')
     const answers = await runInitWizard({initial, dir})
     if (!answers) throw new UserError('init/cancelled', 'cancelled: nothing was written', {hint: `run lbctl init ${dir} again, or pass --yes with flags`})

@@ -173,7 +173,7 @@ function checkElection(key: string, members: Member[], report: Report): void {
   // Positive weights: a backup whose check passes first outbids a master whose check has not passed yet.
   for (const b of backups) {
     const pb = effectivePriority(b, true)
-    if (pb > down && pb > b.vi.priority && b.vi.priority < pm && down === master.vi.priority)
+    if (pb > down && pb < pm && pb > b.vi.priority && down === master.vi.priority)
       report(
         'keepalived/pair-startup-takeover',
         'warning',
@@ -212,7 +212,7 @@ function checkVridCollisions(groups: Map<string, Member[]>, report: Report): voi
   for (const [key, members] of groups) {
     for (const m of members) {
       if (m.vi.virtualRouterId === undefined) continue
-      const vrid = `${m.vi.virtualRouterId}/${m.vi.unicastPeers.length > 0 ? 'unicast' : (m.vi.virtualIpaddresses[0]?.family ?? 4)}`
+      const vrid = `${m.vi.virtualRouterId}/${m.vi.interface ?? ''}/${m.vi.unicastPeers.length > 0 ? 'unicast' : (m.vi.virtualIpaddresses[0]?.family ?? 4)}`
       const first = seen.get(vrid)
       if (!first) seen.set(vrid, {key, m})
       else if (first.key !== key)

@@ -26,6 +26,12 @@ export interface Inventory {
     reload: string
   }
   nodes: InventoryNode[]
+  /**
+   * Kernel settings every node needs, applied by deploy (sysctl -w, persisted in /etc/sysctl.d/).
+   * init sets net.ipv4.ip_nonlocal_bind=1 so haproxy on a BACKUP can bind the VIP it does not hold;
+   * validate, given this file, knows that VIP binds are covered. Empty when the file has none.
+   */
+  sysctl: Record<string, string>
 }
 
 export interface InventoryVip {
@@ -101,6 +107,7 @@ export function parseInventory(text: string, path: string): Inventory {
     }
   })
   if (nodes.length === 0) throw reader.error(root.get('nodes', true), 'nodes is empty: list at least one node')
+  const sysctl = reader.optionalStringMap(root, 'sysctl')
   return {
     version: version as 1,
     vips,
@@ -115,6 +122,7 @@ export function parseInventory(text: string, path: string): Inventory {
       reload: reader.text(keepalived, 'reload', 'keepalived'),
     },
     nodes,
+    sysctl,
   }
 }
 
@@ -162,6 +170,22 @@ class Reader {
   asMap(node: unknown, at: string): YAMLMap {
     if (!isMap(node)) throw this.error(node, `${at} must be a mapping`)
     return node
+  }
+
+  /** A mapping of names to scalar values (numbers kept as written), or {} when the key is absent. */
+  optionalStringMap(map: YAMLMap, key: string): Record<string, string> {
+    const node = map.get(key, true)
+    if (node === undefined || node === null) return {}
+    const out: Record<string, string> = {}
+    for (const pair of this.asMap(node, key).items) {
+      const name = isScalar(pair.key) ? pair.key.value : undefined
+      const value = isScalar(pair.value) ? pair.value : undefined
+      if (typeof name !== 'string' || value === undefined || value.value === null || typeof value.value === 'object') {
+        throw this.error(pair.value ?? pair.key ?? node, `${key} entries must be name: value (e.g. net.ipv4.ip_nonlocal_bind: 1)`)
+      }
+      out[name] = String(value.value)
+    }
+    return out
   }
 
   list(map: YAMLMap, key: string, at = ''): unknown[] {

@@ -7,6 +7,8 @@ import {AUTH_PASS_LENGTH, randomSecret, STATS_PASSWORD_LENGTH} from './secrets.j
 import type {TemplateLoader} from './templates.js'
 import {type ScaffoldFs, writeScaffold} from './write.js'
 
+export {refuseExistingScaffold} from './write.js'
+
 export {initDefaults, type InitAnswers, type InitOptions} from './options.js'
 
 export interface InitRequest {

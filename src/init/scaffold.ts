@@ -99,6 +99,8 @@ export function buildScaffold(options: InitOptions, inputs: ScaffoldInputs): Sca
       interface: options.interface,
       keepalivedConfig: keepalivedFileName(n.name),
     })),
+    // haproxy on a BACKUP binds the VIP before keepalived gives it the address.
+    sysctl: {'net.ipv4.ip_nonlocal_bind': '1'},
   }
   const inventoryText = renderTemplate('lbctl.yaml.tmpl', load('lbctl.yaml.tmpl'), {inventory: renderInventory(inventory).trimEnd()})
 

@@ -54,14 +54,29 @@ export function writeScaffold(dir: string, files: ScaffoldFile[], options: {forc
       hint: 'remove it or pick another target directory',
     })
   }
-  if (existing.length > 0 && !options.force) {
-    throw new UserError('init/exists', `would overwrite ${existing.map((t) => t.path).join(', ')}: nothing was written`, {
-      hint: 'pass --force to overwrite them, or pick another directory: lbctl init DIR',
-    })
-  }
+  if (existing.length > 0 && !options.force) throw existsError(existing.map((t) => t.path))
   guard(() => fs.mkdirp(dir), dir)
   for (const target of targets) guard(() => fs.writeFile(target.path, target.file.content, target.file.mode), target.path)
   return {written: targets.map((t) => t.path), overwritten: existing.map((t) => t.path)}
+}
+
+/**
+ * Before asking any question: refuses early when the files every scaffold writes are already there,
+ * so nobody answers the prompts only to be told at the end. writeScaffold checks every file again.
+ */
+export function refuseExistingScaffold(dir: string, options: {force: boolean; fs?: ScaffoldFs}): void {
+  if (options.force) return
+  const fs = options.fs ?? nodeFs
+  const existing = ALWAYS_WRITTEN.map((name) => join(dir, name)).filter((path) => guard(() => fs.kind(path), path) !== undefined)
+  if (existing.length > 0) throw existsError(existing)
+}
+
+const ALWAYS_WRITTEN = ['haproxy.cfg', 'lbctl.yaml']
+
+function existsError(paths: string[]): UserError {
+  return new UserError('init/exists', `would overwrite ${paths.join(', ')}: nothing was written`, {
+    hint: 'pass --force to overwrite them, or pick another directory: lbctl init DIR',
+  })
 }
 
 /** File-system failures (permissions, read-only disk) are the user's to fix: say which path and why. */

@@ -14,6 +14,7 @@ const inventory: Inventory = {
     {name: 'lb1', ssh: 'root@198.18.0.11', role: 'MASTER', priority: 110, interface: 'eth0', keepalivedConfig: 'keepalived-lb1.conf'},
     {name: 'lb2', ssh: 'lb2', role: 'BACKUP', priority: 100, interface: 'eth0', keepalivedConfig: 'keepalived-lb2.conf'},
   ],
+  sysctl: {'net.ipv4.ip_nonlocal_bind': '1', 'net.core.somaxconn': '4096'},
 }
 
 const text = renderInventory(inventory)
@@ -67,6 +68,12 @@ describe('inventory', () => {
     expect(e.message).toMatch(message)
     expect(e.exitCode).toBe(2)
     expect(e.hint).toBeTruthy()
+  })
+
+  it('sysctl is optional, and takes numbers as written by hand', () => {
+    expect(parseInventory(text.replace(/sysctl:\n( {2}.*\n)+/, ''), 'lbctl.yaml').sysctl).toEqual({})
+    expect(parseInventory(text.replace('net.ipv4.ip_nonlocal_bind: "1"', 'net.ipv4.ip_nonlocal_bind: 1'), 'lbctl.yaml').sysctl).toEqual(inventory.sysctl)
+    expect(error(text.replace('net.core.somaxconn: "4096"', 'net.core.somaxconn: [1]')).message).toMatch(/sysctl entries must be name: value/)
   })
 
   it('points at the line of the bad value', () => {

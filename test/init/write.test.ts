@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {UserError} from '../../src/errors.js'
-import {initDefaults, runInit} from '../../src/init/index.js'
+import {initDefaults, refuseExistingScaffold, runInit} from '../../src/init/index.js'
 
 let root: string
 beforeEach(() => {
@@ -94,6 +94,13 @@ describe('runInit writing files', () => {
     chmodSync(dir, 0o500)
     expect(thrown(() => init(join(dir, 'second'))).message).toContain('permission denied')
     chmodSync(dir, 0o700)
+  })
+
+  it('refuses before the prompts when haproxy.cfg or lbctl.yaml is already there, unless forced', () => {
+    expect(() => refuseExistingScaffold(join(root, 'missing'), {force: false})).not.toThrow()
+    writeFileSync(join(root, 'lbctl.yaml'), '')
+    expect(thrown(() => refuseExistingScaffold(root, {force: false})).message).toBe(`would overwrite ${join(root, 'lbctl.yaml')}: nothing was written`)
+    expect(() => refuseExistingScaffold(root, {force: true})).not.toThrow()
   })
 
   it('bad option values write nothing', () => {

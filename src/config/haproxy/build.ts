@@ -17,7 +17,6 @@ import {
   type Condition,
   type Directive,
   emptyStats,
-  type GlobalSettings,
   type HaproxyModel,
   type InheritedSettings,
   type Location,
@@ -73,7 +72,8 @@ class Builder {
     let from: string | undefined
     if (spec.from && hw[2] !== undefined) {
       if (hw[2].value === 'from' && hw[3] !== undefined) from = hw[3].value
-      else this.report('error', 'haproxy/invalid-argument', file, header, hw[2], `'${kind} ${hw[1]?.value ?? ''}' : expects 'from' followed by a defaults section name, got '${hw[2].value}'.`)
+      else if (hw[2].value === 'from') this.report('error', 'haproxy/missing-argument', file, header, hw[2], `'${kind} ${hw[1]?.value ?? ''}' : 'from' expects a defaults section name.`)
+      else this.report('warning', 'haproxy/ignored-argument', file, header, hw[2], `'${kind} ${hw[1]?.value ?? ''}' : extra argument '${hw[2].value}' is ignored (only 'from <defaults>' may follow the name).`)
     }
     const name = kind === 'global' ? '' : (hw[1]?.value ?? '')
 

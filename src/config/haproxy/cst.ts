@@ -121,6 +121,15 @@ export function parseCst(source: SourceFile, env: Env): HaproxyFileCst {
     }
     current.body.push(cstLine)
   }
+  const last = lines[lines.length - 1]
+  if (last !== undefined && last.eol === '' && last.text !== '') {
+    // HAProxy 2.6 refuses a last line without LF, even a comment or blanks: the file may be truncated.
+    diagnostics.push(
+      diagnostic('haproxy/missing-final-newline', 'error', file, {line: last.line, column: last.text.length + 1, endLine: last.line, endColumn: last.text.length + 2}, `Missing LF on last line, file might have been truncated at position ${last.text.length + 1}.`, [
+        'end the file with a newline',
+      ]),
+    )
+  }
   for (const frame of conds) {
     diagnostics.push(diagnostic('haproxy/unterminated-if', 'error', file, {line: frame.line, column: 1, endLine: frame.line, endColumn: 4}, `non-terminated '.if' block.`, ["close the block with '.endif'"]))
   }

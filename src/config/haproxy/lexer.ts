@@ -126,8 +126,10 @@ export function lexLine(text: string, env: Env): LexedLine {
         if ('error' in expanded) {
           errors.push({code: 'haproxy/bad-env', message: expanded.error, column: expanded.column, endColumn: expanded.column + 1})
           failed = true
-          i = expanded.end
-          continue
+          // HAProxy gives up on the whole line here: no further "unmatched quote".
+          quote = undefined
+          i = n
+          break
         }
         if (expanded.split) {
           const pieces = expanded.value.split(' ').filter((p) => p !== '')

@@ -66,20 +66,33 @@ export function tokenize(text: string): Token[] {
       i++
       continue
     }
-    const word = scanWord(text, i)
+    // keepalived handles `include PATTERN` before splitting braces, so `include conf.d/{a,b}.conf` is one pattern.
+    const lineWords = wordsOnLine(tokens, line)
+    const word = scanWord(text, i, lineWords.length === 1 && lineWords[0]!.value === 'include')
     push('word', i, word.end, word.value, word.unterminated ? {unterminatedQuote: true} : {})
     i = word.end
   }
   return tokens
 }
 
-function scanWord(text: string, start: number): {end: number; value: string; unterminated: boolean} {
+function wordsOnLine(tokens: Token[], line: number): Token[] {
+  const out: Token[] = []
+  for (let i = tokens.length - 1; i >= 0 && tokens[i]!.line === line; i--) {
+    const t = tokens[i]!
+    if (t.kind === 'word') out.unshift(t)
+    else if (t.kind !== 'space') return [t, ...out]
+  }
+  return out
+}
+
+function scanWord(text: string, start: number, allowBraces = false): {end: number; value: string; unterminated: boolean} {
   let i = start
   let value = ''
   let unterminated = false
   while (i < text.length) {
     const ch = text[i]!
-    if (ch === '\n' || blank.has(ch) || ch === '{' || ch === '}' || ch === '!' || ch === '#') break
+    if (ch === '\n' || blank.has(ch) || ch === '!' || ch === '#') break
+    if (!allowBraces && (ch === '{' || ch === '}')) break
     if (ch === '\\' && i + 1 < text.length && text[i + 1] !== '\n' && text[i + 1] !== '\r') {
       const next = text[i + 1]!
       // decomment() only unescapes comment characters; other escapes stay as written.

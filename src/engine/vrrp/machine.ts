@@ -396,10 +396,10 @@ class Step {
       return
     }
     if (timer === 'advert' && this.s.role === 'MASTER') {
-      // §6.4.3 (675) - If the Adver_Timer fires, then:
-      // (680) + Send an ADVERTISEMENT
+      // §6.4.3 (680) - If the Adver_Timer fires, then:
+      // (685) + Send an ADVERTISEMENT
       this.send(this.s.effectivePriority)
-      // (685) + Reset the Adver_Timer to Advertisement_Interval
+      // (690) + Reset the Adver_Timer to Advertisement_Interval
       this.arm('advert', this.now + this.adverIntervalMs())
       // keepalived vrrp_state_master_tx: garp_master_refresh is checked as each advert goes out.
       if (this.s.garpRefreshAt !== undefined && this.now > this.s.garpRefreshAt) {

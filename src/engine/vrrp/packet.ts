@@ -372,7 +372,10 @@ export interface AdvertCheckSettings {
   unicastPeers?: readonly string[]
   /** keepalived `check_unicast_src`: the source must be one of the unicast peers. */
   checkUnicastSource?: boolean
-  /** keepalived `skip_check_adv_addr`: do not compare the address count and list. */
+  /**
+   * Do not compare the address count and list. keepalived's `skip_check_adv_addr` skips them only in
+   * BACKUP and only for adverts from the master it already knows; the caller decides per packet.
+   */
   skipCheckAdvAddr?: boolean
 }
 

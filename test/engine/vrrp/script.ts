@@ -19,7 +19,8 @@
  *
  * `expect` lists everything that happened since the previous `expect`: the role now, then the
  * actions in order, separated by `; ` (log actions are left out). Lines starting with whitespace
- * continue the previous `expect`. The transcript passes when re-rendering it with the actual
+ * continue the previous `expect` (joined with `; `). Timers due at the same instant fire in the
+ * order master_down, advert, garp. The transcript passes when re-rendering it with the actual
  * results gives back the same text; `renderTranscript` returns both texts for a diff.
  */
 import {checkAdvert, encodeAdvert, VRRP_TTL, defaultDestination, type VrrpAuth} from '../../../src/engine/vrrp/packet.js'

@@ -48,20 +48,21 @@ export function undefinedBackends(ctx: RuleContext): void {
     return guess ? [`did you mean '${guess}'?`] : [`declare 'backend ${name}' or fix the name`]
   }
   for (const p of ctx.model.proxies) {
-    if (!hasFrontendCap(p)) continue
+    // haproxy -c resolves default_backend even where it is ignored (a backend, or inherited from defaults).
+    const db = p.effective.defaultBackend
     const mode = p.effective.mode
+    if (db !== undefined && !isDynamic(db)) {
+      const target = backendNames.get(db)
+      const at = p.defaultBackend?.location ?? p
+      if (!target) report(ctx, 'error', 'haproxy/undefined-backend', at, `Proxy '${p.name}': unable to find required default_backend: '${db}'.`, suggest(db))
+      else if (hasFrontendCap(p)) checkModes(ctx, p, target, mode, 'default_backend', at)
+    }
+    if (!hasFrontendCap(p)) continue
     for (const sw of p.useBackends) {
       if (isDynamic(sw.backend)) continue
       const target = backendNames.get(sw.backend)
       if (!target) report(ctx, 'error', 'haproxy/undefined-backend', sw.directive, `Proxy '${p.name}': unable to find required use_backend: '${sw.backend}'.`, suggest(sw.backend), sw.directive.words[1])
       else checkModes(ctx, p, target, mode, 'use_backend', sw.directive)
-    }
-    const db = p.effective.defaultBackend
-    if (db !== undefined && !isDynamic(db)) {
-      const target = backendNames.get(db)
-      const at = p.defaultBackend?.location ?? p
-      if (!target) report(ctx, 'error', 'haproxy/undefined-backend', at, `Proxy '${p.name}': unable to find required default_backend: '${db}'.`, suggest(db))
-      else checkModes(ctx, p, target, mode, 'default_backend', at)
     }
   }
 }
@@ -133,6 +134,29 @@ export function unusedAcls(ctx: RuleContext): void {
       if (used.has(acl.name) || reported.has(acl.name)) continue
       reported.add(acl.name)
       report(ctx, 'warning', 'haproxy/unused-acl', acl.directive, `ACL '${acl.name}' is declared in ${p.kind} '${p.name}' but never used.`, ['use it in a condition (if/unless) or remove it'], acl.directive.words[1])
+    }
+  }
+}
+
+/** haproxy -c: `option transparent` routes to the original destination, so a balance algorithm contradicts it. */
+export function transparentWithBalance(ctx: RuleContext): void {
+  for (const p of ctx.model.proxies) {
+    if (!hasBackendCap(p)) continue
+    const t = p.effective.options.transparent
+    if (t?.enabled && p.effective.balance) {
+      report(ctx, 'error', 'haproxy/conflicting-settings', t, `${p.kind === 'listen' ? 'proxy' : 'backend'} '${p.name}' cannot use both transparent and balance mode.`, ["remove 'balance' (transparent mode connects to the original destination) or remove 'option transparent'"])
+    }
+  }
+}
+
+/** haproxy -c: an external-check command needs an absolute path or an `external-check path`. */
+export function externalCheckCommand(ctx: RuleContext): void {
+  for (const p of ctx.model.proxies) {
+    const all = [...(p.inheritsFrom?.directives ?? []), ...p.directives]
+    const command = all.filter((d) => d.keyword === 'external-check command').pop()
+    const path = all.some((d) => d.keyword === 'external-check path')
+    if (command && !(command.args[1] ?? '').startsWith('/') && !path) {
+      report(ctx, 'error', 'haproxy/invalid-argument', command, `Proxy '${p.name}': 'external-check command' does not have a leading '/' and 'external-check path' is not set.`, ['give the absolute path of the command, or set external-check path'])
     }
   }
 }

@@ -54,7 +54,7 @@ export const virtualServerContexts: ContextSpec[] = [
     name: 'virtual_server',
     removed,
     keywords: [
-      {name: 'delay_loop', minArgs: 1, check: numberArg('keepalived/number-range', {min: 0.000001, max: 18446744073709.551614}, (_v, t) => `virtual server delay loop '${t}' invalid - ignoring`), ok: ['delay_loop 6'], fail: [['delay_loop 0', "delay loop '0' invalid"]]},
+      {name: 'delay_loop', minArgs: 1, check: numberArg('keepalived/number-range', {min: 0.000001, max: 18446744073709.55}, (_v, t) => `virtual server delay loop '${t}' invalid - ignoring`), ok: ['delay_loop 6'], fail: [['delay_loop 0', "delay loop '0' invalid"]]},
       {name: 'lb_algo', minArgs: 1, check: lbAlgo, ok: lbAlgorithms.map((a) => `lb_algo ${a}`), fail: [['lb_algo foo', "Invalid lvs_scheduler 'foo'"]]},
       {name: 'lvs_sched', minArgs: 1, check: lbAlgo},
       {name: 'lb_kind', minArgs: 1, check: lbKind, ok: lbKinds.map((k) => `lb_kind ${k}`), fail: [['lb_kind nat', 'unknown [nat] routing method']]},

@@ -1,0 +1,41 @@
+/** Runs every rule family over a parsed configuration. */
+import type {Diagnostic} from '../../diagnostics.js'
+import type {HaproxyCheckOptions, HaproxyConfigParse} from '../index.js'
+import {duplicateBinds, vipBinds} from './binds.js'
+import type {Rule, RuleContext} from './context.js'
+import {certificateFiles, serverHostnames, systemUsers} from './env.js'
+import {frontendMaxconn, ulimitVsMaxconn} from './limits.js'
+import {httpSettingsInTcpMode, missingTimeouts} from './modes.js'
+import {misorderedRules, unreachableRules} from './order.js'
+import {duplicateProxies, duplicateServers, externalCheckCommand, transparentWithBalance, frontendWithoutBind, serverReferences, undefinedBackends, unusedAcls, unusedBackends} from './references.js'
+import {versionedKeywords} from './versions.js'
+
+export const RULES: Rule[] = [
+  duplicateProxies,
+  duplicateServers,
+  undefinedBackends,
+  serverReferences,
+  transparentWithBalance,
+  externalCheckCommand,
+  frontendWithoutBind,
+  unusedBackends,
+  unusedAcls,
+  httpSettingsInTcpMode,
+  missingTimeouts,
+  unreachableRules,
+  misorderedRules,
+  duplicateBinds,
+  vipBinds,
+  ulimitVsMaxconn,
+  frontendMaxconn,
+  versionedKeywords,
+  systemUsers,
+  certificateFiles,
+  serverHostnames,
+]
+
+export function runRules(parse: HaproxyConfigParse, options: HaproxyCheckOptions): Diagnostic[] {
+  const ctx: RuleContext = {parse, model: parse.model, options, out: []}
+  for (const rule of RULES) rule(ctx)
+  return ctx.out
+}
