@@ -160,7 +160,9 @@ function checkElection(key: string, members: Member[], report: Report): void {
   const down = effectivePriority(master, false)
   const best = Math.max(...backups.map((b) => effectivePriority(b, true)))
   const trackLine = at(master, 'track_script')
-  if (master.vi.trackScripts.length > 0 && down >= best) {
+  // A tracked script with weight 0 puts the instance in FAULT when it fails: that always hands over.
+  const faultsOnFailure = master.vi.trackScripts.some((t) => (t.weight ?? master.scripts.get(t.name)?.weight ?? 0) === 0)
+  if (master.vi.trackScripts.length > 0 && !faultsOnFailure && down >= best) {
     const needed = master.vi.priority - Math.max(...backups.map((b) => b.vi.priority)) + 1
     report(
       'keepalived/pair-no-failover',

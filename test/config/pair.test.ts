@@ -53,6 +53,7 @@ describe('checkPair', () => {
     ['seed 002: weight +2 lets a backup that starts first win', {state: 'MASTER', priority: 101, weight: 2}, {priority: 100, weight: 2}, ['keepalived/pair-startup-takeover']],
     ['positive weight on the backup only beats a healthy master', {state: 'MASTER', priority: 101}, {priority: 100, weight: 5}, ['keepalived/pair-healthy-master-loses']],
     ['track_script weight override', {state: 'MASTER', priority: 105, weight: -2, trackWeight: -10}, {priority: 100, weight: -2, trackWeight: -10}, []],
+    ['weight 0 script beside a weak weight: FAULT hands over', {state: 'MASTER', priority: 105, weight: -2, trackWeight: 0}, {priority: 100, weight: -2}, []],
     ['no weights at all: nothing to compute', {state: 'MASTER', priority: 101}, {priority: 100}, []],
     ['VRID mismatch', {state: 'MASTER', priority: 101, weight: -20}, {priority: 100, weight: -20, vrid: 52}, ['keepalived/pair-vrid-mismatch']],
     ['VIP mismatch', {state: 'MASTER', priority: 101, weight: -20}, {priority: 100, weight: -20, vip: '198.18.0.101'}, ['keepalived/pair-vip-mismatch']],

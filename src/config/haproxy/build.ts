@@ -215,7 +215,7 @@ class Builder {
     p.directives.push(d)
     const a = d.args
     const at = loc(d.file, d.line, d.column)
-    const first = d.keyword.split(' ')[0] as string
+    const first = d.name
     const condition = (start: number, label: string): Condition | undefined => this.condition(p, d, words, start, label, declared)
     switch (first) {
       case 'mode':
@@ -399,6 +399,20 @@ class Builder {
 
   /** Checks each directive line of a section with its spec and hands accepted ones to `accept`. */
   private walk(section: CstSection, kind: SectionKind, name: string, named: boolean, accept: (d: Directive, words: Word[]) => void): void {
+    const current: {line: CstLine | undefined} = {line: undefined}
+    const ctx: KeywordContext = {
+      file: section.file,
+      lineNo: 0,
+      section: kind,
+      sectionName: name,
+      words: [],
+      where: '',
+      report: (severity, code, message, at, suggestions = []) => {
+        const line = current.line as CstLine
+        const word = typeof at === 'number' ? ctx.words[at] : at
+        this.report(severity, code, line.file, line, word ?? ctx.words[0], message, suggestions)
+      },
+    }
     for (const line of section.body) {
       if (!isDirectiveLine(line)) continue
       let words = line.words
@@ -418,8 +432,14 @@ class Builder {
         this.report('error', 'haproxy/invalid-prefix', line.file, line, line.words[0], `'${prefix}' prefix is not supported for keyword '${s.name}'.`)
         continue
       }
-      const ctx = this.context(line, kind, name, words)
+      // One reusable context per section: allocating one per line dominates on 20,000-server configs.
+      current.line = line
+      ctx.file = line.file
+      ctx.lineNo = line.line
+      ctx.words = words
+      ctx.where = ''
       if (prefix !== undefined) ctx.prefix = prefix
+      else delete ctx.prefix
       if (!checkDirective(s, ctx, named)) continue
       accept(toDirective(line, words, prefix), words)
     }
@@ -507,6 +527,7 @@ function toDirective(line: CstLine, words: Word[], prefix: 'no' | 'default' | un
     file: line.file,
     line: line.line,
     column: (line.words[0] as Word).column,
+    name: first.value,
     keyword: twoWord ? `${first.value} ${second.value}` : first.value,
     args: words.slice(1).map((w) => w.value),
     words,
@@ -576,11 +597,10 @@ function toServer(d: Directive, p: Proxy, name: string, address: string, options
     backup: false,
     disabled: false,
     ssl: false,
-    options: {...p.defaultServer, ...options},
+    options,
     directive: d,
   }
   if (parsed.ok && parsed.value.port !== undefined && !parsed.value.portOffset) s.port = parsed.value.port
-  applyServerDefaults(s, {})
   return s
 }
 

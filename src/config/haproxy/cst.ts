@@ -112,6 +112,7 @@ export function parseCst(source: SourceFile, env: Env): HaproxyFileCst {
         diagnostics.push(diagnostic(error.code, 'error', file, {line: lineNo, column: error.column, endLine: lineNo, endColumn: error.endColumn}, error.message))
       }
     }
+    if (kind === 'directive' && active && current.kind === 'global' && lexed.errors.length === 0) applyEnvDirective(lexed.words, env)
     if (kind === 'section' && active) {
       const nameWord = lexed.words[1]
       current = {kind: first?.value as SectionKind, header: cstLine, body: [], file, line: lineNo, column: first?.column ?? 1}
@@ -188,6 +189,21 @@ function handleConditional(line: CstLine, conds: CondFrame[], env: Env, diagnost
     default:
       if (enclosingActive) diagnostics.push(diagnostic('haproxy/unknown-directive', 'error', line.file, range, `unknown directive '${directive}'.`, ["conditional directives are '.if', '.elif', '.else', '.endif', '.diag', '.notice', '.warning', '.alert'"]))
       return enclosingActive
+  }
+}
+
+/**
+ * `setenv`, `presetenv`, `unsetenv` and `resetenv` in global change the environment that later lines
+ * expand (HAProxy applies them while parsing). `env` is the parse's own copy, shared by all its files.
+ */
+function applyEnvDirective(words: Word[], env: Env): void {
+  const [kw, name, value] = words.map((w) => w.value)
+  if (kw === 'setenv' && name !== undefined && value !== undefined) env[name] = value
+  else if (kw === 'presetenv' && name !== undefined && value !== undefined && env[name] === undefined) env[name] = value
+  else if (kw === 'unsetenv') for (const w of words.slice(1)) delete env[w.value]
+  else if (kw === 'resetenv') {
+    const keep = new Set(words.slice(1).map((w) => w.value))
+    for (const k of Object.keys(env)) if (!keep.has(k)) delete env[k]
   }
 }
 

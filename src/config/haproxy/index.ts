@@ -40,7 +40,8 @@ export interface HaproxyConfigParse {
  * section; directories must already be expanded by the caller). Never throws on bad input.
  */
 export function parseHaproxyFiles(sources: SourceFile[], options: HaproxyParseOptions = {}): HaproxyConfigParse {
-  const env = options.env ?? process.env
+  // A copy: setenv/presetenv/unsetenv in global change it as parsing goes, across all the files.
+  const env = {...(options.env ?? process.env)}
   const files = sources.map((source) => parseCst(source, env))
   const built = buildModel(files)
   return {files, model: built.model, diagnostics: [...files.flatMap((f) => f.diagnostics), ...built.diagnostics]}

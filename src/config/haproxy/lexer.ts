@@ -10,6 +10,8 @@
  * - at most 64 words per line.
  */
 
+const NO_ERRORS: LexError[] = []
+
 /** The most words HAProxy accepts on a line (MAX_LINE_ARGS). */
 export const MAX_LINE_WORDS = 64
 
@@ -47,7 +49,7 @@ export interface LexedLine {
 export type Env = Record<string, string | undefined>
 
 const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t'
-const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c)
+const isHex = (c: string | undefined): boolean => c !== undefined && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))
 const isNameStart = (c: string | undefined): boolean => c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_')
 const isNameChar = (c: string | undefined): boolean => isNameStart(c) || (c !== undefined && c >= '0' && c <= '9')
 
@@ -56,7 +58,7 @@ const simpleEscapes: Record<string, string> = {' ': ' ', '#': '#', '\\': '\\', "
 /** Splits one line (without its line ending) into words. Never throws. */
 export function lexLine(text: string, env: Env): LexedLine {
   const words: Word[] = []
-  const errors: LexError[] = []
+  let errors: LexError[] = NO_ERRORS
   let comment: LexComment | undefined
   let i = 0
   const n = text.length
@@ -70,7 +72,7 @@ export function lexLine(text: string, env: Env): LexedLine {
     }
     const start = i
     // A word may expand to several (`${VAR[*]}`): `parts` collects the finished ones, `cur` the one being built.
-    const parts: string[] = []
+    let parts: string[] | undefined
     let cur = ''
     let quoted = false
     let failed = false
@@ -78,6 +80,13 @@ export function lexLine(text: string, env: Env): LexedLine {
     let quote: '"' | "'" | undefined
     let quoteStart = 0
     while (i < n) {
+      // Fast path: copy a run of ordinary characters in one slice.
+      const runEnd = quote === "'" ? scanSingleQuoted(text, i) : scanPlain(text, i, quote === '"')
+      if (runEnd > i) {
+        cur += text.slice(i, runEnd)
+        i = runEnd
+        if (i >= n) break
+      }
       const c = text[i] as string
       if (quote === undefined) {
         if (isSpace(c)) break
@@ -108,7 +117,7 @@ export function lexLine(text: string, env: Env): LexedLine {
           const h1 = text[i + 2]
           const h2 = text[i + 3]
           if (!isHex(h1) || !isHex(h2)) {
-            errors.push({code: 'haproxy/bad-escape', message: `truncated or invalid hexadecimal sequence at position ${i + 1}`, column: i + 1, endColumn: Math.min(n, i + 4) + 1})
+            (errors === NO_ERRORS ? (errors = []) : errors).push({code: 'haproxy/bad-escape', message: `truncated or invalid hexadecimal sequence at position ${i + 1}`, column: i + 1, endColumn: Math.min(n, i + 4) + 1})
             failed = true
             i += 2
             continue
@@ -124,7 +133,7 @@ export function lexLine(text: string, env: Env): LexedLine {
       if (c === '$' && quote === '"') {
         const expanded = expandVariable(text, i, env)
         if ('error' in expanded) {
-          errors.push({code: 'haproxy/bad-env', message: expanded.error, column: expanded.column, endColumn: expanded.column + 1})
+          (errors === NO_ERRORS ? (errors = []) : errors).push({code: 'haproxy/bad-env', message: expanded.error, column: expanded.column, endColumn: expanded.column + 1})
           failed = true
           // HAProxy gives up on the whole line here: no further "unmatched quote".
           quote = undefined
@@ -136,7 +145,7 @@ export function lexLine(text: string, env: Env): LexedLine {
           if (pieces.length > 0) {
             cur += pieces[0]
             for (const piece of pieces.slice(1)) {
-              parts.push(cur)
+              ;(parts ??= []).push(cur)
               cur = piece
             }
           }
@@ -150,13 +159,17 @@ export function lexLine(text: string, env: Env): LexedLine {
       i++
     }
     if (quote !== undefined) {
-      errors.push({code: 'haproxy/unmatched-quote', message: `unmatched quote at position ${quoteStart + 1}`, column: quoteStart + 1, endColumn: n + 1})
+      (errors === NO_ERRORS ? (errors = []) : errors).push({code: 'haproxy/unmatched-quote', message: `unmatched quote at position ${quoteStart + 1}`, column: quoteStart + 1, endColumn: n + 1})
       failed = true
     }
-    parts.push(cur)
-    const raw = text.slice(start, i)
+    // A plain word's value is its raw text: share the string instead of slicing twice.
+    const raw = !quoted && cur.length === i - start ? cur : text.slice(start, i)
     if (!failed) {
-      for (const value of parts) words.push({value, raw, column: start + 1, endColumn: i + 1, quoted})
+      if (parts === undefined) words.push({value: cur, raw, column: start + 1, endColumn: i + 1, quoted})
+      else {
+        parts.push(cur)
+        for (const value of parts) words.push({value, raw, column: start + 1, endColumn: i + 1, quoted})
+      }
     }
     if (hitComment) {
       comment = {column: i + 1, text: text.slice(i)}
@@ -166,7 +179,7 @@ export function lexLine(text: string, env: Env): LexedLine {
 
   if (words.length > MAX_LINE_WORDS) {
     const extra = words[MAX_LINE_WORDS] as Word
-    errors.push({
+    (errors === NO_ERRORS ? (errors = []) : errors).push({
       code: 'haproxy/too-many-words',
       message: `too many words, truncating after word ${MAX_LINE_WORDS}, position ${extra.column - 1}: <${words[MAX_LINE_WORDS - 1]?.value ?? ''}>`,
       column: extra.column,
@@ -174,6 +187,25 @@ export function lexLine(text: string, env: Env): LexedLine {
     })
   }
   return comment === undefined ? {words, errors} : {words, comment, errors}
+}
+
+/** End of a run of characters that need no special handling (outside quotes or inside double quotes). */
+function scanPlain(text: string, from: number, inDouble: boolean): number {
+  let i = from
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    // space, tab, ", #, $, ', \
+    if (c === 32 || c === 9 || c === 34 || c === 35 || c === 39 || c === 92 || (inDouble && c === 36)) {
+      if (inDouble && (c === 32 || c === 9 || c === 35 || c === 39)) continue
+      break
+    }
+  }
+  return i
+}
+
+function scanSingleQuoted(text: string, from: number): number {
+  const end = text.indexOf("'", from)
+  return end === -1 ? text.length : end
 }
 
 type Expansion = {value: string; split: boolean; end: number} | {error: string; column: number; end: number}

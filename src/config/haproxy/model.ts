@@ -17,6 +17,8 @@ export interface Location {
 
 /** One configuration line as a keyword and its unescaped arguments. */
 export interface Directive extends Location {
+  /** The first word: `timeout`, `option`, `server`, `http-request`... */
+  name: string
   /** The keyword as HAProxy names it: `timeout connect`, `option httplog`, `server`, `http-request`... */
   keyword: string
   /** Words after the first one, unescaped (for `timeout connect 5s`: `['connect', '5s']`). */

@@ -27,7 +27,7 @@ const REPEATED = new Set(['log', 'stats socket', 'lua-load', 'unsetenv', 'stats 
 
 function directiveKey(d: Directive, counters: Map<string, number>, section: Section): string {
   const base = d.prefix ? `${d.prefix} ${d.keyword}` : d.keyword
-  const first = d.keyword.split(' ')[0] as string
+  const first = d.name
   if (first === 'acl') return numbered(`acl ${d.args[0] ?? ''}`, counters)
   if (first === 'user' && section.type === 'global') return base
   if (first === 'group' && section.type === 'global') return base
@@ -63,7 +63,7 @@ function secretArgs(d: Directive, section: Section): number[] | undefined {
 function toDirectives(directives: Directive[], section: Section): OutlineDirective[] {
   const counters = new Map<string, number>()
   return directives.map((d) => {
-    const first = d.keyword.split(' ')[0] as string
+    const first = d.name
     const out: OutlineDirective = {
       key: directiveKey(d, counters, section),
       keyword: d.prefix ? `${d.prefix} ${d.keyword}` : d.keyword,

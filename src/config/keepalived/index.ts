@@ -1,4 +1,12 @@
 // Public API of the keepalived.conf toolkit. Everything else in lbctl imports from here.
+//
+// Severity mapping, checked against keepalived 2.2.7 (test/config/keepalived/agreement.test.ts):
+// `keepalived -t` exits non-zero (4 fatal/bad interface, 5 any other config error, 6 SECURITY VIOLATION)
+// for every message it reports while reading, even the ones the daemon itself only logs and then
+// works around ("Using default 100", "Truncating auth_pass", "rounding"). So everything keepalived
+// reports is an `error` here, worded like keepalived, with what keepalived does about it in the message.
+// Environment-only problems (KEEPALIVED_ENV_CODES) are warnings unless strictEnv. lbctl's own extra
+// checks (pair checks, startup takeover) are errors when failover breaks and warnings otherwise.
 import type {Diagnostic} from '../diagnostics.js'
 import type {OutlineSection} from '../outline.js'
 import type {SourceFile} from '../source.js'

@@ -7,6 +7,8 @@
  *   `\#` and `\!` are literal characters.
  * - `{` and `}` outside double quotes are tokens of their own, even glued to a word (`vrrp_instance VI_1{`).
  * - words are separated by blanks; `"..."` groups blanks into one word and the quotes are dropped.
+ * - `include PATTERN` is read before braces are split, so `{a,b}` in a pattern stays in the word.
+ * - a trailing `\` only continues `$NAME=...` definitions in keepalived; elsewhere it stays in the word.
  */
 
 export type TokenKind = 'word' | 'open' | 'close' | 'comment' | 'space' | 'newline'

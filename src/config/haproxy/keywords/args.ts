@@ -117,6 +117,7 @@ export function parseSocketAddress(text: string, options: AddressOptions): Parse
       case 'abns':
         return ok({family: 'abns', host: body})
       case 'fd':
+        if (!/^[0-9]+$/.test(body)) return fail(`'${options.who}' : file descriptor '${body}' is not a valid integer in '${text}'`)
         return ok({family: 'fd', host: body})
       case 'sockpair':
         return ok({family: 'sockpair', host: body})

@@ -79,6 +79,6 @@ export const BIND_KEYWORD: KeywordSpec = spec({
   minArgs: 1,
   missing: "'bind' expects {<path>|[addr1]:port1[-end1]}{,[addr]:port[-end]}... as arguments.",
   validate: checkBind,
-  ok: ['bind :80', 'bind *:8080', 'bind 0.0.0.0:443 ssl crt /etc/ssl/certs/ssl-cert-snakeoil.pem', 'bind [::1]:8443', 'bind :8000-8010', 'bind :81,:82', 'bind 127.0.0.1:9000 transparent', 'bind /tmp/lbctl-test.sock', 'bind :9001 name web maxconn 100 accept-proxy'],
+  ok: ['bind :80', 'bind *:8080', 'bind 0.0.0.0:443 ssl crt test-cert.pem', 'bind [::1]:8443', 'bind :8000-8010', 'bind :81,:82', 'bind 127.0.0.1:9000 transparent', 'bind /tmp/lbctl-test.sock', 'bind :9001 name web maxconn 100 accept-proxy'],
   fail: ['bind', 'bind 1.2.3.4', 'bind :0', 'bind :99999', 'bind :80-70', 'bind 1.2.3.4.5:80', 'bind :80 foo', 'bind :81 maxconn', 'bind 1.2.3.4:abc', 'bind :84 ssl'],
 })

@@ -1,6 +1,6 @@
 /** The `global` section's keywords (HAProxy 2.6, configuration.txt §3). */
 import {atol, parseInteger, parseTime} from './args.js'
-import {checkLog, error, intArg, noArgs} from './common.js'
+import {checkLog, error, intArg, noArgs, warning} from './common.js'
 import {spec, type KeywordContext, type KeywordSpec} from './spec.js'
 
 const G = ['global'] as const
@@ -71,10 +71,9 @@ const checked: KeywordSpec[] = [
     missing: "'uid' expects an integer argument.",
     validate(ctx) {
       const w = ctx.words[1]
-      if (w !== undefined && !/^[0-9]+$/.test(w.value)) error(ctx, ` uid: string '${w.value}' is not a number.`, w, ["use 'user' to name a system user"])
+      if (w !== undefined && !/^[0-9]+$/.test(w.value)) warning(ctx, `uid: string '${w.value}' is not a number.`, w, 'haproxy/suspicious-value', ["use 'user' to name a system user"])
     },
-    ok: ['uid 99'],
-    fail: ['uid x'],
+    ok: ['uid 99', 'uid x'],
   }),
   spec({
     name: 'gid',
@@ -83,10 +82,9 @@ const checked: KeywordSpec[] = [
     missing: "'gid' expects an integer argument.",
     validate(ctx) {
       const w = ctx.words[1]
-      if (w !== undefined && !/^[0-9]+$/.test(w.value)) error(ctx, ` gid: string '${w.value}' is not a number.`, w, ["use 'group' to name a system group"])
+      if (w !== undefined && !/^[0-9]+$/.test(w.value)) warning(ctx, `gid: string '${w.value}' is not a number.`, w, 'haproxy/suspicious-value', ["use 'group' to name a system group"])
     },
-    ok: ['gid 99'],
-    fail: ['gid x'],
+    ok: ['gid 99', 'gid x'],
   }),
   spec({name: 'log', validate: (ctx) => checkLog(ctx, false), ok: ['log /dev/log local0 info', 'log 127.0.0.1 local1 notice', 'log stdout format raw local0'], fail: ['log', 'log 127.0.0.1', 'log 127.0.0.1 local9', 'log 127.0.0.1 local0 foo']}),
   spec({

@@ -2,6 +2,7 @@
  * Proxy keywords (defaults / frontend / listen / backend): mode, balance, timeouts, options, log, cookie,
  * capacity limits and the keywords HAProxy 2.1+ removed. Placement follows HAProxy's keyword matrix.
  */
+import {fetchName, isKnownFetch} from './acl.js'
 import {atol, parseInteger} from './args.js'
 import {checkLog, error, timeArg, warning} from './common.js'
 import type {ProxyKind} from './sections.js'
@@ -24,7 +25,13 @@ function checkBalance(ctx: KeywordContext): void {
   }
   if (algo === 'hdr' && !param) error(ctx, BALANCE_HELP, w, ["name the header: 'balance hdr(host)'"], 'haproxy/unknown-balance')
   if (algo === 'url_param' && ctx.words[2] === undefined) error(ctx, 'balance url_param requires an URL parameter name.', w, [], 'haproxy/missing-argument')
-  if (algo === 'hash' && ctx.words[2] === undefined) error(ctx, "balance hash requires a sample expression.", w, [], 'haproxy/missing-argument')
+  if (algo === 'hash') {
+    const expr = ctx.words[2]
+    if (expr === undefined) error(ctx, 'balance hash requires a sample expression.', w, [], 'haproxy/missing-argument')
+    else if (!isKnownFetch(fetchName(expr.value))) {
+      error(ctx, `${ctx.section} '${ctx.sectionName}': failed to parse 'balance hash' expression '${expr.value}' in : unknown fetch method '${fetchName(expr.value)}'.`, expr, [], 'haproxy/unknown-fetch')
+    }
+  }
 }
 
 export const PROXY_MODES = ['tcp', 'http', 'log']
@@ -218,6 +225,9 @@ const CORE: KeywordSpec[] = [
     if (ctx.words[1]?.value === 'expect' && ctx.words.length < 3) error(ctx, "'http-check expect' : expects at least a matching pattern as arguments.", ctx.words[1], [], 'haproxy/missing-argument')
   }, ok: ['http-check expect status 200', 'http-check send meth GET uri /health'], fail: ['http-check expect']}),
   spec({name: 'tcp-check', proxy: 'XwXX', misplaced: noBackend('tcp-check'), minArgs: 1}),
+  spec({name: 'dynamic-cookie-key', proxy: 'XwXX', misplaced: noBackend('dynamic-cookie-key'), minArgs: 1}),
+  spec({name: 'hash-balance-factor', proxy: 'XwXX', misplaced: noBackend('hash-balance-factor'), minArgs: 1}),
+  spec({name: 'max-session-srv-conns', proxy: 'XXXw', minArgs: 1}),
   ...['clitcpka-cnt', 'clitcpka-idle', 'clitcpka-intvl'].map((name) => spec({name, proxy: 'XXXw', misplaced: (kind, pname) => (kind === 'backend' ? `${name} will be ignored because backend '${pname}' has no frontend capability` : undefined), minArgs: 1})),
   ...['srvtcpka-cnt', 'srvtcpka-idle', 'srvtcpka-intvl'].map((name) => spec({name, proxy: 'XwXX', misplaced: (kind, pname) => (kind === 'frontend' ? `${name} will be ignored because frontend '${pname}' has no backend capability` : undefined), minArgs: 1})),
 ]

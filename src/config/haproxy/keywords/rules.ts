@@ -41,10 +41,10 @@ export function matchAction(set: string, word: string): string | undefined {
 }
 
 /** Actions with a fixed number of arguments before the condition. */
-const EXACT_ARGS: Record<string, number> = {
-  'add-header': 2, 'set-header': 2, 'replace-header': 3, 'replace-value': 3, 'del-header': 1, 'set-path': 1, 'set-pathq': 1,
-  'set-query': 1, 'set-uri': 1, 'set-method': 1, 'replace-path': 2, 'replace-pathq': 2, 'replace-uri': 2, 'set-status': 1,
-}
+const EXACT_ARGS: Record<string, number> = {'add-header': 2, 'set-header': 2, 'replace-header': 3, 'replace-value': 3}
+
+/** Actions HAProxy 2.6 only accepts after `expose-experimental-directives` in global. */
+export const EXPERIMENTAL_ACTIONS = new Set(['normalize-uri'])
 
 function checkRuleAction(ctx: KeywordContext, set: string, actionIndex: number): void {
   const action = ctx.words[actionIndex]
@@ -113,7 +113,7 @@ function checkTcpResponse(ctx: KeywordContext): void {
 export const RULE_KEYWORDS: KeywordSpec[] = [
   httpRule(
     'http-request',
-    ['http-request deny if { src 10.0.0.1 }', 'http-request set-header X-Forwarded-Proto https if { ssl_fc }', 'http-request redirect scheme https unless { ssl_fc }', 'http-request set-var(txn.host) req.hdr(host)', 'http-request track-sc0 src', 'http-request allow', 'http-request add-header X-Real-IP %[src]'],
+    ['http-request deny if { src 10.0.0.1 }', 'http-request set-header X-Forwarded-Proto https if { ssl_fc }', 'http-request redirect scheme https unless { ssl_fc }', 'http-request set-var(txn.host) req.hdr(host)', 'http-request allow', 'http-request add-header X-Real-IP %[src]'],
     ['http-request foo', 'http-request set-header X', 'http-request add-header X-A'],
   ),
   httpRule('http-response', ['http-response set-header X-Frame-Options DENY', 'http-response del-header Server'], ['http-response foo', 'http-response del-header']),
@@ -124,7 +124,7 @@ export const RULE_KEYWORDS: KeywordSpec[] = [
     misplaced: (kind, _name, named) => (kind === 'defaults' && !named ? 'tcp-request content is not allowed in anonymous \'defaults\' sections' : undefined),
     condition: true,
     validate: checkTcpRequest,
-    ok: ['tcp-request inspect-delay 5s', 'tcp-request content accept if { req_ssl_hello_type 1 }', 'tcp-request connection reject if { src 10.0.0.0/8 }', 'tcp-request content track-sc0 src'],
+    ok: ['tcp-request inspect-delay 5s', 'tcp-request content accept if { req_ssl_hello_type 1 }', 'tcp-request connection reject if { src 10.0.0.0/8 }'],
     fail: ['tcp-request foo', 'tcp-request content foo', 'tcp-request inspect-delay 5x'],
   }),
   spec({

@@ -4,7 +4,7 @@
  * (errors with --strict-env) because the config is often validated away from the load balancer.
  */
 import {existsSync, readFileSync} from 'node:fs'
-import {isAbsolute, join} from 'node:path'
+import {dirname, isAbsolute, join} from 'node:path'
 import {isIPv4, isIPv6} from '../keywords/args.js'
 import {envSeverity, report, type RuleContext} from './context.js'
 
@@ -42,25 +42,68 @@ export function systemUsers(ctx: RuleContext): void {
   }
 }
 
+/**
+ * Where haproxy looks for a relative path: `default-path` in global (2.6): `current` (the working
+ * directory, the default), `config` (the config file's directory), `parent`, or `origin <dir>`.
+ */
+function pathResolver(ctx: RuleContext): (path: string, file: string) => string {
+  const dp = ctx.model.global?.directives.find((d) => d.keyword === 'default-path')
+  const mode = dp?.args[0] ?? 'current'
+  return (path, file) => {
+    if (isAbsolute(path)) return path
+    if (mode === 'config') return join(dirname(file), path)
+    if (mode === 'parent') return join(dirname(dirname(file)), path)
+    if (mode === 'origin') return join(dp?.args[1] ?? '', path)
+    return path
+  }
+}
+
 export function certificateFiles(ctx: RuleContext): void {
   const crtBase = ctx.model.global?.directives.find((d) => d.keyword === 'crt-base')?.args[0]
   const caBase = ctx.model.global?.directives.find((d) => d.keyword === 'ca-base')?.args[0]
-  const resolve = (path: string, base: string | undefined) => (isAbsolute(path) || base === undefined ? path : join(base, path))
+  const resolvePath = pathResolver(ctx)
+  const resolve = (path: string, base: string | undefined, file: string) => resolvePath(isAbsolute(path) || base === undefined ? path : join(base, path), file)
   for (const p of ctx.model.proxies) {
     for (const b of p.binds) {
-      for (const [name, base] of [['crt', crtBase], ['ca-file', caBase], ['crt-list', crtBase]] as const) {
-        const d = b.directive
-        for (let i = 1; i < d.args.length; i++) {
-          if (d.args[i] !== name) continue
-          const path = resolve(d.args[i + 1] ?? '', base)
-          if (!existsSync(path)) report(ctx, envSeverity(ctx), 'haproxy/missing-file', d, `'bind ${d.args[0]}' : unable to stat SSL certificate from file '${path}' : No such file or directory.`, ['install the certificate (PEM with key) at that path on the load balancer'], d.words[i + 2])
+      const d = b.directive
+      for (let i = 1; i < d.args.length; i++) {
+        const name = d.args[i]
+        if (name !== 'crt' && name !== 'crt-list' && name !== 'ca-file') continue
+        const path = resolve(d.args[i + 1] ?? '', name === 'ca-file' ? caBase : crtBase, d.file)
+        if (!existsSync(path)) {
+          const what = name === 'ca-file' ? 'CA file' : name === 'crt-list' ? 'crt-list' : 'SSL certificate'
+          report(ctx, envSeverity(ctx), 'haproxy/missing-file', d, `'bind ${d.args[0]}' : unable to stat ${what} from file '${path}' : No such file or directory.`, ['install the file (a PEM with certificate and key for crt) at that path on the load balancer'], d.words[i + 2])
         }
       }
     }
+  }
+  const sections = [...ctx.model.defaults, ...ctx.model.proxies, ...ctx.model.others.filter((o) => o.kind === 'http-errors')]
+  for (const p of sections) {
     for (const d of p.directives) {
-      if (d.keyword === 'errorfile' && d.args[1] !== undefined && !existsSync(d.args[1])) {
-        report(ctx, envSeverity(ctx), 'haproxy/missing-file', d, `error files '${d.args[1]}' cannot be read: No such file or directory.`, ['create the file or remove the errorfile line'], d.words[2])
+      if (d.name === 'errorfile' && d.args[1] !== undefined) {
+        const path = resolvePath(d.args[1], d.file)
+        if (!existsSync(path)) report(ctx, envSeverity(ctx), 'haproxy/missing-file', d, `errorfile : error opening file '${path}'.`, ['create the file (a complete HTTP response) or remove the errorfile line'], d.words[2])
       }
+    }
+  }
+}
+
+const MAP_CONVERTER = /\bmap(?:_[a-z]+)*\(([^,)]+)/g
+
+/** Pattern files of `map*()` converters and ACL `-f` flags are opened at startup. */
+export function patternFiles(ctx: RuleContext): void {
+  const resolvePath = pathResolver(ctx)
+  for (const p of [...ctx.model.defaults, ...ctx.model.proxies]) {
+    for (const d of p.directives) {
+      d.args.forEach((arg, i) => {
+        const files: string[] = []
+        if (arg.includes('map')) for (const m of arg.matchAll(MAP_CONVERTER)) files.push(m[1] as string)
+        if (arg === '-f' && d.args[i + 1] !== undefined && (d.name === 'acl' || d.args.includes('{'))) files.push(d.args[i + 1] as string)
+        for (const f of files) {
+          const path = resolvePath(f, d.file)
+          if (!existsSync(path)) report(ctx, envSeverity(ctx), 'haproxy/missing-file', d, `failed to open pattern file <${path}>.`, ['create the map/pattern file on the load balancer'], d.words[i + 1])
+        }
+      })
     }
   }
 }

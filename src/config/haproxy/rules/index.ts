@@ -3,11 +3,13 @@ import type {Diagnostic} from '../../diagnostics.js'
 import type {HaproxyCheckOptions, HaproxyConfigParse} from '../index.js'
 import {duplicateBinds, vipBinds} from './binds.js'
 import type {Rule, RuleContext} from './context.js'
-import {certificateFiles, serverHostnames, systemUsers} from './env.js'
+import {certificateFiles, patternFiles, serverHostnames, systemUsers} from './env.js'
 import {frontendMaxconn, ulimitVsMaxconn} from './limits.js'
 import {httpSettingsInTcpMode, missingTimeouts} from './modes.js'
 import {misorderedRules, unreachableRules} from './order.js'
 import {duplicateProxies, duplicateServers, externalCheckCommand, transparentWithBalance, frontendWithoutBind, serverReferences, undefinedBackends, unusedAcls, unusedBackends} from './references.js'
+import {cacheReferences, experimentalActions, serverOptionConflicts, stickTables, useServerTargets, userlistReferences} from './resources.js'
+import {cacheSize, programNeedsMasterWorker, trackedTables, userlistGroups} from './sections.js'
 import {versionedKeywords} from './versions.js'
 
 export const RULES: Rule[] = [
@@ -17,6 +19,16 @@ export const RULES: Rule[] = [
   serverReferences,
   transparentWithBalance,
   externalCheckCommand,
+  trackedTables,
+  userlistGroups,
+  programNeedsMasterWorker,
+  cacheSize,
+  stickTables,
+  cacheReferences,
+  userlistReferences,
+  serverOptionConflicts,
+  useServerTargets,
+  experimentalActions,
   frontendWithoutBind,
   unusedBackends,
   unusedAcls,
@@ -31,6 +43,7 @@ export const RULES: Rule[] = [
   versionedKeywords,
   systemUsers,
   certificateFiles,
+  patternFiles,
   serverHostnames,
 ]
 

@@ -48,7 +48,7 @@ export function misorderedRules(ctx: RuleContext): void {
     let seenRedirect: Directive | undefined
     let seenTcpContent: Directive | undefined
     for (const d of p.directives) {
-      const kw = d.keyword.split(' ')[0]
+      const kw = d.name
       if (kw === 'tcp-request') {
         if (seenHttpRequest) report(ctx, 'warning', 'haproxy/rule-order', d, "a 'tcp-request' rule placed after an 'http-request' rule will still be processed before.", ["move tcp-request rules above http-request rules to match the processing order"])
         else if (d.args[0] === 'connection' && seenTcpContent) report(ctx, 'warning', 'haproxy/rule-order', d, "a 'tcp-request' rule placed after a 'tcp-request content' rule will still be processed before.", ['move it above the tcp-request content rules'])

@@ -152,6 +152,7 @@ export function transparentWithBalance(ctx: RuleContext): void {
 /** haproxy -c: an external-check command needs an absolute path or an `external-check path`. */
 export function externalCheckCommand(ctx: RuleContext): void {
   for (const p of ctx.model.proxies) {
+    if (!p.directives.some((d) => d.keyword === 'external-check command') && !p.inheritsFrom?.directives.some((d) => d.keyword === 'external-check command')) continue
     const all = [...(p.inheritsFrom?.directives ?? []), ...p.directives]
     const command = all.filter((d) => d.keyword === 'external-check command').pop()
     const path = all.some((d) => d.keyword === 'external-check path')

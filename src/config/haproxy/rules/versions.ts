@@ -30,11 +30,15 @@ const TABLE: VersionedKeyword[] = [
   {match: kw('option http-restrict-req-hdr-names'), label: "'option http-restrict-req-hdr-names'", since: '2.6'},
 ]
 
+/** First words any TABLE entry can match: everything else is skipped cheaply. */
+const WATCHED = new Set(['bind-process', 'bind', 'tune.ssl.capture-cipherlist-size', 'http-after-response', 'http-request', 'http-error', 'errorfiles', 'option', 'balance'])
+
 export function versionedKeywords(ctx: RuleContext): void {
   const target = ctx.options.targetVersion
   if (!target) return
   const directives: Directive[] = [...(ctx.model.global?.directives ?? []), ...ctx.model.defaults.flatMap((p) => p.directives), ...ctx.model.proxies.flatMap((p) => p.directives)]
   for (const d of directives) {
+    if (!WATCHED.has(d.name)) continue
     for (const v of TABLE) {
       if (!v.match(d)) continue
       if (v.removedIn && compareVersions(target, v.removedIn) >= 0) {

@@ -44,12 +44,12 @@ export function checkScripts(ctx: RuleContext): void {
   if (running > 0 && !g.enableScriptSecurity) {
     const at = g.at ?? model.vrrpScripts[0]?.at ?? commands[0]?.at ?? model.vrrpInstances[0]?.at
     if (at)
-      ctx.report('keepalived/script-security', 'error', at, 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.', [
+      ctx.report('keepalived/script-security', 'warning', at, 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.', [
         'add `enable_script_security` and `script_user root` (or a dedicated user) to global_defs, and call scripts by absolute path',
       ])
   }
   if (misc.length > 0 && !g.enableScriptSecurity)
-    ctx.report('keepalived/script-security', 'error', misc[0]!.at, 'SECURITY VIOLATION - check scripts are being executed but script_security not enabled.', [
+    ctx.report('keepalived/script-security', 'warning', misc[0]!.at, 'SECURITY VIOLATION - check scripts are being executed but script_security not enabled.', [
       'add `enable_script_security` and `script_user` to global_defs',
     ])
 }

@@ -1,0 +1,86 @@
+/** References to named resources haproxy -c resolves after parsing: stick tables, caches, userlists, servers. */
+import {EXPERIMENTAL_ACTIONS} from '../keywords/rules.js'
+import {hasBackendCap} from '../model.js'
+import {report, type RuleContext} from './context.js'
+
+/** `stick on|match|store-*` without `table X` needs a stick-table in the same proxy. */
+export function stickTables(ctx: RuleContext): void {
+  const withTable = new Set(ctx.model.proxies.filter((p) => p.directives.some((d) => d.name === 'stick-table')).map((p) => p.name))
+  for (const p of ctx.model.proxies) {
+    for (const d of p.directives) {
+      if (d.name !== 'stick' || !hasBackendCap(p)) continue
+      const t = d.args.indexOf('table')
+      const table = t !== -1 ? (d.args[t + 1] ?? '') : p.name
+      if (!withTable.has(table)) {
+        report(ctx, 'error', 'haproxy/undefined-table', d, `Proxy '${p.name}': unable to find stick-table '${table}'.`, [`add 'stick-table type ip size 100k expire 30m' to ${p.kind} '${table}'`])
+      }
+    }
+  }
+}
+
+export function cacheReferences(ctx: RuleContext): void {
+  const caches = new Set(ctx.model.others.filter((o) => o.kind === 'cache').map((o) => o.name))
+  for (const p of ctx.model.proxies) {
+    const reported = new Set<string>()
+    for (const r of p.rules) {
+      if (r.action !== 'cache-use' && r.action !== 'cache-store') continue
+      const name = r.args[0] ?? ''
+      if (caches.has(name) || reported.has(name)) continue
+      reported.add(name)
+      report(ctx, 'error', 'haproxy/undefined-cache', r.directive, `proxy '${p.name}': unable to find the cache '${name}' referenced by the filter 'cache'.`, [`declare 'cache ${name}' with total-max-size`])
+    }
+  }
+}
+
+export function userlistReferences(ctx: RuleContext): void {
+  const lists = ctx.model.userlists
+  const pattern = /http_auth(?:_group)?\(([^),]+)/g
+  for (const p of ctx.model.proxies) {
+    for (const d of p.directives) {
+      for (const arg of d.args) {
+        if (!arg.includes('http_auth')) continue
+        for (const m of arg.matchAll(pattern)) {
+          const name = m[1] as string
+          if (!lists.has(name)) {
+            report(ctx, 'error', 'haproxy/undefined-userlist', d, `unable to find userlist '${name}' referenced in arg 1 of ACL keyword 'http_auth' in proxy '${p.name}'.`, [`declare 'userlist ${name}' with its users`])
+          }
+        }
+      }
+    }
+  }
+}
+
+export function serverOptionConflicts(ctx: RuleContext): void {
+  for (const p of ctx.model.proxies) {
+    for (const s of p.servers) {
+      if (s.check && s.track !== undefined) {
+        report(ctx, 'error', 'haproxy/conflicting-settings', s.directive, `'server ${p.name}/${s.name}' : unable to enable checks and tracking at the same time!`, ["remove 'check' (the tracked server's checks decide) or remove 'track'"])
+      }
+    }
+  }
+}
+
+/** `use-server NAME` must name a server of the proxy, even where it is ignored (a frontend). */
+export function useServerTargets(ctx: RuleContext): void {
+  for (const p of ctx.model.proxies) {
+    const names = new Set(p.servers.map((s) => s.name))
+    for (const d of p.directives) {
+      if (d.name !== 'use-server') continue
+      const name = d.args[0] ?? ''
+      if (!names.has(name)) {
+        report(ctx, 'error', 'haproxy/undefined-server', d, `${p.kind === 'listen' ? 'proxy' : p.kind} '${p.name}' : unable to find server '${name}' referenced in a 'use-server' rule.`, ['name a server declared in this backend'])
+      }
+    }
+  }
+}
+
+export function experimentalActions(ctx: RuleContext): void {
+  if (ctx.model.global?.directives.some((d) => d.name === 'expose-experimental-directives')) return
+  for (const p of [...ctx.model.defaults, ...ctx.model.proxies]) {
+    for (const r of p.rules) {
+      if (EXPERIMENTAL_ACTIONS.has(r.action)) {
+        report(ctx, 'error', 'haproxy/experimental', r.directive, `'${r.action}' action is experimental, must be allowed via a global 'expose-experimental-directives'`, ["add 'expose-experimental-directives' to the global section"])
+      }
+    }
+  }
+}
