@@ -43,6 +43,9 @@ export function matchAction(set: string, word: string): string | undefined {
 /** Actions with a fixed number of arguments before the condition. */
 const EXACT_ARGS: Record<string, number> = {'add-header': 2, 'set-header': 2, 'replace-header': 3, 'replace-value': 3}
 
+/** Actions that need at least this many arguments before the condition. */
+const MIN_ARGS: Record<string, number> = {'del-header': 1, 'set-status': 1, 'set-path': 1, 'set-pathq': 1, 'set-uri': 1, 'set-method': 1, 'replace-path': 2, 'replace-pathq': 2, 'replace-uri': 2}
+
 /** Actions HAProxy 2.6 only accepts after `expose-experimental-directives` in global. */
 export const EXPERIMENTAL_ACTIONS = new Set(['normalize-uri'])
 
@@ -64,6 +67,10 @@ function checkRuleAction(ctx: KeywordContext, set: string, actionIndex: number):
   const cond = conditionIndex(ctx.words, actionIndex + 1)
   const argEnd = cond === -1 ? ctx.words.length : cond
   const argc = argEnd - actionIndex - 1
+  const min = MIN_ARGS[matched]
+  if (min !== undefined && argc < min) {
+    error(ctx, `error detected in ${ctx.section} '${ctx.sectionName}' while parsing '${keyword} ${action.value}' rule : expects at least ${min} argument${min === 1 ? '' : 's'}.`, action, [], 'haproxy/wrong-argument-count')
+  }
   const exact = EXACT_ARGS[matched]
   if (exact !== undefined && argc !== exact) {
     const where = `${ctx.section} '${ctx.sectionName}'`
@@ -113,10 +120,10 @@ function checkTcpResponse(ctx: KeywordContext): void {
 export const RULE_KEYWORDS: KeywordSpec[] = [
   httpRule(
     'http-request',
-    ['http-request deny if { src 10.0.0.1 }', 'http-request set-header X-Forwarded-Proto https if { ssl_fc }', 'http-request redirect scheme https unless { ssl_fc }', 'http-request set-var(txn.host) req.hdr(host)', 'http-request allow', 'http-request add-header X-Real-IP %[src]'],
-    ['http-request foo', 'http-request set-header X', 'http-request add-header X-A'],
+    ['http-request deny if { src 10.0.0.1 }', 'http-request set-header X-Forwarded-Proto https if { ssl_fc }', 'http-request redirect scheme https unless { ssl_fc }', 'http-request set-var(txn.host) req.hdr(host)', 'http-request allow', 'http-request add-header X-Real-IP %[src]', 'http-request replace-path /old(.*) /new\\1', 'http-request del-header X-Debug -m beg'],
+    ['http-request foo', 'http-request set-header X', 'http-request add-header X-A', 'http-request set-path', 'http-request replace-path /a'],
   ),
-  httpRule('http-response', ['http-response set-header X-Frame-Options DENY', 'http-response del-header Server'], ['http-response foo', 'http-response del-header']),
+  httpRule('http-response', ['http-response set-header X-Frame-Options DENY', 'http-response del-header Server', 'http-response set-status 503 reason "Down"'], ['http-response foo', 'http-response del-header', 'http-response set-status']),
   httpRule('http-after-response', ['http-after-response set-header X-A b'], ['http-after-response deny']),
   spec({
     name: 'tcp-request',

@@ -3,7 +3,7 @@
  * groups, server host names. haproxy -c fails on all of them; lbctl reports them as warnings
  * (errors with --strict-env) because the config is often validated away from the load balancer.
  */
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {dirname, isAbsolute, join} from 'node:path'
 import {isIPv4, isIPv6} from '../keywords/args.js'
 import {envSeverity, report, type RuleContext} from './context.js'
@@ -73,6 +73,11 @@ export function certificateFiles(ctx: RuleContext): void {
         if (!existsSync(path)) {
           const what = name === 'ca-file' ? 'CA file' : name === 'crt-list' ? 'crt-list' : 'SSL certificate'
           report(ctx, envSeverity(ctx), 'haproxy/missing-file', d, `'bind ${d.args[0]}' : unable to stat ${what} from file '${path}' : No such file or directory.`, ['install the file (a PEM with certificate and key for crt) at that path on the load balancer'], d.words[i + 2])
+        } else if (name === 'crt') {
+          const missingKey = certificatesWithoutKey(path)[0]
+          if (missingKey !== undefined) {
+            report(ctx, envSeverity(ctx), 'haproxy/missing-file', d, `'bind ${d.args[0]}' in section '${p.kind}' : No Private Key found in '${missingKey}.key'.`, [`put the private key in the PEM (cat cert.crt cert.key > cert.pem) or next to it as ${missingKey}.key`], d.words[i + 2])
+          }
         }
       }
     }
@@ -88,6 +93,26 @@ export function certificateFiles(ctx: RuleContext): void {
   }
 }
 
+/** Files HAProxy skips when `crt` names a directory. */
+const CRT_DIR_SKIP = /\.(key|ocsp|issuer|sctl)$/
+
+/** The certificate files (one, or every file of a directory) that have no private key inside nor a `.key` next to them. */
+function certificatesWithoutKey(path: string): string[] {
+  let files: string[]
+  try {
+    files = statSync(path).isDirectory() ? readdirSync(path).filter((f) => !f.startsWith('.') && !CRT_DIR_SKIP.test(f)).map((f) => join(path, f)) : [path]
+  } catch {
+    return []
+  }
+  return files.filter((f) => {
+    try {
+      return !readFileSync(f, 'latin1').includes('PRIVATE KEY') && !existsSync(`${f}.key`) && !existsSync(f.replace(/\.[^./]+$/, '.key'))
+    } catch {
+      return false
+    }
+  })
+}
+
 const MAP_CONVERTER = /\bmap(?:_[a-z]+)*\(([^,)]+)/g
 
 /** Pattern files of `map*()` converters and ACL `-f` flags are opened at startup. */
@@ -99,8 +124,10 @@ export function patternFiles(ctx: RuleContext): void {
         const files: string[] = []
         if (arg.includes('map')) for (const m of arg.matchAll(MAP_CONVERTER)) files.push(m[1] as string)
         if (arg === '-f' && d.args[i + 1] !== undefined && (d.name === 'acl' || d.args.includes('{'))) files.push(d.args[i + 1] as string)
+        // A dynamic use_backend name is compiled after parsing, against the working directory: default-path does not apply.
+        const late = d.name === 'use_backend' && i === 0 && arg.includes('%[')
         for (const f of files) {
-          const path = resolvePath(f, d.file)
+          const path = late ? f : resolvePath(f, d.file)
           if (!existsSync(path)) report(ctx, envSeverity(ctx), 'haproxy/missing-file', d, `failed to open pattern file <${path}>.`, ['create the map/pattern file on the load balancer'], d.words[i + 1])
         }
       })

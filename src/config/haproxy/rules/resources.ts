@@ -2,10 +2,11 @@
 import {EXPERIMENTAL_ACTIONS} from '../keywords/rules.js'
 import {hasBackendCap} from '../model.js'
 import {report, type RuleContext} from './context.js'
+import {stickTableNames} from './sections.js'
 
 /** `stick on|match|store-*` without `table X` needs a stick-table in the same proxy. */
 export function stickTables(ctx: RuleContext): void {
-  const withTable = new Set(ctx.model.proxies.filter((p) => p.directives.some((d) => d.name === 'stick-table')).map((p) => p.name))
+  const withTable = stickTableNames(ctx)
   for (const p of ctx.model.proxies) {
     for (const d of p.directives) {
       if (d.name !== 'stick' || !hasBackendCap(p)) continue

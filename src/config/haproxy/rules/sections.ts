@@ -2,9 +2,15 @@
 import {report, type RuleContext} from './context.js'
 
 /** `track-sc0 <key> [table <name>]` needs a stick-table in the named proxy, or in its own. */
-export function trackedTables(ctx: RuleContext): void {
+/** Every stick table: proxies with a stick-table, and `table NAME` lines of peers sections (`peers/NAME`). */
+export function stickTableNames(ctx: RuleContext): Set<string> {
   const tables = new Set(ctx.model.proxies.filter((p) => p.directives.some((d) => d.name === 'stick-table')).map((p) => p.name))
   for (const o of ctx.model.others) if (o.kind === 'peers') for (const d of o.directives) if (d.name === 'table') tables.add(`${o.name}/${d.args[0] ?? ''}`)
+  return tables
+}
+
+export function trackedTables(ctx: RuleContext): void {
+  const tables = stickTableNames(ctx)
   for (const p of ctx.model.proxies) {
     for (const r of p.rules) {
       const m = /^track-sc(\d+)$/.exec(r.action)
