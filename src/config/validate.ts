@@ -7,6 +7,7 @@ import {checkHaproxy, parseHaproxyFiles} from './haproxy/index.js'
 import {checkKeepalived, type KeepalivedConfigParse, keepalivedVips, parseKeepalived} from './keepalived/index.js'
 import {runHaproxyOracle, runKeepalivedOracle} from './oracle.js'
 import {checkPair} from './pair.js'
+import {parseInventory} from '../deploy/inventory.js'
 import {readSourceFile, type SourceFile} from './source.js'
 
 export interface ValidateOptions {
@@ -54,6 +55,7 @@ export async function validateConfigs(options: ValidateOptions): Promise<Validat
   const files: ValidatedFile[] = []
   const haproxySources: SourceFile[] = []
   const keepalivedSources: SourceFile[] = []
+  let nonlocalBind = false
 
   for (const source of sources) {
     if (source.text.trim() === '') {
@@ -76,6 +78,11 @@ export async function validateConfigs(options: ValidateOptions): Promise<Validat
     files.push({path: source.path, type})
     if (type === 'haproxy') haproxySources.push(source)
     else if (type === 'keepalived') keepalivedSources.push(source)
+    else {
+      const inventory = checkInventory(source)
+      diagnostics.push(...inventory.diagnostics)
+      nonlocalBind ||= inventory.nonlocalBind
+    }
   }
 
   const keepalivedParses: KeepalivedConfigParse[] = []
@@ -93,7 +100,7 @@ export async function validateConfigs(options: ValidateOptions): Promise<Validat
     const vips = keepalivedParses.flatMap((p) => keepalivedVips(p.model))
     diagnostics.push(
       ...parse.diagnostics,
-      ...checkHaproxy(parse, {targetVersion: options.targetVersion, strictEnv: options.strictEnv, vips}),
+      ...checkHaproxy(parse, {targetVersion: options.targetVersion, strictEnv: options.strictEnv, vips, nonlocalBind}),
     )
   }
 
@@ -146,6 +153,20 @@ function expandPaths(paths: string[]): string[] {
     out.push(...entries)
   }
   return out
+}
+
+/** lbctl.yaml: its errors as diagnostics, and whether it makes the nodes accept binds to absent VIPs. */
+function checkInventory(source: SourceFile): {diagnostics: Diagnostic[]; nonlocalBind: boolean} {
+  try {
+    const inventory = parseInventory(source.text, source.path)
+    return {diagnostics: [], nonlocalBind: inventory.sysctl['net.ipv4.ip_nonlocal_bind'] === '1'}
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error
+    const position = /:(\d+):(\d+): /.exec(error.message)
+    const range = position ? lineRange(Number(position[1]), Number(position[2])) : lineRange(1)
+    const message = position ? error.message.slice(position.index + position[0].length) : error.message
+    return {diagnostics: [diagnostic('inventory/invalid', 'error', source.path, range, message, error.hint ? [error.hint] : [])], nonlocalBind: false}
+  }
 }
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {

@@ -26,6 +26,8 @@ export interface HaproxyCheckOptions {
   strictEnv: boolean
   /** VIPs managed by keepalived on this node, for the nonlocal-bind check. */
   vips: string[]
+  /** The nodes set net.ipv4.ip_nonlocal_bind=1 (lbctl.yaml's sysctl), so binding a VIP is safe on a BACKUP. */
+  nonlocalBind?: boolean
 }
 
 export interface HaproxyConfigParse {

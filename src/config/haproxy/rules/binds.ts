@@ -37,7 +37,7 @@ export function duplicateBinds(ctx: RuleContext): void {
 }
 
 export function vipBinds(ctx: RuleContext): void {
-  if (ctx.options.vips.length === 0) return
+  if (ctx.options.vips.length === 0 || ctx.options.nonlocalBind) return
   const vips = new Set(ctx.options.vips.map((v) => v.replace(/\/\d+$/, '')))
   for (const p of ctx.model.proxies) {
     for (const b of p.binds) {
