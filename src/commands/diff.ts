@@ -6,9 +6,7 @@ import {ExitCode} from '../errors.js'
 
 export default class Diff extends BaseCommand {
   static override summary = 'Show what changes in meaning between two haproxy or two keepalived configs'
-  static override description = `Compares sections and directives, ignoring comments, spacing and order where HAProxy and
-Keepalived ignore order (acl evaluation, use_backend and http-request rules keep theirs). Secrets (auth_pass,
-stats auth and userlist passwords) are redacted. Exit 0 when the configs mean the same, 1 when they differ.`
+  static override description = `Compares sections and directives, ignoring comments, spacing and order where HAProxy and Keepalived ignore order (acl evaluation, use_backend and http-request rules keep theirs). Secrets (auth_pass, stats auth and userlist passwords) are redacted. Exit 0 when the configs mean the same, 1 when they differ.`
 
   static override examples = [
     '<%= config.bin %> diff /etc/haproxy/haproxy.cfg new/haproxy.cfg',

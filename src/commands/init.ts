@@ -7,17 +7,11 @@ export type {InitResult} from '../init/index.js'
 
 export default class Init extends BaseCommand {
   static override summary = 'Scaffold haproxy.cfg, one keepalived.conf per node and the lbctl.yaml inventory'
-  static override description = `Writes DIR/haproxy.cfg (a frontend on the VIP, a health-checked round-robin backend, a stats page),
-DIR/keepalived-<node>.conf for every node (the first node is MASTER, the others BACKUP; a haproxy check
-script whose weight really moves the VIP) and DIR/lbctl.yaml (nodes, ssh destinations, remote paths, reload
-commands). The files pass haproxy -c, keepalived -t and lbctl validate --pair --strict.
+  static override description = `Writes DIR/haproxy.cfg (a frontend on the VIP, a health-checked round-robin backend, a stats page), DIR/keepalived-<node>.conf for every node (the first node is MASTER, the others BACKUP; a haproxy check script whose weight really moves the VIP) and DIR/lbctl.yaml (nodes, ssh destinations, remote paths, reload commands). The files pass haproxy -c, keepalived -t and lbctl validate --pair --strict.
 
-In a terminal, init asks for each value (flags become the suggested answers). Without a terminal, or in
-scripts, pass --yes to take the flags and defaults without asking. Existing files are never overwritten
-unless --force is given; if any target exists, nothing is written.
+In a terminal, init asks for each value (flags become the suggested answers). Without a terminal, or in scripts, pass --yes to take the flags and defaults without asking. Existing files are never overwritten unless --force is given; if any target exists, nothing is written.
 
-A node is NAME or NAME=SSH-DESTINATION (user@host, host or an ~/.ssh/config alias; default: NAME).
-When --stats-password is left out, a random one is generated and printed once on stderr.`
+A node is NAME or NAME=SSH-DESTINATION (user@host, host or an ~/.ssh/config alias; default: NAME). When --stats-password is left out, a random one is generated and printed once on stderr.`
 
   static override examples = [
     {description: 'Ask for every value in the terminal, writing into ./demo', command: '<%= config.bin %> init demo'},

@@ -6,10 +6,7 @@ import {ExitCode} from '../errors.js'
 
 export default class Validate extends BaseCommand {
   static override summary = 'Check haproxy.cfg and keepalived.conf files as the real tools would, and beyond'
-  static override description = `Reads haproxy and keepalived configs (the type is detected from content; --type overrides) and reports
-every problem with file:line:column, the source line and a suggested fix. Errors are what haproxy -c (2.6) or
-keepalived -t would reject; warnings are traps the real tools accept silently. Exit 0 when there is no error,
-1 when there is (or a warning with --strict), 2 on a usage mistake.`
+  static override description = `Reads haproxy and keepalived configs (the type is detected from content; --type overrides) and reports every problem with file:line:column, the source line and a suggested fix. Errors are what haproxy -c (2.6) or keepalived -t would reject; warnings are traps the real tools accept silently. Exit 0 when there is no error, 1 when there is (or a warning with --strict), 2 on a usage mistake.`
 
   static override examples = [
     '<%= config.bin %> validate /etc/haproxy/haproxy.cfg',
