@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Ink renders only a final frame when it believes it runs in CI; the TUI tests need a real terminal's behaviour.
+    env: {CI: 'false', CONTINUOUS_INTEGRATION: 'false'},
   },
 })

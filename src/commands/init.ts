@@ -79,12 +79,20 @@ A node is NAME or NAME=SSH-DESTINATION (user@host, host or an ~/.ssh/config alia
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       throw new UserError('init/needs-yes', 'not a terminal, so init cannot ask for values', {hint: `pass --yes to use the flags and defaults: lbctl init ${dir} --yes`})
     }
+    if (runningInCi()) {
+      throw new UserError('init/needs-yes', 'CI is set, so init does not prompt', {hint: `pass --yes to use the flags and defaults: lbctl init ${dir} --yes`})
+    }
     refuseExistingScaffold(dir, {force})
     const {runInitWizard} = await import('../tui/prompts/run-init-wizard.js')
     const answers = await runInitWizard({initial, dir})
     if (!answers) throw new UserError('init/cancelled', 'cancelled: nothing was written', {hint: `run lbctl init ${dir} again, or pass --yes with flags`})
     return answers
   }
+}
+
+/** Ink renders only a final frame under CI (CI or CONTINUOUS_INTEGRATION set and not 0/false), so prompts would be invisible. */
+function runningInCi(): boolean {
+  return ['CI', 'CONTINUOUS_INTEGRATION'].some((key) => key in process.env && process.env[key] !== '0' && process.env[key] !== 'false')
 }
 
 function renderResult(result: InitResult): string {

@@ -3,12 +3,11 @@ import {join} from 'node:path'
 import {UserError} from '../errors.js'
 import {type ConfigType, detectConfigType} from './detect.js'
 import {type Diagnostic, diagnostic, diagnosticToJson, lineRange, sortDiagnostics} from './diagnostics.js'
-import {checkHaproxy, parseHaproxyFiles} from './haproxy/index.js'
-import {checkKeepalived, type KeepalivedConfigParse, keepalivedVips, parseKeepalived} from './keepalived/index.js'
-import {runHaproxyOracle, runKeepalivedOracle} from './oracle.js'
-import {checkPair} from './pair.js'
-import {parseInventory} from '../deploy/inventory.js'
+import type {KeepalivedConfigParse} from './keepalived/index.js'
 import {readSourceFile, type SourceFile} from './source.js'
+
+// Each toolkit is imported only when a file needs it: start-up time is most of a CLI run on small
+// configs, and the oracle runner (execa), the YAML parser and the keepalived toolkit are not free to load.
 
 export interface ValidateOptions {
   /** Files or directories (a directory is read like `haproxy -f DIR`: its files in lexical order). */
@@ -79,25 +78,33 @@ export async function validateConfigs(options: ValidateOptions): Promise<Validat
     if (type === 'haproxy') haproxySources.push(source)
     else if (type === 'keepalived') keepalivedSources.push(source)
     else {
-      const inventory = checkInventory(source)
+      const inventory = await checkInventory(source)
       diagnostics.push(...inventory.diagnostics)
       nonlocalBind ||= inventory.nonlocalBind
     }
   }
 
   const keepalivedParses: KeepalivedConfigParse[] = []
-  for (const source of keepalivedSources) {
-    const parse = parseKeepalived(source)
-    for (const file of parse.files) texts.set(file.source.path, file.source.text)
-    diagnostics.push(...parse.diagnostics, ...checkKeepalived(parse, {strictEnv: options.strictEnv}))
-    keepalivedParses.push(parse)
+  const vips: string[] = []
+  if (keepalivedSources.length > 0) {
+    const keepalived = await import('./keepalived/index.js')
+    for (const source of keepalivedSources) {
+      const parse = keepalived.parseKeepalived(source)
+      for (const file of parse.files) texts.set(file.source.path, file.source.text)
+      diagnostics.push(...parse.diagnostics, ...keepalived.checkKeepalived(parse, {strictEnv: options.strictEnv}))
+      keepalivedParses.push(parse)
+      vips.push(...keepalived.keepalivedVips(parse.model))
+    }
   }
-  if (options.pair && keepalivedParses.length > 0) diagnostics.push(...checkPair(keepalivedParses))
+  if (options.pair && keepalivedParses.length > 0) {
+    const {checkPair} = await import('./pair.js')
+    diagnostics.push(...checkPair(keepalivedParses))
+  }
 
   if (haproxySources.length > 0) {
     // Several haproxy files form one configuration, as with `haproxy -f a -f b`.
+    const {checkHaproxy, parseHaproxyFiles} = await import('./haproxy/index.js')
     const parse = parseHaproxyFiles(haproxySources)
-    const vips = keepalivedParses.flatMap((p) => keepalivedVips(p.model))
     diagnostics.push(
       ...parse.diagnostics,
       ...checkHaproxy(parse, {targetVersion: options.targetVersion, strictEnv: options.strictEnv, vips, nonlocalBind}),
@@ -106,6 +113,7 @@ export async function validateConfigs(options: ValidateOptions): Promise<Validat
 
   const oracle: ValidateResult['oracle'] = []
   if (options.oracle) {
+    const {runHaproxyOracle, runKeepalivedOracle} = await import('./oracle.js')
     const runs = [
       ...(haproxySources.length > 0 ? [runHaproxyOracle(haproxySources.map((s) => s.path))] : []),
       ...keepalivedSources.map((s) => runKeepalivedOracle(s.path)),
@@ -156,7 +164,8 @@ function expandPaths(paths: string[]): string[] {
 }
 
 /** lbctl.yaml: its errors as diagnostics, and whether it makes the nodes accept binds to absent VIPs. */
-function checkInventory(source: SourceFile): {diagnostics: Diagnostic[]; nonlocalBind: boolean} {
+async function checkInventory(source: SourceFile): Promise<{diagnostics: Diagnostic[]; nonlocalBind: boolean}> {
+  const {parseInventory} = await import('../deploy/inventory.js')
   try {
     const inventory = parseInventory(source.text, source.path)
     return {diagnostics: [], nonlocalBind: inventory.sysctl['net.ipv4.ip_nonlocal_bind'] === '1'}

@@ -6,7 +6,9 @@
  * - `!` and `#` start a comment anywhere outside double quotes (also glued to a word: `priority 100#x`);
  *   `\#` and `\!` are literal characters.
  * - `{` and `}` outside double quotes are tokens of their own, even glued to a word (`vrrp_instance VI_1{`).
- * - words are separated by blanks; `"..."` groups blanks into one word and the quotes are dropped.
+ * - words are separated by blanks (lib/parser.c alloc_strvec_r). A word starting with `"` runs to the next
+ *   `"` and drops the quotes; backslashes do not escape quotes (`"a\"b` ends at the second quote). A `"` inside
+ *   an unquoted word ends that word and opens a quoted one; text after a closing quote starts a new word.
  * - `include PATTERN` is read before braces are split, so `{a,b}` in a pattern stays in the word.
  * - a trailing `\` only continues `$NAME=...` definitions in keepalived; elsewhere it stays in the word.
  */
@@ -95,7 +97,8 @@ function scanWord(text: string, start: number, allowBraces = false): {end: numbe
     const ch = text[i]!
     if (ch === '\n' || blank.has(ch) || ch === '!' || ch === '#') break
     if (!allowBraces && (ch === '{' || ch === '}')) break
-    if (ch === '\\' && i + 1 < text.length && text[i + 1] !== '\n' && text[i + 1] !== '\r') {
+    if (ch === '"' && i > start) break
+    if (ch === '\\' && i + 1 < text.length && text[i + 1] !== '\n' && text[i + 1] !== '\r' && text[i + 1] !== '"') {
       const next = text[i + 1]!
       // decomment() only unescapes comment characters; other escapes stay as written.
       value += next === '#' || next === '!' ? next : ch + next
@@ -124,7 +127,7 @@ function scanWord(text: string, start: number, allowBraces = false): {end: numbe
       }
       value += text.slice(i + 1, close)
       i = close + 1
-      continue
+      break
     }
     value += ch
     i++

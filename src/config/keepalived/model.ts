@@ -6,6 +6,7 @@
  */
 import type {Range} from '../diagnostics.js'
 import type {KeepalivedFileCst, Statement} from './cst.js'
+import {serverAddressProblem, virtualServerProblem} from './keywords/server-address.js'
 import {isIp, isIpv4, numberProblem} from './keywords/spec.js'
 import {blockStatements, topStatements} from './walk.js'
 
@@ -102,6 +103,8 @@ export interface VrrpInstance {
   /** advert_int as written, before keepalived's rounding. */
   advertIntWritten?: number
   version: 2 | 3
+  /** vrrp_strict (global_defs) or the instance's own strict_mode. */
+  strictMode: boolean
   authentication?: {type?: 'PASS' | 'AH'; /** What keepalived sends: the first 8 characters. */ pass?: string; passAsWritten?: string; at: SourceRef}
   virtualIpaddresses: VirtualAddress[]
   virtualIpaddressesExcluded: VirtualAddress[]
@@ -185,13 +188,41 @@ export interface VirtualServer {
   lines: Record<string, SourceRef>
 }
 
+/** One line of a virtual_server_group: `IP[-LAST] PORT` or `fwmark N`. */
+export interface VirtualServerGroupEntry {
+  kind: 'address' | 'fwmark'
+  /** As keepalived prints it: `198.18.0.150-198.18.0.155` for `198.18.0.150-155`. */
+  address: string
+  port?: number
+  at: SourceRef
+}
+
+export interface VirtualServerGroup {
+  name: string
+  entries: VirtualServerGroupEntry[]
+  at: SourceRef
+}
+
+export interface TrackFile {
+  name: string
+  file?: string
+  weight: number
+  /** `init_file [VALUE] [overwrite]`: keepalived creates or rewrites the file at start. */
+  initFile?: {value: number; overwrite: boolean; at: SourceRef}
+  at: SourceRef
+}
+
 export interface KeepalivedModel {
   globalDefs: GlobalDefs
   vrrpScripts: VrrpScript[]
   vrrpInstances: VrrpInstance[]
   syncGroups: SyncGroup[]
   virtualServers: VirtualServer[]
+  virtualServerGroups: VirtualServerGroup[]
+  trackFiles: TrackFile[]
   staticIpaddresses: VirtualAddress[]
+  staticRoutes: ValueLine[]
+  staticRules: ValueLine[]
 }
 
 export function emptyModel(): KeepalivedModel {
@@ -210,7 +241,11 @@ export function emptyModel(): KeepalivedModel {
     vrrpInstances: [],
     syncGroups: [],
     virtualServers: [],
+    virtualServerGroups: [],
+    trackFiles: [],
     staticIpaddresses: [],
+    staticRoutes: [],
+    staticRules: [],
   }
 }
 
@@ -241,16 +276,31 @@ export function buildModel(main: KeepalivedFileCst): KeepalivedModel {
       case 'vrrp_sync_group':
         model.syncGroups.push(readSyncGroup(s))
         break
-      case 'virtual_server':
-        model.virtualServers.push(readVirtualServer(s))
+      case 'virtual_server': {
+        // keepalived skips a virtual server whose address or port it cannot read.
+        if (virtualServerProblem(s.args) === undefined) model.virtualServers.push(readVirtualServer(s))
+        break
+      }
+      case 'virtual_server_group':
+        model.virtualServerGroups.push(readVirtualServerGroup(s))
+        break
+      case 'vrrp_track_file':
+      case 'track_file':
+        model.trackFiles.push(readTrackFile(s))
         break
       case 'static_ipaddress':
         model.staticIpaddresses.push(...addresses(s))
         break
+      case 'static_routes':
+        model.staticRoutes.push(...valueLines(s))
+        break
+      case 'static_rules':
+        model.staticRules.push(...valueLines(s))
+        break
     }
   }
   // Instances read after global_defs, wherever it is, since vrrp_version sets their default version.
-  for (const [s, order] of instanceBlocks) model.vrrpInstances.push(readInstance(s, order, model.globalDefs.vrrpVersion))
+  for (const [s, order] of instanceBlocks) model.vrrpInstances.push(readInstance(s, order, model.globalDefs.vrrpVersion, model.globalDefs.vrrpStrict))
   return model
 }
 
@@ -381,13 +431,14 @@ function command(s: Statement): ScriptCommand | undefined {
 
 const notifyKey = {notify_master: 'master', notify_backup: 'backup', notify_fault: 'fault', notify_stop: 'stop', notify: 'any'} as const
 
-function readInstance(block: Statement, order: number, defaultVersion: 2 | 3): VrrpInstance {
+function readInstance(block: Statement, order: number, defaultVersion: 2 | 3, globalStrict: boolean): VrrpInstance {
   const vi: VrrpInstance = {
     name: block.args[0] ?? '',
     state: 'BACKUP',
     priority: 100,
     advertInt: 1,
     version: defaultVersion,
+    strictMode: globalStrict,
     virtualIpaddresses: [],
     virtualIpaddressesExcluded: [],
     virtualRoutes: [],
@@ -452,11 +503,12 @@ function readInstance(block: Statement, order: number, defaultVersion: 2 | 3): V
         vi.virtualIpaddressesExcluded.push(...addresses(s))
         break
       case 'virtual_routes':
-      case 'virtual_rules': {
-        const lines = blockStatements(s.block).map((l) => ({words: [l.keyword, ...l.args], at: refOf(l)}))
-        ;(s.keyword === 'virtual_routes' ? vi.virtualRoutes : vi.virtualRules).push(...lines)
+      case 'virtual_rules':
+        ;(s.keyword === 'virtual_routes' ? vi.virtualRoutes : vi.virtualRules).push(...valueLines(s))
         break
-      }
+      case 'strict_mode':
+        vi.strictMode = a === undefined || ['on', 'true', 'yes'].includes(a.toLowerCase())
+        break
       case 'nopreempt':
         vi.nopreempt = true
         break
@@ -569,10 +621,10 @@ function readVirtualServer(block: Statement): VirtualServer {
         vs.quorum = int(a, 1, 4294967295) ?? 1
         break
       case 'sorry_server':
-        if (a) vs.sorryServer = s.args[1] === undefined ? {address: a} : {address: a, port: Number(s.args[1])}
+        if (a && serverAddressProblem(s.args, 'sorry') === undefined) vs.sorryServer = s.args[1] === undefined ? {address: a} : {address: a, port: Number(s.args[1])}
         break
       case 'real_server':
-        vs.realServers.push(readRealServer(s))
+        if (serverAddressProblem(s.args, 'real') === undefined) vs.realServers.push(readRealServer(s))
         break
       default:
         vs.options[s.keyword] = s.args
@@ -639,4 +691,48 @@ function readChecker(block: Statement): Checker {
     }
   }
   return c
+}
+
+function valueLines(block: Statement): ValueLine[] {
+  return blockStatements(block.block).map((l) => ({words: [l.keyword, ...l.args], at: refOf(l)}))
+}
+
+function readVirtualServerGroup(block: Statement): VirtualServerGroup {
+  const group: VirtualServerGroup = {name: block.args[0] ?? '', entries: [], at: refOf(block)}
+  for (const line of blockStatements(block.block)) {
+    const at = refOf(line)
+    if (line.keyword === 'fwmark') {
+      group.entries.push({kind: 'fwmark', address: line.args[0] ?? '', at})
+      continue
+    }
+    const address = expandRange(line.keyword)
+    const port = int(line.args[0], 0, 65535)
+    group.entries.push(port === undefined ? {kind: 'address', address, at} : {kind: 'address', address, port, at})
+  }
+  return group
+}
+
+/** `198.18.0.150-155` → `198.18.0.150-198.18.0.155`, as keepalived prints a range. */
+function expandRange(text: string): string {
+  const dash = text.lastIndexOf('-')
+  if (dash === -1) return text
+  const first = text.slice(0, dash)
+  const last = text.slice(dash + 1)
+  const sep = first.includes(':') ? ':' : '.'
+  const head = first.slice(0, first.lastIndexOf(sep) + 1)
+  return `${first}-${head}${last}`
+}
+
+function readTrackFile(block: Statement): TrackFile {
+  const track: TrackFile = {name: block.args[0] ?? '', weight: 1, at: refOf(block)}
+  for (const s of blockStatements(block.block)) {
+    const [a, b] = s.args
+    if (s.keyword === 'file' && a !== undefined) track.file = a
+    else if (s.keyword === 'weight') track.weight = int(a, -254, 254) ?? track.weight
+    else if (s.keyword === 'init_file') {
+      const value = a !== undefined && a !== 'overwrite' ? int(a, -254, 254) : undefined
+      track.initFile = {value: value ?? 0, overwrite: a === 'overwrite' || b === 'overwrite', at: refOf(s)}
+    }
+  }
+  return track
 }

@@ -1,4 +1,5 @@
 import {known} from './known.js'
+import {addressCheck, virtualServerProblem} from './server-address.js'
 import type {ContextSpec} from './spec.js'
 import {checkVipLine} from './vrrp-instance.js'
 
@@ -11,7 +12,14 @@ export const topContexts: ContextSpec[] = [
       {name: 'vrrp_script', minArgs: 1, block: {kind: 'keywords', context: 'vrrp_script'}},
       {name: 'vrrp_instance', minArgs: 1, block: {kind: 'keywords', context: 'vrrp_instance'}},
       {name: 'vrrp_sync_group', minArgs: 1, block: {kind: 'keywords', context: 'vrrp_sync_group'}},
-      {name: 'virtual_server', minArgs: 1, block: {kind: 'keywords', context: 'virtual_server'}},
+      {
+        name: 'virtual_server',
+        minArgs: 1,
+        block: {kind: 'keywords', context: 'virtual_server'},
+        check: addressCheck('keepalived/invalid-server-address', virtualServerProblem),
+        ok: ['virtual_server 198.18.0.100 80', 'virtual_server fwmark 1', 'virtual_server group WEB'],
+        fail: [['virtual_server 198.18.0.100 http', 'Invalid virtual server IP address/port 198.18.0.100/http - skipping']],
+      },
       {name: 'virtual_server_group', minArgs: 1, block: {kind: 'values'}},
       {name: 'static_ipaddress', block: {kind: 'values', line: checkVipLine}},
       {name: 'static_routes', block: {kind: 'values'}},

@@ -1,4 +1,5 @@
 import {known} from './known.js'
+import {addressCheck, serverAddressProblem} from './server-address.js'
 import {type Check, type ContextSpec, enumArg, type KeywordSpec, numberArg} from './spec.js'
 
 export const lbAlgorithms = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh'] as const
@@ -88,9 +89,16 @@ export const virtualServerContexts: ContextSpec[] = [
       {name: 'alpha'},
       {name: 'omega'},
       {name: 'ops'},
-      {name: 'sorry_server', minArgs: 2},
+      {name: 'sorry_server', minArgs: 2, check: addressCheck('keepalived/invalid-server-address', (args) => serverAddressProblem(args, 'sorry'))},
       {name: 'sorry_server_inhibit'},
-      {name: 'real_server', minArgs: 1, block: {kind: 'keywords', context: 'real_server'}},
+      {
+        name: 'real_server',
+        minArgs: 1,
+        block: {kind: 'keywords', context: 'real_server'},
+        check: addressCheck('keepalived/invalid-server-address', (args) => serverAddressProblem(args, 'real')),
+        ok: ['real_server 198.18.4.1 80', 'real_server 198.18.4.1 0'],
+        fail: [['real_server 198.18.4.1 -1', "negative number '-1': Invalid real server ip address/port 198.18.4.1/-1 - skipping"]],
+      },
       {name: 'retry', minArgs: 1},
       {name: 'delay_before_retry', minArgs: 1},
       {name: 'connect_timeout', minArgs: 1},
