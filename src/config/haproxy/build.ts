@@ -604,16 +604,19 @@ function toServer(d: Directive, p: Proxy, name: string, address: string, options
   return s
 }
 
+function optionTime(o: Record<string, string | true>, k: string): number | undefined {
+  const v = o[k]
+  if (typeof v !== 'string') return undefined
+  const t = parseTime(v)
+  return t.ok ? t.value : undefined
+}
+
 /** Derives the typed server fields from its options merged over the default-server ones. */
 function applyServerDefaults(s: Server, defaults: Record<string, string | true>): void {
-  const o = {...defaults, ...s.options}
+  // Most configs have no default-server: keep the server's own options object then.
+  const o = Object.keys(defaults).length > 0 ? {...defaults, ...s.options} : s.options
   s.options = o
-  const time = (k: string): number | undefined => {
-    const v = o[k]
-    if (typeof v !== 'string') return undefined
-    const t = parseTime(v)
-    return t.ok ? t.value : undefined
-  }
+  const time = (k: string): number | undefined => optionTime(o, k)
   const int = (k: string): number | undefined => (typeof o[k] === 'string' ? atoi(o[k] as string) : undefined)
   s.weight = int('weight') ?? 1
   s.check = o.check === true && o['no-check'] !== true

@@ -1,4 +1,4 @@
-import {accessSync, constants, existsSync, readFileSync} from 'node:fs'
+import {accessSync, constants, existsSync, readFileSync, statSync} from 'node:fs'
 import {delimiter, isAbsolute, join} from 'node:path'
 
 /**
@@ -10,6 +10,8 @@ export interface KeepalivedEnvironment {
   /** An absolute path that is an executable file, or a bare command found on PATH. */
   commandExists(command: string): boolean | undefined
   userExists(name: string): boolean | undefined
+  /** What is at an absolute path: a regular file, something else (device, directory...), or nothing. */
+  fileKind(path: string): 'regular' | 'other' | 'missing' | undefined
 }
 
 export const localEnvironment: KeepalivedEnvironment = {
@@ -29,6 +31,14 @@ export const localEnvironment: KeepalivedEnvironment = {
       return undefined
     }
   },
+  fileKind: (path) => {
+    if (!isAbsolute(path)) return undefined
+    try {
+      return statSync(path).isFile() ? 'regular' : 'other'
+    } catch {
+      return 'missing'
+    }
+  },
 }
 
 /** For tests and for checking configs meant for another machine: nothing is known, nothing is reported. */
@@ -36,6 +46,7 @@ export const unknownEnvironment: KeepalivedEnvironment = {
   interfaceExists: () => undefined,
   commandExists: () => undefined,
   userExists: () => undefined,
+  fileKind: () => undefined,
 }
 
 function executable(path: string): boolean {

@@ -58,7 +58,7 @@ export interface KeepalivedConfigParse {
  * Diagnostic codes whose outcome depends on the machine (interfaces, users, script files): warnings unless
  * strictEnv, while `keepalived -t` on a machine without them exits non-zero.
  */
-export const KEEPALIVED_ENV_CODES: readonly string[] = ['keepalived/unknown-interface', 'keepalived/script-not-found', 'keepalived/script-user-missing', 'keepalived/include-not-found', 'keepalived/include-unreadable']
+export const KEEPALIVED_ENV_CODES: readonly string[] = ['keepalived/unknown-interface', 'keepalived/script-not-found', 'keepalived/script-user-missing', 'keepalived/include-not-found', 'keepalived/include-unreadable', 'keepalived/track-file-not-regular']
 
 export function parseKeepalived(source: SourceFile, options: KeepalivedParseOptions = {}): KeepalivedConfigParse {
   const {files, diagnostics} = readKeepalivedFiles(source, options.reader ?? fsConfigReader, options.configId)

@@ -37,6 +37,7 @@ const recordingEnvironment: KeepalivedEnvironment = {
   interfaceExists: () => true,
   commandExists: (command) => localEnvironment.commandExists(command),
   userExists: (name) => name === 'root' || localEnvironment.userExists(name) === true,
+  fileKind: (path) => localEnvironment.fileKind(path),
 }
 
 function lbctl(name: string, iface?: string) {

@@ -23,6 +23,7 @@ describe('round trip', () => {
     ['CRLF and no final newline', 'global_defs {\r\n  router_id a\r\n}'],
     ['tabs and blank lines', '\n\n\tvrrp_instance VI_1 {\n\t\tinterface eth0\n\n}\n\n'],
     ['unterminated quote', 'vrrp_script x {\n  script "abc\n}\n'],
+    ['escaped quotes', 'vrrp_script x {\n  script "/bin/sh -c \\"exit 0\\""\n}\n'],
     ['stray carriage returns', 'a\rb \r\n'],
     ['empty', ''],
   ])('%s', (_name, text) => {
@@ -42,8 +43,15 @@ describe('lexer', () => {
     ['script "a # not { a comment }"', ['word:script', 'word:a # not { a comment }']],
     ['router_id a\\#b', ['word:router_id', 'word:a#b']],
     ['dev ${IF}', ['word:dev', 'word:${IF}']],
+    // keepalived's alloc_strvec_r: a backslash does not escape a quote, and a quote ends an unquoted word.
+    ['script "/bin/sh -c \\"exit 0\\""', ['word:script', 'word:/bin/sh -c \\', 'word:exit', 'word:0\\', 'word:""']],
+    ['router_id a"b c"d', ['word:router_id', 'word:a', 'word:b c', 'word:d']],
   ])('%s', (text, expected) => {
     expect(words(text)).toEqual(expected)
+  })
+
+  it('reports a quote left open by a backslash as keepalived does', () => {
+    expect(tokenize('router_id "a\\"b c"').some((t) => t.unterminatedQuote)).toBe(true)
   })
 
   it('tracks lines and columns', () => {

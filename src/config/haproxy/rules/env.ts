@@ -121,8 +121,10 @@ export function patternFiles(ctx: RuleContext): void {
   for (const p of [...ctx.model.defaults, ...ctx.model.proxies]) {
     for (const d of p.directives) {
       d.args.forEach((arg, i) => {
+        const hasMap = arg.includes('map')
+        if (!hasMap && arg !== '-f') return
         const files: string[] = []
-        if (arg.includes('map')) for (const m of arg.matchAll(MAP_CONVERTER)) files.push(m[1] as string)
+        if (hasMap) for (const m of arg.matchAll(MAP_CONVERTER)) files.push(m[1] as string)
         if (arg === '-f' && d.args[i + 1] !== undefined && (d.name === 'acl' || d.args.includes('{'))) files.push(d.args[i + 1] as string)
         // A dynamic use_backend name is compiled after parsing, against the working directory: default-path does not apply.
         const late = d.name === 'use_backend' && i === 0 && arg.includes('%[')

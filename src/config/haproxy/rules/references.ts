@@ -128,7 +128,7 @@ export function unusedAcls(ctx: RuleContext): void {
     for (const r of p.rules) add(r.condition?.aclNames)
     add(p.stats.admin?.aclNames)
     // Other conditional keywords (redirect, monitor, use-server...) only show up as raw words.
-    for (const d of p.directives) if (d.keyword !== 'acl') for (const a of d.args) used.add(a.replace(/^!/, ''))
+    for (const d of p.directives) if (d.keyword !== 'acl') for (const a of d.args) used.add(a.startsWith('!') ? a.slice(1) : a)
     const reported = new Set<string>()
     for (const acl of p.acls) {
       if (used.has(acl.name) || reported.has(acl.name)) continue

@@ -36,8 +36,8 @@ const WATCHED = new Set(['bind-process', 'bind', 'tune.ssl.capture-cipherlist-si
 export function versionedKeywords(ctx: RuleContext): void {
   const target = ctx.options.targetVersion
   if (!target) return
-  const directives: Directive[] = [...(ctx.model.global?.directives ?? []), ...ctx.model.defaults.flatMap((p) => p.directives), ...ctx.model.proxies.flatMap((p) => p.directives)]
-  for (const d of directives) {
+  const groups: Directive[][] = [ctx.model.global?.directives ?? [], ...ctx.model.defaults.map((p) => p.directives), ...ctx.model.proxies.map((p) => p.directives)]
+  for (const group of groups) for (const d of group) {
     if (!WATCHED.has(d.name)) continue
     for (const v of TABLE) {
       if (!v.match(d)) continue

@@ -12,6 +12,8 @@ export function checkVirtualServers(ctx: RuleContext): void {
   for (const g of ctx.model.virtualServerGroups) if (!groups.has(g.name)) groups.set(g.name, g)
   for (const vs of ctx.model.virtualServers) {
     const group = vs.kind === 'group' ? groups.get(vs.address) : undefined
+    // keepalived 2.2.7 says nothing more about a virtual server whose group is not defined.
+    if (vs.kind === 'group' && !group) continue
     if (vs.realServers.length === 0) {
       ctx.report('keepalived/vs-no-real-servers', 'error', vs.at, `Virtual server ${label(vs)} has no real servers - ignoring`, ['add a `real_server IP PORT { ... }` block'])
       continue

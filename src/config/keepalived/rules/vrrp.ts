@@ -47,6 +47,10 @@ function checkInstance(ctx: RuleContext, vi: VrrpInstance, scripts: Map<string, 
       'remove preempt_delay (nopreempt never preempts) or remove nopreempt',
     ])
   if (lines.advert_int) checkAdvertInt(ctx, vi, lines.advert_int)
+  if (vi.strictMode && vi.authentication?.type)
+    ctx.report('keepalived/strict-authentication', 'error', vi.authentication.at, `(${vi.name}) Strict mode does not support authentication. Ignoring.`, [
+      'remove the authentication block (VRRPv3 and vrrp_strict have none), or drop vrrp_strict / set `strict_mode off`',
+    ])
   for (const t of vi.trackScripts) {
     const script = scripts.get(t.name)
     if (script && script.order < vi.order) continue
