@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {UserError} from '../../src/errors.js'
+import {runCli} from '../helpers/cli.js'
 import {initDefaults, refuseExistingScaffold, runInit} from '../../src/init/index.js'
 
 let root: string
@@ -88,12 +89,24 @@ describe('runInit writing files', () => {
     expect(readdirSync(dir)).toEqual(['lbctl.yaml'])
   })
 
-  it.skipIf(process.getuid?.() === 0)('reports an unwritable directory as a user error', () => {
+  it('reports an unwritable directory as a user error', async () => {
     const dir = join(root, 'ro')
     init(join(dir, 'first'))
-    chmodSync(dir, 0o500)
-    expect(thrown(() => init(join(dir, 'second'))).message).toContain('permission denied')
-    chmodSync(dir, 0o700)
+    chmodSync(dir, 0o555)
+    try {
+      if (process.getuid?.() === 0) {
+        // Root writes anywhere: run the CLI as an unprivileged user instead.
+        chmodSync(root, 0o755)
+        const result = await runCli(['init', join(dir, 'second'), '--yes'], {prefix: ['runuser', '-u', 'nobody', '--']})
+        expect(result.code).toBe(2)
+        expect(result.stderr).toContain('permission denied')
+        expect(result.stderr).not.toMatch(/\n\s+at /)
+      } else {
+        expect(thrown(() => init(join(dir, 'second'))).message).toContain('permission denied')
+      }
+    } finally {
+      chmodSync(dir, 0o700)
+    }
   })
 
   it('refuses before the prompts when haproxy.cfg or lbctl.yaml is already there, unless forced', () => {
