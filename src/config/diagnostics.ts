@@ -20,6 +20,8 @@ export interface Diagnostic extends Range {
   suggestions: string[]
   /** Who produced it: lbctl's own rules or a real binary run as an oracle. */
   source?: 'lbctl' | 'haproxy' | 'keepalived'
+  /** With --oracle: the real binaries that reported the same problem on the same line. */
+  confirmedBy?: string[]
 }
 
 export function diagnostic(
@@ -67,7 +69,7 @@ export interface RenderOptions {
 export function renderDiagnostic(d: Diagnostic, options: RenderOptions): string {
   const c = new Chalk({level: options.color ? 1 : 0})
   const paint = d.severity === 'error' ? c.red.bold : d.severity === 'warning' ? c.yellow.bold : c.cyan.bold
-  const origin = d.source && d.source !== 'lbctl' ? ` (${d.source})` : ''
+  const origin = d.source && d.source !== 'lbctl' ? ` (${d.source})` : d.confirmedBy ? ` (also ${d.confirmedBy.join(', ')})` : ''
   const lines = [`${c.bold(`${d.file}:${d.line}:${d.column}`)}: ${paint(d.severity)}[${d.code}]${origin}: ${d.message}`]
   const sourceLine = getLine(options.sources.get(d.file), d.line)
   if (sourceLine !== undefined) {
@@ -107,5 +109,6 @@ export function diagnosticToJson(d: Diagnostic) {
     message: d.message,
     suggestions: d.suggestions,
     source: d.source ?? 'lbctl',
+    confirmedBy: d.confirmedBy ?? [],
   }
 }

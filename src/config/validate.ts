@@ -120,7 +120,7 @@ export async function validateConfigs(options: ValidateOptions): Promise<Validat
     ]
     for (const run of await Promise.all(runs)) {
       oracle.push({tool: run.tool, available: run.available, ok: run.ok})
-      diagnostics.push(...run.diagnostics)
+      diagnostics.push(...mergeOracle(diagnostics, run.diagnostics))
     }
   }
 
@@ -176,6 +176,19 @@ async function checkInventory(source: SourceFile): Promise<{diagnostics: Diagnos
     const message = position ? error.message.slice(position.index + position[0].length) : error.message
     return {diagnostics: [diagnostic('inventory/invalid', 'error', source.path, range, message, error.hint ? [error.hint] : [])], nonlocalBind: false}
   }
+}
+
+/**
+ * The oracle's messages that lbctl did not already say. Where lbctl reports the same message on the same
+ * line, the oracle's copy is folded into lbctl's diagnostic (which has the column and a fix) as a confirmation.
+ */
+function mergeOracle(own: Diagnostic[], fromOracle: Diagnostic[]): Diagnostic[] {
+  return fromOracle.filter((o) => {
+    const same = own.find((d) => d.file === o.file && d.line === o.line && d.message.includes(o.message))
+    if (!same) return true
+    same.confirmedBy = [...(same.confirmedBy ?? []), o.source ?? 'oracle']
+    return false
+  })
 }
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
