@@ -85,7 +85,7 @@ class Builder {
   private global(section: CstSection, at: Location): void {
     let g = this.model.global
     if (g === undefined) {
-      g = {...at, daemon: false, statsSockets: [], logs: [], directives: []}
+      g = {file: at.file, line: at.line, column: at.column, daemon: false, statsSockets: [], logs: [], directives: []}
       this.model.global = g
       this.model.sections.push({type: 'global', global: g})
     }
@@ -140,7 +140,7 @@ class Builder {
   }
 
   private other(section: CstSection, kind: OtherSection['kind'], name: string, at: Location): void {
-    const o: OtherSection = {...at, kind, name, directives: []}
+    const o: OtherSection = {file: at.file, line: at.line, column: at.column, kind, name, directives: []}
     this.model.others.push(o)
     this.model.sections.push({type: 'other', other: o})
     const users: UserlistUser[] = kind === 'userlist' ? (this.model.userlists.get(name) ?? []) : []
@@ -148,7 +148,7 @@ class Builder {
     this.walk(section, kind, name, true, (d) => {
       o.directives.push(d)
       if (kind === 'userlist' && d.keyword === 'user') {
-        const u: UserlistUser = {...loc(d.file, d.line, d.column), name: d.args[0] ?? '', insecure: false, groups: []}
+        const u: UserlistUser = {file: d.file, line: d.line, column: d.column, name: d.args[0] ?? '', insecure: false, groups: []}
         for (let i = 1; i < d.args.length; i += 2) {
           const opt = d.args[i]
           const v = d.args[i + 1] ?? ''
@@ -163,8 +163,11 @@ class Builder {
   }
 
   private proxy(section: CstSection, kind: ProxyKind, name: string, from: string | undefined, at: Location): void {
+    // Explicit fields rather than `...at`: V8 builds a spread literal on a slow path.
     const p: Proxy = {
-      ...at,
+      file: at.file,
+      line: at.line,
+      column: at.column,
       kind,
       name,
       binds: [],
@@ -214,26 +217,24 @@ class Builder {
   private proxyDirective(p: Proxy, d: Directive, words: Word[], declared: Set<string>): void {
     p.directives.push(d)
     const a = d.args
-    const at = loc(d.file, d.line, d.column)
     const first = d.name
-    const condition = (start: number, label: string): Condition | undefined => this.condition(p, d, words, start, label, declared)
     switch (first) {
       case 'mode':
         if (a[0] === 'http' || a[0] === 'tcp') p.mode = a[0]
         break
       case 'balance': {
         const m = /^([a-z_-]+)(?:\((.*)\))?$/.exec(a[0] ?? '')
-        p.balance = {...at, algorithm: m?.[1] ?? (a[0] ?? ''), args: [...(m?.[2] ? [m[2]] : []), ...a.slice(1)]}
+        p.balance = {file: d.file, line: d.line, column: d.column, algorithm: m?.[1] ?? (a[0] ?? ''), args: [...(m?.[2] ? [m[2]] : []), ...a.slice(1)]}
         break
       }
       case 'timeout': {
         const t = parseTime(a[1] ?? '')
-        if (t.ok && a[0] !== undefined) p.timeouts[a[0]] = {...at, ms: t.value}
+        if (t.ok && a[0] !== undefined) p.timeouts[a[0]] = {file: d.file, line: d.line, column: d.column, ms: t.value}
         break
       }
       case 'option': {
         const optName = a[0]
-        if (optName !== undefined) p.options[optName] = {...at, enabled: d.prefix !== 'no', args: a.slice(1)}
+        if (optName !== undefined) p.options[optName] = {file: d.file, line: d.line, column: d.column, enabled: d.prefix !== 'no', args: a.slice(1)}
         break
       }
       case 'maxconn':
@@ -249,7 +250,7 @@ class Builder {
       case 'cookie': {
         const opts = a.slice(1)
         const mode = opts.includes('insert') ? 'insert' : opts.includes('prefix') ? 'prefix' : opts.includes('rewrite') ? 'rewrite' : 'passive'
-        p.cookie = {...at, name: a[0] ?? '', options: opts, mode}
+        p.cookie = {file: d.file, line: d.line, column: d.column, name: a[0] ?? '', options: opts, mode}
         break
       }
       case 'bind':
@@ -271,21 +272,21 @@ class Builder {
       case 'acl':
         if (a[0] !== undefined) {
           declared.add(a[0])
-          p.acls.push({...at, name: a[0], criterion: a[1] ?? '', args: a.slice(2), directive: d})
+          p.acls.push({file: d.file, line: d.line, column: d.column, name: a[0], criterion: a[1] ?? '', args: a.slice(2), directive: d})
         }
         break
       case 'use_backend': {
         const c = conditionIndex(words, 2)
-        const sw: Proxy['useBackends'][number] = {...at, backend: a[0] ?? '', directive: d}
+        const sw: Proxy['useBackends'][number] = {file: d.file, line: d.line, column: d.column, backend: a[0] ?? '', directive: d}
         if (c !== -1) {
-          const cond = condition(c, 'switching rule')
+          const cond = this.condition(p, d, words, c, 'switching rule', declared)
           if (cond) sw.condition = cond
         }
         p.useBackends.push(sw)
         break
       }
       case 'default_backend':
-        p.defaultBackend = {name: a[0] ?? '', location: at}
+        p.defaultBackend = {name: a[0] ?? '', location: loc(d.file, d.line, d.column)}
         break
       case 'http-request':
       case 'http-response':
@@ -297,9 +298,9 @@ class Builder {
         const actionIndex = first.startsWith('tcp-') ? 2 : 1
         const c = conditionIndex(words, actionIndex + 1)
         const action = words[actionIndex]?.value ?? ''
-        const rule: Proxy['rules'][number] = {...at, set, action, args: words.slice(actionIndex + 1, c === -1 ? undefined : c).map((w) => w.value), directive: d}
+        const rule: Proxy['rules'][number] = {file: d.file, line: d.line, column: d.column, set, action, args: words.slice(actionIndex + 1, c === -1 ? undefined : c).map((w) => w.value), directive: d}
         if (c !== -1) {
-          const cond = condition(c, `an '${first} ${action}' condition`)
+          const cond = this.condition(p, d, words, c, `an '${first} ${action}' condition`, declared)
           if (cond) rule.condition = cond
         }
         p.rules.push(rule)
@@ -315,7 +316,7 @@ class Builder {
       case 'ignore-persist':
       case 'stick': {
         const c = conditionIndex(words, 1)
-        if (c !== -1) condition(c, `an '${first}' condition`)
+        if (c !== -1) this.condition(p, d, words, c, `an '${first}' condition`, declared)
         break
       }
     }
@@ -439,7 +440,7 @@ class Builder {
       ctx.words = words
       ctx.where = ''
       if (prefix !== undefined) ctx.prefix = prefix
-      else delete ctx.prefix
+      else if (ctx.prefix !== undefined) delete ctx.prefix // a delete is a slow runtime call: only when set
       if (!checkDirective(s, ctx, named)) continue
       accept(toDirective(line, words, prefix), words)
     }
@@ -481,9 +482,9 @@ class Builder {
       const base: InheritedSettings = parent ? resolve(parent, depth + 1) : {mode: 'tcp', timeouts: {}, options: {}, defaultServer: {}, stats: emptyStats()}
       const e: InheritedSettings = {
         mode: p.mode ?? base.mode,
-        timeouts: {...base.timeouts, ...p.timeouts},
-        options: {...base.options, ...p.options},
-        defaultServer: {...base.defaultServer, ...p.defaultServer},
+        timeouts: merged(base.timeouts, p.timeouts),
+        options: merged(base.options, p.options),
+        defaultServer: merged(base.defaultServer, p.defaultServer),
         stats: p.stats.enabled || p.stats.auth.length > 0 ? p.stats : base.stats,
       }
       const balance = p.balance ?? base.balance
@@ -529,7 +530,7 @@ function toDirective(line: CstLine, words: Word[], prefix: 'no' | 'default' | un
     column: (line.words[0] as Word).column,
     name: first.value,
     keyword: twoWord ? `${first.value} ${second.value}` : first.value,
-    args: words.slice(1).map((w) => w.value),
+    args: wordValues(words, 1),
     words,
     cst: line,
   }
@@ -537,7 +538,25 @@ function toDirective(line: CstLine, words: Word[], prefix: 'no' | 'default' | un
   return d
 }
 
+/** Only ASCII digits, short enough for an exact Number (atoi's usual input). */
+function isDigits(text: string): boolean {
+  if (text.length === 0 || text.length > 15) return false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
+/** The values of words[from..], in an array of exactly that length (push would leave spare capacity). */
+function wordValues(words: Word[], from: number): string[] {
+  const out = new Array<string>(Math.max(0, words.length - from))
+  for (let i = from; i < words.length; i++) out[i - from] = (words[i] as Word).value
+  return out
+}
+
 function atoi(text: string | undefined): number {
+  if (text !== undefined && isDigits(text)) return Number(text)
   const m = /^\s*[-+]?[0-9]+/.exec(text ?? '')
   return m ? Number(m[0]) : 0
 }
@@ -614,34 +633,45 @@ function optionTime(o: Record<string, string | true>, k: string): number | undef
 /** Derives the typed server fields from its options merged over the default-server ones. */
 function applyServerDefaults(s: Server, defaults: Record<string, string | true>): void {
   // Most configs have no default-server: keep the server's own options object then.
-  const o = Object.keys(defaults).length > 0 ? {...defaults, ...s.options} : s.options
+  const o = Object.keys(defaults).length > 0 ? merged(defaults, s.options) : s.options
   s.options = o
-  const time = (k: string): number | undefined => optionTime(o, k)
-  const int = (k: string): number | undefined => (typeof o[k] === 'string' ? atoi(o[k] as string) : undefined)
-  s.weight = int('weight') ?? 1
+  s.weight = optionInt(o, 'weight') ?? 1
   s.check = o.check === true && o['no-check'] !== true
-  s.inter = time('inter') ?? DEFAULT_INTER
-  const fastinter = time('fastinter')
+  s.inter = optionTime(o, 'inter') ?? DEFAULT_INTER
+  const fastinter = optionTime(o, 'fastinter')
   if (fastinter !== undefined) s.fastinter = fastinter
-  const downinter = time('downinter')
+  const downinter = optionTime(o, 'downinter')
   if (downinter !== undefined) s.downinter = downinter
-  s.rise = int('rise') ?? 2
-  s.fall = int('fall') ?? 3
+  s.rise = optionInt(o, 'rise') ?? 2
+  s.fall = optionInt(o, 'fall') ?? 3
   s.backup = o.backup === true && o['no-backup'] !== true
   s.disabled = o.disabled === true && o.enabled !== true
   s.ssl = o.ssl === true && o['no-ssl'] !== true
-  const str = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined)
-  const assign = <K extends 'cookie' | 'track' | 'resolvers' | 'initAddr'>(key: K, value: string | undefined) => {
-    if (value !== undefined) s[key] = value
-  }
-  assign('cookie', str('cookie'))
-  assign('track', str('track'))
-  assign('resolvers', str('resolvers'))
-  assign('initAddr', str('init-addr'))
-  const maxconn = int('maxconn')
+  const cookie = o.cookie
+  if (typeof cookie === 'string') s.cookie = cookie
+  const track = o.track
+  if (typeof track === 'string') s.track = track
+  const resolvers = o.resolvers
+  if (typeof resolvers === 'string') s.resolvers = resolvers
+  const initAddr = o['init-addr']
+  if (typeof initAddr === 'string') s.initAddr = initAddr
+  const maxconn = optionInt(o, 'maxconn')
   if (maxconn !== undefined) s.maxconn = maxconn
-  const maxqueue = int('maxqueue')
+  const maxqueue = optionInt(o, 'maxqueue')
   if (maxqueue !== undefined) s.maxqueue = maxqueue
-  const slowstart = time('slowstart')
+  const slowstart = optionTime(o, 'slowstart')
   if (slowstart !== undefined) s.slowstart = slowstart
+}
+
+function optionInt(o: Record<string, string | true>, k: string): number | undefined {
+  const v = o[k]
+  return typeof v === 'string' ? atoi(v) : undefined
+}
+
+/** `{...base, ...own}` (same keys, order and values) without the spread's slow path. */
+function merged<T>(base: Record<string, T>, own: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {}
+  for (const k of Object.keys(base)) out[k] = base[k] as T
+  for (const k of Object.keys(own)) out[k] = own[k] as T
+  return out
 }

@@ -5,7 +5,7 @@
 import {type Diagnostic, diagnostic} from '../diagnostics.js'
 import type {SourceFile} from '../source.js'
 import {evaluateCondition} from './cfgcond.js'
-import {type Env, type LexComment, type LexError, lexLine, type Word} from './lexer.js'
+import {type Env, type LexComment, type LexError, lexLine, type Word, type WordCache} from './lexer.js'
 import {isSectionKeyword, type SectionKind} from './keywords/sections.js'
 
 export type LineKind = 'blank' | 'comment' | 'section' | 'directive' | 'conditional'
@@ -80,6 +80,7 @@ export function parseCst(source: SourceFile, env: Env): HaproxyFileCst {
   const sections: CstSection[] = []
   const diagnostics: Diagnostic[] = []
   const conds: CondFrame[] = []
+  const wordCache: WordCache = new Map()
   let current: CstSection = {kind: 'none', body: [], file, line: 1, column: 1}
   sections.push(current)
 
@@ -94,7 +95,7 @@ export function parseCst(source: SourceFile, env: Env): HaproxyFileCst {
     start = nl === -1 ? all.length : nl + 1
     lineNo++
     // HAProxy stops a line at a stray CR as well; the CR of a CRLF ending is already removed.
-    const lexed = lexLine(text, env)
+    const lexed = lexLine(text, env, wordCache)
     const active = conds.length === 0 || (conds[conds.length - 1] as CondFrame).active
     const first = lexed.words[0]
     let kind: LineKind

@@ -105,6 +105,21 @@ export interface AddressOptions {
  * `+N`/`-N` offsets (server). Host names are returned as family 'host': resolving them is the caller's job.
  */
 export function parseSocketAddress(text: string, options: AddressOptions): Parsed<SocketAddress> {
+  // A server's address is parsed when checked then again when modelled: remember the last success
+  // (failures name `who`, so they are not reused). Callers copy the fields and never mutate the result.
+  if (text === lastAddress.text && options.bind === lastAddress.bind && lastAddress.result !== undefined) return lastAddress.result
+  const result = parseSocketAddressUncached(text, options)
+  if (result.ok) {
+    lastAddress.text = text
+    lastAddress.bind = options.bind
+    lastAddress.result = result
+  }
+  return result
+}
+
+const lastAddress: {text: string; bind: boolean; result: Parsed<SocketAddress> | undefined} = {text: '', bind: false, result: undefined}
+
+function parseSocketAddressUncached(text: string, options: AddressOptions): Parsed<SocketAddress> {
   let rest = text
   let forced: 'ipv4' | 'ipv6' | undefined
   const at = rest.indexOf('@')

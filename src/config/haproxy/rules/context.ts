@@ -2,7 +2,7 @@
 import {type Diagnostic, diagnostic, type Severity} from '../../diagnostics.js'
 import type {HaproxyCheckOptions, HaproxyConfigParse} from '../index.js'
 import type {Word} from '../lexer.js'
-import type {Directive, HaproxyModel, Location} from '../model.js'
+import type {Directive, HaproxyModel, Location, Proxy} from '../model.js'
 
 export interface RuleContext {
   parse: HaproxyConfigParse
@@ -35,3 +35,29 @@ export function envSeverity(ctx: RuleContext): Severity {
 }
 
 export const where = (l: Location): string => `${l.file}:${l.line}`
+
+export interface ProxyDirective {
+  proxy: Proxy
+  directive: Directive
+}
+
+/** The first words rules look up with proxyDirectivesNamed: rare ones, so the index stays small. */
+const INDEXED = new Set(['stick-table', 'stick', 'use-server', 'external-check'])
+const directiveIndexes = new WeakMap<RuleContext, Map<string, ProxyDirective[]>>()
+
+/** The directives of frontends, backends and listens whose first word is `name`, in file order (indexed once per check). */
+export function proxyDirectivesNamed(ctx: RuleContext, name: string): ProxyDirective[] {
+  if (!INDEXED.has(name)) throw new Error(`proxyDirectivesNamed: '${name}' is not indexed`)
+  let index = directiveIndexes.get(ctx)
+  if (index === undefined) {
+    index = new Map()
+    for (const n of INDEXED) index.set(n, [])
+    for (const proxy of ctx.model.proxies) {
+      for (const directive of proxy.directives) {
+        if (INDEXED.has(directive.name)) index.get(directive.name)?.push({proxy, directive})
+      }
+    }
+    directiveIndexes.set(ctx, index)
+  }
+  return index.get(name) ?? []
+}

@@ -120,9 +120,10 @@ export function patternFiles(ctx: RuleContext): void {
   const resolvePath = pathResolver(ctx)
   for (const p of [...ctx.model.defaults, ...ctx.model.proxies]) {
     for (const d of p.directives) {
-      d.args.forEach((arg, i) => {
+      for (let i = 0; i < d.args.length; i++) {
+        const arg = d.args[i] as string
         const hasMap = arg.includes('map')
-        if (!hasMap && arg !== '-f') return
+        if (!hasMap && arg !== '-f') continue
         const files: string[] = []
         if (hasMap) for (const m of arg.matchAll(MAP_CONVERTER)) files.push(m[1] as string)
         if (arg === '-f' && d.args[i + 1] !== undefined && (d.name === 'acl' || d.args.includes('{'))) files.push(d.args[i + 1] as string)
@@ -132,7 +133,7 @@ export function patternFiles(ctx: RuleContext): void {
           const path = late ? f : resolvePath(f, d.file)
           if (!existsSync(path)) report(ctx, envSeverity(ctx), 'haproxy/missing-file', d, `failed to open pattern file <${path}>.`, ['create the map/pattern file on the load balancer'], d.words[i + 1])
         }
-      })
+      }
     }
   }
 }

@@ -5,7 +5,7 @@
  */
 import {hasBackendCap, hasFrontendCap, type Proxy} from '../model.js'
 import {didYouMean} from '../keywords/args.js'
-import {report, type RuleContext, where} from './context.js'
+import {proxyDirectivesNamed, report, type RuleContext, where} from './context.js'
 
 export function duplicateProxies(ctx: RuleContext): void {
   // Frontends and backends live in separate namespaces; a listen is both, so it clashes with either.
@@ -151,6 +151,8 @@ export function transparentWithBalance(ctx: RuleContext): void {
 
 /** haproxy -c: an external-check command needs an absolute path or an `external-check path`. */
 export function externalCheckCommand(ctx: RuleContext): void {
+  // Only proxies that set it or inherit it can be concerned: skip the walk when no section has it.
+  if (proxyDirectivesNamed(ctx, 'external-check').length === 0 && !ctx.model.defaults.some((p) => p.directives.some((d) => d.name === 'external-check'))) return
   for (const p of ctx.model.proxies) {
     if (!p.directives.some((d) => d.keyword === 'external-check command') && !p.inheritsFrom?.directives.some((d) => d.keyword === 'external-check command')) continue
     const all = [...(p.inheritsFrom?.directives ?? []), ...p.directives]

@@ -1,20 +1,18 @@
 /** References to named resources haproxy -c resolves after parsing: stick tables, caches, userlists, servers. */
 import {EXPERIMENTAL_ACTIONS} from '../keywords/rules.js'
-import {hasBackendCap} from '../model.js'
-import {report, type RuleContext} from './context.js'
+import {hasBackendCap, type Proxy} from '../model.js'
+import {proxyDirectivesNamed, report, type RuleContext} from './context.js'
 import {stickTableNames} from './sections.js'
 
 /** `stick on|match|store-*` without `table X` needs a stick-table in the same proxy. */
 export function stickTables(ctx: RuleContext): void {
   const withTable = stickTableNames(ctx)
-  for (const p of ctx.model.proxies) {
-    for (const d of p.directives) {
-      if (d.name !== 'stick' || !hasBackendCap(p)) continue
-      const t = d.args.indexOf('table')
-      const table = t !== -1 ? (d.args[t + 1] ?? '') : p.name
-      if (!withTable.has(table)) {
-        report(ctx, 'error', 'haproxy/undefined-table', d, `Proxy '${p.name}': unable to find stick-table '${table}'.`, [`add 'stick-table type ip size 100k expire 30m' to ${p.kind} '${table}'`])
-      }
+  for (const {proxy: p, directive: d} of proxyDirectivesNamed(ctx, 'stick')) {
+    if (!hasBackendCap(p)) continue
+    const t = d.args.indexOf('table')
+    const table = t !== -1 ? (d.args[t + 1] ?? '') : p.name
+    if (!withTable.has(table)) {
+      report(ctx, 'error', 'haproxy/undefined-table', d, `Proxy '${p.name}': unable to find stick-table '${table}'.`, [`add 'stick-table type ip size 100k expire 30m' to ${p.kind} '${table}'`])
     }
   }
 }
@@ -63,14 +61,13 @@ export function serverOptionConflicts(ctx: RuleContext): void {
 
 /** `use-server NAME` must name a server of the proxy, even where it is ignored (a frontend). */
 export function useServerTargets(ctx: RuleContext): void {
-  for (const p of ctx.model.proxies) {
-    const names = new Set(p.servers.map((s) => s.name))
-    for (const d of p.directives) {
-      if (d.name !== 'use-server') continue
-      const name = d.args[0] ?? ''
-      if (!names.has(name)) {
-        report(ctx, 'error', 'haproxy/undefined-server', d, `${p.kind === 'listen' ? 'proxy' : p.kind} '${p.name}' : unable to find server '${name}' referenced in a 'use-server' rule.`, ['name a server declared in this backend'])
-      }
+  const serverNames = new Map<Proxy, Set<string>>()
+  for (const {proxy: p, directive: d} of proxyDirectivesNamed(ctx, 'use-server')) {
+    let names = serverNames.get(p)
+    if (names === undefined) serverNames.set(p, (names = new Set(p.servers.map((s) => s.name))))
+    const name = d.args[0] ?? ''
+    if (!names.has(name)) {
+      report(ctx, 'error', 'haproxy/undefined-server', d, `${p.kind === 'listen' ? 'proxy' : p.kind} '${p.name}' : unable to find server '${name}' referenced in a 'use-server' rule.`, ['name a server declared in this backend'])
     }
   }
 }

@@ -1,10 +1,10 @@
 /** Whole-section requirements haproxy -c enforces after parsing: stick tables, userlist groups, program, cache. */
-import {report, type RuleContext} from './context.js'
+import {proxyDirectivesNamed, report, type RuleContext} from './context.js'
 
 /** `track-sc0 <key> [table <name>]` needs a stick-table in the named proxy, or in its own. */
 /** Every stick table: proxies with a stick-table, and `table NAME` lines of peers sections (`peers/NAME`). */
 export function stickTableNames(ctx: RuleContext): Set<string> {
-  const tables = new Set(ctx.model.proxies.filter((p) => p.directives.some((d) => d.name === 'stick-table')).map((p) => p.name))
+  const tables = new Set(proxyDirectivesNamed(ctx, 'stick-table').map((e) => e.proxy.name))
   for (const o of ctx.model.others) if (o.kind === 'peers') for (const d of o.directives) if (d.name === 'table') tables.add(`${o.name}/${d.args[0] ?? ''}`)
   return tables
 }

@@ -1,0 +1,129 @@
+import {hostname} from 'node:os'
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../base-command.js'
+import {detectConfigType} from '../config/detect.js'
+import {renderDiagnostic} from '../config/diagnostics.js'
+import {parseKeepalived} from '../config/keepalived/index.js'
+import {readSourceFile} from '../config/source.js'
+import {buildVrrpNode, type VrrpMode} from '../engine/vrrp/launch.js'
+import {formatEvent, type VrrpEvent} from '../engine/vrrp/events.js'
+import type {InstanceStatus} from '../engine/vrrp/runner.js'
+import {UserError} from '../errors.js'
+
+export interface RunResult {
+  type: 'stopped'
+  node: string
+  mode: VrrpMode
+  /** What every instance looked like when the node stopped. */
+  instances: InstanceStatus[]
+}
+
+export default class Run extends BaseCommand {
+  static override summary = 'Run the VRRP instances of a keepalived.conf in the foreground'
+  static override description = `Speaks VRRP like keepalived: as root, real VRRP packets (IP protocol 112) on the configured interfaces and VIPs added with \`ip addr\`; with --local (or when not root), the same packets over UDP multicast on loopback and the VIPs only recorded, so several nodes can run on one laptop. Events go to stderr, one per line (with --json: JSON lines on stdout). SIGTERM or Ctrl-C stops gracefully: a MASTER sends a priority-0 advert so the backup takes over at once, and removes its VIPs.`
+
+  static override examples = [
+    'sudo <%= config.bin %> run -f /etc/keepalived/keepalived.conf',
+    '<%= config.bin %> run -f keepalived-a.conf --local --node a',
+    '<%= config.bin %> run -f keepalived.conf --json',
+  ]
+
+  static override flags = {
+    file: Flags.string({char: 'f', description: 'keepalived.conf to run', required: true, multiple: true}),
+    node: Flags.string({description: 'node name for events (default: router_id, else the host name); in local mode it also picks the node address'}),
+    local: Flags.boolean({description: 'unprivileged local mode: UDP multicast on loopback, VIPs not added to any interface'}),
+    address: Flags.string({description: 'local mode: the loopback address this node sends from (default: derived from --node)'}),
+    'local-port': Flags.integer({description: 'local mode: the UDP port the local nodes share (default 11200)', min: 1, max: 65535}),
+    verbose: Flags.boolean({char: 'v', description: 'also print adverts sent and received and the state machine log'}),
+  }
+
+  protected override logJson(json: unknown): void {
+    // Events are JSON lines; the final result is one more line.
+    process.stdout.write(JSON.stringify(json) + '\n')
+  }
+
+  async run(): Promise<RunResult> {
+    const {flags} = await this.parse(Run)
+    if (flags.file.length > 1) {
+      throw new UserError('run/one-keepalived-file', 'lbctl run takes one keepalived.conf', {hint: 'run one lbctl per node, each with its own -f keepalived.conf'})
+    }
+    const source = readSourceFile(flags.file[0]!)
+    if (detectConfigType(source.path, source.text) === 'haproxy') {
+      throw new UserError('run/haproxy-not-yet', `${source.path} is a haproxy.cfg: lbctl run only runs keepalived.conf files for now (the bundled proxy comes later)`, {
+        hint: 'pass the keepalived.conf of this node: lbctl run -f keepalived.conf',
+      })
+    }
+    const parse = parseKeepalived(source)
+    const errors = parse.diagnostics.filter((d) => d.severity === 'error')
+    if (errors.length > 0) {
+      const sources = new Map(parse.files.map((file) => [file.source.path, file.source.text] as const))
+      sources.set(source.path, source.text)
+      for (const d of errors) process.stderr.write(renderDiagnostic(d, {color: false, sources}) + '\n')
+      throw new UserError('run/invalid-config', `${source.path} has ${errors.length} error(s): refusing to run it`, {hint: `fix them; \`lbctl validate ${source.path}\` shows everything`})
+    }
+
+    const root = process.getuid?.() === 0
+    const mode: VrrpMode = flags.local || !root ? 'local' : 'privileged'
+    const nodeName = flags.node ?? parse.model.globalDefs.routerId ?? hostname()
+    if (!flags.local && !root) this.logToStderr(`note: not running as root: local mode (UDP on loopback, VIPs not added); use sudo for real VRRP`)
+    const build = buildVrrpNode({
+      model: parse.model,
+      mode,
+      nodeName,
+      ...(flags.address ? {localAddress: flags.address} : {}),
+      ...(flags['local-port'] ? {udp: {port: flags['local-port']}} : {}),
+    })
+    if (!build.ok) {
+      throw new UserError('run/cannot-run', `${source.path}: ${build.problems.join('; ')}`, {hint: 'fix the instance(s) above, then run again'})
+    }
+    const {runner, plans} = build.node
+
+    const json = this.jsonEnabled()
+    const quiet = new Set<VrrpEvent['type']>(flags.verbose ? [] : ['advert_sent', 'advert_received', 'log'])
+    runner.on('event', (event) => {
+      if (json) process.stdout.write(JSON.stringify({node: nodeName, ...event}) + '\n')
+      else if (!quiet.has(event.type) || (event.type === 'log' && event.instance === undefined)) process.stderr.write(formatEvent(event) + '\n')
+    })
+
+    if (!json) {
+      const summary = plans.map((plan) => `${plan.name} (vrid ${plan.settings.vrid}, priority ${plan.settings.priority}, ${plan.settings.primaryAddress}${plan.interface ? ` on ${plan.interface}` : ''})`)
+      this.logToStderr(`lbctl run: node ${nodeName}, ${mode} mode: ${summary.join(', ')}`)
+    }
+    const stopSignal = waitForSignal()
+    try {
+      await runner.start()
+    } catch (error) {
+      stopSignal.dispose()
+      throw new UserError('run/start-failed', `cannot start VRRP: ${(error as Error).message}`, {
+        hint: mode === 'privileged' ? 'check the interface names and that you are root; or try --local' : 'check --address is a free loopback address',
+      })
+    }
+    const signal = await stopSignal.promise
+    if (!json) this.logToStderr(`lbctl run: ${signal}: stopping (priority 0 advert, VIPs removed)`)
+    const instances = runner.status()
+    await runner.stop()
+    stopSignal.dispose()
+    return {type: 'stopped', node: nodeName, mode, instances}
+  }
+}
+
+/** Resolves on the first SIGTERM or SIGINT; a second one exits at once. */
+function waitForSignal(): {promise: Promise<NodeJS.Signals>; dispose(): void} {
+  let first: NodeJS.Signals | undefined
+  let resolve: (signal: NodeJS.Signals) => void = () => {}
+  const promise = new Promise<NodeJS.Signals>((done) => (resolve = done))
+  const handler = (signal: NodeJS.Signals) => {
+    if (first !== undefined) process.exit(130)
+    first = signal
+    resolve(signal)
+  }
+  process.on('SIGTERM', handler)
+  process.on('SIGINT', handler)
+  return {
+    promise,
+    dispose() {
+      process.off('SIGTERM', handler)
+      process.off('SIGINT', handler)
+    },
+  }
+}

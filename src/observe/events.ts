@@ -1,0 +1,140 @@
+// The one event model: every source (stats poller, VRRP sniffer, the bundled engine's event stream) emits these,
+// every consumer (top, dash, failover-test, deploy probes) reads them.
+import type {ShowInfo} from './show-info.js'
+import type {StatRow, StatusState} from './stat-csv.js'
+
+export interface StatsSnapshot {
+  node: string
+  /** Epoch milliseconds when the answer arrived. */
+  at: number
+  rows: StatRow[]
+  info?: ShowInfo
+}
+
+interface Base {
+  /** Epoch milliseconds. */
+  at: number
+  /** The node (load balancer) the event is about or was seen on. */
+  node: string
+  /** One line, in the wording operators know from HAProxy's logs and tcpdump. */
+  text: string
+}
+
+export type StatsEvent = Base & {kind: 'stats'; snapshot: StatsSnapshot}
+export type HealthEvent = Base & {
+  kind: 'health'
+  proxy: string
+  /** Server name, or `BACKEND` when a whole backend lost (or regained) its servers. */
+  server: string
+  from: StatusState
+  to: StatusState
+  /** The check that caused it, as `L7STS/404 in 2ms`; empty for admin changes. */
+  check: string
+  activeLeft?: number
+  backupLeft?: number
+}
+export type VrrpAdvertEvent = Base & {kind: 'vrrp-advert'; src: string; dst: string; vrid: number; priority: number; authType: string; intervalMs: number}
+export type RoleChangeEvent = Base & {kind: 'role'; instance: string; vrid?: number; from: string; to: string}
+export type ReloadEvent = Base & {kind: 'reload'; pid?: number}
+export type RequestLogEvent = Base & {kind: 'request'}
+/** A node's stats socket became unreachable, or reachable again. */
+export type NodeEvent = Base & {kind: 'node'; reachable: boolean}
+
+export type LbEvent = StatsEvent | HealthEvent | VrrpAdvertEvent | RoleChangeEvent | ReloadEvent | RequestLogEvent | NodeEvent
+
+export function serverKey(node: string, proxy: string, name: string): string {
+  return `${node}/${proxy}/${name}`
+}
+
+const usable = new Set<StatusState>(['UP', 'NOLB', 'DRAIN', 'no check'])
+
+/** An UP→DOWN transition: the thing the flap counter counts. */
+export function isFlap(event: LbEvent): boolean {
+  return event.kind === 'health' && event.server !== 'BACKEND' && usable.has(event.from) && event.to === 'DOWN'
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+function healthText(row: StatRow, backend: StatRow | undefined): {text: string; activeLeft?: number; backupLeft?: number} {
+  const parts = [`${row.proxy}/${row.name} ${row.status.raw}`]
+  const checked = row.status.state === 'UP' || row.status.state === 'DOWN' || row.status.state === 'NOLB'
+  if (checked && row.checkText) parts.push(row.checkText.replace(/^\* /, ''))
+  if (!backend) return {text: parts.join(', ')}
+  const activeLeft = backend.act ?? 0
+  const backupLeft = backend.bck ?? 0
+  parts.push(`${plural(activeLeft, 'active server')}${backupLeft > 0 ? ` and ${backupLeft} backup` : ''} left`)
+  return {text: parts.join(', '), activeLeft, backupLeft}
+}
+
+/**
+ * Events between two successive snapshots of one node: servers whose state changed (transitional
+ * `UP 1/3` counts as UP until HAProxy flips it), backends that lost or regained every server, and reloads.
+ */
+export function diffSnapshots(previous: StatsSnapshot | undefined, next: StatsSnapshot): LbEvent[] {
+  if (!previous) return []
+  const events: LbEvent[] = []
+  const before = new Map(previous.rows.map((r) => [`${r.type}/${r.proxy}/${r.name}`, r]))
+  const backends = new Map(next.rows.filter((r) => r.type === 'backend').map((r) => [r.proxy, r]))
+  for (const row of next.rows) {
+    if (row.type !== 'server' && row.type !== 'backend') continue
+    const old = before.get(`${row.type}/${row.proxy}/${row.name}`)
+    if (!old || old.status.state === row.status.state) continue
+    const base = {at: next.at, node: next.node, proxy: row.proxy, server: row.name, from: old.status.state, to: row.status.state, check: row.checkText.replace(/^\* /, '')}
+    if (row.type === 'backend') {
+      const text = row.status.state === 'DOWN' ? `backend ${row.proxy} has no server available!` : `backend ${row.proxy} ${row.status.raw}`
+      events.push({kind: 'health', ...base, check: '', text})
+      continue
+    }
+    events.push({kind: 'health', ...base, ...healthText(row, backends.get(row.proxy))})
+  }
+  const oldPid = previous.info?.pid
+  const newPid = next.info?.pid
+  const oldUptime = previous.info?.uptimeSec
+  const newUptime = next.info?.uptimeSec
+  if ((oldPid !== undefined && newPid !== undefined && oldPid !== newPid) || (oldUptime !== undefined && newUptime !== undefined && newUptime < oldUptime)) {
+    const event: ReloadEvent = {kind: 'reload', at: next.at, node: next.node, text: `haproxy reloaded${newPid !== undefined ? ` (pid ${newPid})` : ''}`}
+    if (newPid !== undefined) event.pid = newPid
+    events.push(event)
+  }
+  return events
+}
+
+/** Adds this batch's UP→DOWN transitions to the per-server counts (keys from serverKey). */
+export function countFlaps(counts: Readonly<Record<string, number>>, events: readonly LbEvent[]): Record<string, number> {
+  const next = {...counts}
+  for (const e of events) {
+    if (e.kind !== 'health' || !isFlap(e)) continue
+    const key = serverKey(e.node, e.proxy, e.server)
+    next[key] = (next[key] ?? 0) + 1
+  }
+  return next
+}
+
+/** `12:00:01.234` in local time, as tcpdump prints it. */
+export function clockTime(at: number): string {
+  const d = new Date(at)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`
+}
+
+/** One line for a log: `12:00:01.234 lb1 app/web1 DOWN, L4CON in 0ms, 1 active server left`. */
+export function formatEventLine(event: LbEvent): string {
+  return `${clockTime(event.at)} ${event.node} ${event.text}`
+}
+
+/** `HAProxy 2.6.12, servers: 2 UP, 1 DOWN` — the first line a log of events prints for a node. */
+export function summarizeSnapshot(snapshot: StatsSnapshot): string {
+  const counts = new Map<string, number>()
+  for (const row of snapshot.rows) if (row.type === 'server') counts.set(row.status.state, (counts.get(row.status.state) ?? 0) + 1)
+  const servers = [...counts].map(([state, n]) => `${n} ${state}`).join(', ') || 'none'
+  const version = snapshot.info?.version?.split('-')[0]
+  return `${version ? `HAProxy ${version}, ` : ''}servers: ${servers}`
+}
+
+/** An event without its bulky snapshot, for JSON output. */
+export function eventForJson(event: LbEvent): Record<string, unknown> {
+  if (event.kind !== 'stats') return {...event}
+  return {kind: event.kind, at: event.at, node: event.node, text: event.text, rows: event.snapshot.rows.length}
+}

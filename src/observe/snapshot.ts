@@ -1,0 +1,91 @@
+// The `lbctl top --once --json` contract: one picture of every node, flat and script-friendly.
+import {eventForJson, type LbEvent} from './events.js'
+import type {NodePoll} from './source.js'
+import type {StatRow, StatusState} from './stat-csv.js'
+
+export interface NodeJson {
+  name: string
+  socket: string
+  reachable: boolean
+  error?: string
+  version?: string
+  pid?: number
+  uptimeSec?: number
+  currConns?: number
+}
+
+/** One row of the stats table: a frontend, a backend or a server (see `type`). */
+export interface ServerJson {
+  node: string
+  proxy: string
+  name: string
+  type: StatRow['type']
+  /** As HAProxy printed it: `UP 1/3`, `MAINT (via app/web1)`. */
+  status: string
+  state: StatusState
+  check: string
+  weight: number | null
+  scur: number | null
+  smax: number | null
+  slim: number | null
+  rate: number | null
+  reqRate: number | null
+  bin: number | null
+  bout: number | null
+  qcur: number | null
+  lastchg: number | null
+  downtime: number | null
+  chkfail: number | null
+  chkdown: number | null
+  addr: string | null
+}
+
+export interface TopSnapshot {
+  nodes: NodeJson[]
+  servers: ServerJson[]
+  /** VRRP instances: filled once the sniffer or `show vrrp` exists. */
+  vrrp: unknown[]
+  events: Record<string, unknown>[]
+}
+
+export function rowToJson(node: string, row: StatRow): ServerJson {
+  const n = (v: number | undefined) => v ?? null
+  return {
+    node,
+    proxy: row.proxy,
+    name: row.name,
+    type: row.type,
+    status: row.status.raw,
+    state: row.status.state,
+    check: row.checkText,
+    weight: n(row.weight),
+    scur: n(row.scur),
+    smax: n(row.smax),
+    slim: n(row.slim),
+    rate: n(row.rate),
+    reqRate: n(row.reqRate),
+    bin: n(row.bin),
+    bout: n(row.bout),
+    qcur: n(row.qcur),
+    lastchg: n(row.lastchg),
+    downtime: n(row.downtime),
+    chkfail: n(row.chkfail),
+    chkdown: n(row.chkdown),
+    addr: row.addr ?? null,
+  }
+}
+
+export function buildTopSnapshot(polls: NodePoll[], sockets: Record<string, string>, events: LbEvent[] = []): TopSnapshot {
+  const nodes: NodeJson[] = polls.map((p) => {
+    const node: NodeJson = {name: p.node, socket: sockets[p.node] ?? '', reachable: p.snapshot !== undefined}
+    if (p.error !== undefined) node.error = p.error
+    const info = p.snapshot?.info
+    if (info?.version !== undefined) node.version = info.version
+    if (info?.pid !== undefined) node.pid = info.pid
+    if (info?.uptimeSec !== undefined) node.uptimeSec = info.uptimeSec
+    if (info?.currConns !== undefined) node.currConns = info.currConns
+    return node
+  })
+  const servers = polls.flatMap((p) => (p.snapshot?.rows ?? []).map((r) => rowToJson(p.node, r)))
+  return {nodes, servers, vrrp: [], events: events.filter((e) => e.kind !== 'stats').map(eventForJson)}
+}

@@ -1,0 +1,12 @@
+/**
+ * Runs `lbctl run ARGS` from the TypeScript sources (node --import tsx run-cli.ts ARGS), without
+ * going through oclif's command manifest, so tests work before `npm run build`.
+ */
+import {handle} from '@oclif/core'
+import Run from '../../../src/commands/run.js'
+
+try {
+  await Run.run(process.argv.slice(2), new URL('../../../package.json', import.meta.url).href)
+} catch (error) {
+  await handle(error as Error)
+}
