@@ -118,8 +118,8 @@ export function TopApp({nodes, subscribe, admin, refresh, clock, size, onQuit}: 
 
   // Keys typed fast (or sent by tmux/ssh in one write) arrive as one string: handle them one by one.
   useInput((input, key) => {
-    if (input.length > 1 && !key.ctrl && !key.meta && !/[\u001B\r]/.test(input)) {
-      for (const char of input) onKey(char, key)
+    if (input.length > 1 && !key.ctrl && !key.meta && !input.includes('\u001B')) {
+      for (const char of input) onKey(char === '\r' ? '' : char, {...key, return: char === '\r'})
     } else onKey(input, key)
   })
 

@@ -130,6 +130,12 @@ describe.skipIf(!(requireRoot() && requireBinary('keepalived')))('interop with r
     process.kill(signal === 'SIGKILL' ? -pid : pid, signal)
   }
 
+  /** Waits until a backup has started and heard the master: lbctl reports an advert, keepalived enters BACKUP. */
+  async function heardMaster(proc: Proc): Promise<void> {
+    const sign = proc.name === 'lbctl' ? '"type":"advert_received"' : 'Entering BACKUP STATE'
+    await within(`${proc.name} is up as backup`, 8000, () => proc.output.join('').includes(sign))
+  }
+
   /** Exactly one side holds the VIP, checked several times over `ms`. */
   async function onlyOneHolds(holder: NetnsEnd, other: NetnsEnd, ms = 1200): Promise<void> {
     for (let elapsed = 0; elapsed < ms; elapsed += 200) {
@@ -147,6 +153,7 @@ describe.skipIf(!(requireRoot() && requireBinary('keepalived')))('interop with r
     try {
       // Election: the higher priority holds the VIP, never both.
       await within(`${label}: ${master.name} (priority ${HIGH}) holds the VIP`, 8000, () => holdsVip(high.end))
+      await heardMaster(backup)
       await onlyOneHolds(high.end, low.end)
 
       // Hard kill: the backup takes over within Master_Down_Interval (+ slack).
@@ -223,6 +230,7 @@ describe.skipIf(!(requireRoot() && requireBinary('keepalived')))('interop with r
       const backup = low(pair.b, LOW, 'BACKUP', V3_FAST)
       try {
         await within(`${label}: ${master.name} holds the VIP`, 8000, () => holdsVip(pair.a))
+        await heardMaster(backup)
         await onlyOneHolds(pair.a, pair.b, 600)
         kill(master, 'SIGKILL')
         const takeover = await within(`${label}: ${backup.name} takes over after SIGKILL`, 3000, () => holdsVip(pair.b), 2)
