@@ -68,13 +68,16 @@ describe('lbctl run', () => {
   })
 
   it('runs two local nodes: one MASTER, graceful stop hands over, both exit 0', async () => {
-    const port = String(30000 + (process.pid % 20000))
+    const port = String(40000 + (process.pid % 10000))
     const common = ['--local', '--json', '--local-port', port]
-    const a = start(['-f', file('a.conf', keepalived(150)), '--node', 'a', '--address', '127.0.0.31', ...common])
-    const b = start(['-f', file('b.conf', keepalived(100)), '--node', 'b', '--address', '127.0.0.32', ...common])
-    const lines = (run: ReturnType<typeof start>) => run.out().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>)
+    // Complete lines only: a chunk may end mid-line.
+    const lines = (run: ReturnType<typeof start>) => run.out().split('\n').slice(0, -1).filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>)
     const isMaster = (run: ReturnType<typeof start>) => lines(run).some((e) => e.type === 'transition' && e.to === 'MASTER')
+    // a first, so a slow start under load cannot make b master first (that would be correct VRRP, but not this test).
+    const a = start(['-f', file('a.conf', keepalived(150)), '--node', 'a', '--address', '127.0.0.31', ...common])
     await until(() => isMaster(a), 8000)
+    const b = start(['-f', file('b.conf', keepalived(100)), '--node', 'b', '--address', '127.0.0.32', ...common])
+    await until(() => lines(b).some((e) => e.type === 'advert_received' && e.from === '127.0.0.31'), 8000)
     expect(isMaster(b)).toBe(false)
     a.child.kill('SIGTERM')
     await until(() => isMaster(b), 3000)
@@ -86,6 +89,6 @@ describe('lbctl run', () => {
     const zero = lines(b).find((e) => e.type === 'advert_received' && e.priority === 0)
     // Skew_Time of priority 100: 609 ms after the priority-0 advert.
     expect(Number(handover?.time) - Number(zero?.time)).toBeGreaterThanOrEqual(600)
-    expect(Number(handover?.time) - Number(zero?.time)).toBeLessThan(900)
+    expect(Number(handover?.time) - Number(zero?.time)).toBeLessThan(1200)
   })
 })

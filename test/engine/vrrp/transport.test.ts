@@ -42,7 +42,7 @@ describe('UDP loopback transport (local mode)', () => {
     await Promise.all(opened.splice(0).map((t) => t.close()))
   })
   // A port of our own so parallel test runs do not hear each other.
-  const port = 20000 + (process.pid % 20000)
+  const port = 20000 + (process.pid % 10000)
   const open = async (address: string) => {
     const transport = await openUdpTransport({interface: undefined, sourceAddress: address, multicastGroup: '224.0.0.18'}, {port})
     opened.push(transport)
