@@ -12,6 +12,8 @@ export type VrrpEvent =
   | {type: 'dropped'; time: number; instance: string | undefined; from: string; reason: AdvertRejection; message: string}
   | {type: 'vips'; time: number; instance: string; action: 'add' | 'remove'; vips: string[]}
   | {type: 'log'; time: number; instance: string | undefined; message: string}
+  /** A tracked object (vrrp_script, track_interface, track_file) changed and what that did: `chk_haproxy failed (exit 1) -> priority 110-20=90`. */
+  | {type: 'track'; time: number; instance: string; object: string; status: string; message: string}
   | {type: 'error'; time: number; instance: string | undefined; message: string}
 
 export type VrrpEventType = VrrpEvent['type']
@@ -38,6 +40,7 @@ export function formatEvent(event: VrrpEvent): string {
     case 'vips':
       return `${head} ${event.action === 'add' ? 'added' : 'removed'} ${event.vips.join(', ')}`
     case 'log':
+    case 'track':
       return `${head} ${event.message}`
     case 'error':
       return `${head} error: ${event.message}`

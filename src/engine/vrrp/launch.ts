@@ -3,11 +3,20 @@
  * `ip addr`) or local mode (UDP on loopback, VIPs recorded only). This is the one place that picks
  * the real effects; the runner itself only sees their interfaces.
  */
-import {networkInterfaces} from 'node:os'
+import {hostname, networkInterfaces} from 'node:os'
 import type {KeepalivedModel} from '../../config/keepalived/index.js'
-import type {Clock} from './clock.js'
+import {systemClock, type Clock} from './clock.js'
+import {Notifier, openNotifyFifo, type FifoWriter} from './notify.js'
 import {VrrpRunner} from './runner.js'
-import {planInstances, type InstancePlan} from './settings.js'
+import {planInstances, planTracking, type InstancePlan, type TrackingPlan} from './settings.js'
+import {SmtpMailer, type Mailer} from './smtp.js'
+import {SyncGroups} from './sync-group.js'
+import {FileTracker} from './track/files.js'
+import {TrackingHub} from './track/hub.js'
+import {InterfaceTracker, type SysfsReader} from './track/interfaces.js'
+import {execaProcessRunner, type ProcessRunner} from './track/process.js'
+import {ScriptTracker} from './track/scripts.js'
+import type {Tracker} from './track/types.js'
 import {openRawTransport} from './transport/raw.js'
 import type {TransportFactory} from './transport/types.js'
 import {openUdpTransport, type UdpOptions} from './transport/udp.js'
@@ -26,6 +35,16 @@ export interface VrrpNodeOptions {
   localAddress?: string
   udp?: UdpOptions
   clock?: Clock
+  /** Runs vrrp_script checks and notify scripts (default: execa, no shell). */
+  processRunner?: ProcessRunner
+  /** Sends smtp_alert emails (default: lbctl's SMTP client to global_defs smtp_server). */
+  mailer?: Mailer
+  /** notify_fifo path, for as long as the keepalived model does not carry global_defs notify_fifo. */
+  notifyFifo?: string
+  /** Reads /sys/class/net for track_interface (tests). */
+  sysfs?: SysfsReader
+  /** Whether scripts may run as another user (default: we are root). */
+  root?: boolean
 }
 
 export interface VrrpNode {
@@ -33,6 +52,8 @@ export interface VrrpNode {
   plans: InstancePlan[]
   runner: VrrpRunner
   vips: VipManager
+  /** Tracked objects, notify scripts, sync groups and email as planned from the config. */
+  tracking: TrackingPlan
 }
 
 export type VrrpNodeBuild = {ok: true; node: VrrpNode} | {ok: false; problems: string[]}
@@ -73,6 +94,54 @@ export function buildVrrpNode(options: VrrpNodeOptions): VrrpNodeBuild {
     vips = new IpVipManager({notice: (message) => runner.notice(message)})
     openTransport = openRawTransport
   }
-  const runner: VrrpRunner = new VrrpRunner({plans, openTransport, vips, ...(options.clock ? {clock: options.clock} : {})})
-  return {ok: true, node: {mode: options.mode, plans, runner, vips}}
+  const clock = options.clock ?? systemClock
+  const tracking = planTracking(options.model, {
+    root: options.root ?? process.getuid?.() === 0,
+    hostname: hostname(),
+    ...(options.notifyFifo ? {notifyFifo: options.notifyFifo} : {}),
+  })
+  const notices = [...tracking.problems]
+  const processRunner = options.processRunner ?? execaProcessRunner
+  const log = (message: string) => runner.notice(message)
+  const trackers: Tracker[] = tracking.scripts.map((script) => new ScriptTracker(script, {clock, runner: processRunner, onLog: log}))
+  if (local) {
+    // Local mode ignores the config's interfaces (every node is on loopback), so it cannot track them either.
+    for (const name of tracking.interfaces) notices.push(`track_interface ${name} ignored in local mode`)
+    for (const refs of tracking.refs.values()) refs.splice(0, refs.length, ...refs.filter((ref) => !ref.key.startsWith('interface ')))
+  } else {
+    for (const name of tracking.interfaces) trackers.push(new InterfaceTracker(name, {clock, ...(options.sysfs ? {read: options.sysfs} : {})}))
+  }
+  for (const file of tracking.files) trackers.push(new FileTracker(file, {clock, onLog: log}))
+  const hub = new TrackingHub(trackers, tracking.refs)
+
+  let fifo: FifoWriter | undefined
+  if (tracking.notifyFifo) {
+    try {
+      fifo = openNotifyFifo(tracking.notifyFifo)
+    } catch (error) {
+      notices.push(`notify_fifo ${tracking.notifyFifo}: ${(error as Error).message}`)
+    }
+  }
+  const email = tracking.email
+  const mailer = options.mailer ?? (email ? new SmtpMailer({host: email.server.address, port: email.server.port, timeoutMs: email.connectTimeoutMs}) : undefined)
+  const notifier = new Notifier({
+    instanceScripts: tracking.instanceNotify,
+    groups: tracking.syncGroups,
+    runner: processRunner,
+    ...(fifo ? {fifo} : {}),
+    ...(email ? {email} : {}),
+    ...(mailer ? {mailer} : {}),
+    onEvent: (event) => (event.level === 'error' ? runner.reportError(event.message, event.instance) : runner.notice(event.message, event.instance)),
+  })
+  const runner: VrrpRunner = new VrrpRunner({
+    plans,
+    openTransport,
+    vips,
+    clock,
+    tracking: hub,
+    notifier,
+    syncGroups: new SyncGroups(tracking.syncGroups),
+    notices,
+  })
+  return {ok: true, node: {mode: options.mode, plans, runner, vips, tracking}}
 }

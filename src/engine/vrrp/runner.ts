@@ -15,7 +15,11 @@ import {systemClock} from './clock.js'
 import type {VrrpEvent} from './events.js'
 import {initialState, step, type TimerName, type VrrpAction, type VrrpInput, type VrrpRole, type VrrpState} from './machine.js'
 import {canonicalAddress, checkAdvert, encodeAdvert, peekVrid} from './packet.js'
+import type {Notifier} from './notify.js'
 import type {InstancePlan, VipSpec} from './settings.js'
+import {SyncGroups} from './sync-group.js'
+import {describeStatus} from './track/effect.js'
+import type {TrackChange, TrackingHub} from './track/hub.js'
 import type {TransportFactory, TransportSpec, VrrpTransport} from './transport/types.js'
 import type {VipManager} from './vip/types.js'
 
@@ -24,6 +28,14 @@ export interface RunnerOptions {
   openTransport: TransportFactory
   vips: VipManager
   clock?: Clock
+  /** Tracked scripts, interfaces and files (track/hub.ts); none when absent. */
+  tracking?: TrackingHub
+  /** notify scripts, notify_fifo, emails (notify.ts); none when absent. */
+  notifier?: Notifier
+  /** vrrp_sync_group members, which change state together. */
+  syncGroups?: SyncGroups
+  /** Config remarks reported as log events when the runner starts (`track script chk not found`). */
+  notices?: readonly string[]
 }
 
 /** One instance as `show vrrp` would list it. */
@@ -38,6 +50,10 @@ export interface InstanceStatus {
   lastAdvert: {from: string; priority: number; time: number} | undefined
   /** Armed timers, ms from now. */
   timers: Partial<Record<TimerName, number>>
+  /** Sum of the weights of the tracked objects that apply now. */
+  trackWeight: number
+  /** What holds the instance in FAULT (`script chk`, `interface eth1`, `sync group VG_1`). */
+  faults: string[]
 }
 
 interface LiveInstance {
@@ -46,6 +62,15 @@ interface LiveInstance {
   transport: VrrpTransport
   timers: Map<TimerName, TimerHandle>
   lastAdvert: {from: string; priority: number; time: number} | undefined
+  /** Startup waits for the first result of its weight-0 track scripts (keepalived num_script_init). */
+  waitingForScripts: boolean
+}
+
+interface QueuedInput {
+  live: LiveInstance
+  input: VrrpInput
+  /** Why, when the input is not the instance's own doing (sync groups). */
+  reason?: string
 }
 
 export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
@@ -57,10 +82,14 @@ export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
   private vipChain: Promise<void> = Promise.resolve()
   private running = false
   private readonly unknownVridsSeen = new Set<string>()
+  private readonly queue: QueuedInput[] = []
+  private draining = false
+  private readonly syncGroups: SyncGroups
 
   constructor(private readonly options: RunnerOptions) {
     super()
     this.clock = options.clock ?? systemClock
+    this.syncGroups = options.syncGroups ?? new SyncGroups([])
   }
 
   /** Opens the transports, clears leftover VIPs and starts every instance (RFC 5798 §6.4.1 Startup). */
@@ -90,6 +119,7 @@ export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
       throw error
     }
     this.running = true
+    for (const message of this.options.notices ?? []) this.notice(message)
     // A node that died without cleaning up (SIGKILL) may still hold its VIPs: an instance starts
     // without them and adds them when it becomes MASTER. The primary address itself (an address
     // owner's VIP) is never removed.
@@ -97,7 +127,7 @@ export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
       const leftovers = live.plan.vips.filter((vip) => canonicalAddress(vip.address) !== canonicalAddress(live.plan.settings.primaryAddress))
       if (leftovers.length > 0) this.queueVips('remove', leftovers, live.plan.name)
     }
-    for (const live of this.instances) this.apply(live, {type: 'startup'})
+    this.startTracking()
   }
 
   /**
@@ -106,11 +136,16 @@ export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
    */
   async stop(): Promise<void> {
     if (!this.running) return
+    await this.options.tracking?.stop()
     for (const live of this.instances) this.apply(live, {type: 'shutdown'})
+    // keepalived notify_shutdown: the groups report STOP after their instances.
+    for (const group of this.syncGroups.stopAll()) this.options.notifier?.group(group, 'STOP')
     this.running = false
     for (const live of this.instances) this.clearTimers(live)
     await this.settle()
     await Promise.all(this.transports.map((transport) => transport.close()))
+    await this.options.notifier?.settle(2000)
+    this.options.notifier?.close()
   }
 
   status(): InstanceStatus[] {
@@ -128,6 +163,8 @@ export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
         vips: plan.vips.map((vip) => vip.address),
         lastAdvert,
         timers,
+        trackWeight: state.trackWeight,
+        faults: [...state.faults],
       }
     })
   }
@@ -137,6 +174,11 @@ export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
     this.emitEvent({type: 'log', instance, message})
   }
 
+  /** Reports a failed side effect (a notify script that cannot run, an email not sent); VRRP carries on. */
+  reportError(message: string, instance?: string): void {
+    this.emitEvent({type: 'error', instance, message})
+  }
+
   /** Resolves when every send and VIP change started so far has finished. */
   async settle(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending])
@@ -144,7 +186,7 @@ export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
   }
 
   private addInstance(plan: InstancePlan, transport: VrrpTransport): LiveInstance {
-    const live: LiveInstance = {plan, state: initialState(plan.settings), transport, timers: new Map(), lastAdvert: undefined}
+    const live: LiveInstance = {plan, state: initialState(plan.settings), transport, timers: new Map(), lastAdvert: undefined, waitingForScripts: false}
     this.instances.push(live)
     return live
   }
@@ -175,16 +217,100 @@ export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
     this.apply(live, {type: 'advert', priority: advert.priority, advertIntervalCs: advert.advertIntervalCs, source: advert.source})
   }
 
+  /**
+   * Tracked objects before startup (keepalived initialise_tracking_priorities): their faults and
+   * weights go in while the instances are still in INIT, then every instance starts — except one
+   * waiting for the first result of a weight-0 track script.
+   */
+  private startTracking(): void {
+    const tracking = this.options.tracking
+    for (const live of this.instances) {
+      const summary = tracking?.summary(live.plan.name)
+      if (!summary) continue
+      for (const source of summary.faults) this.apply(live, {type: 'fault', source})
+      if (summary.weight !== 0) this.apply(live, {type: 'track_weight', weight: summary.weight})
+      live.waitingForScripts = summary.pending
+    }
+    for (const group of this.syncGroups.groups) this.applyForced(this.syncGroups.faults(group, this.stateOf))
+    for (const live of this.instances) {
+      if (live.waitingForScripts) this.emitEvent({type: 'log', instance: live.plan.name, message: 'waiting for the first result of its weight-0 track scripts'})
+      else this.apply(live, {type: 'startup'})
+    }
+    tracking?.start((change) => {
+      if (this.running) this.trackChanged(change)
+    })
+  }
+
+  private trackChanged(change: TrackChange): void {
+    const live = this.instances.find((candidate) => candidate.plan.name === change.instance)
+    if (!live) return
+    const {previous, summary, ref, status} = change
+    for (const source of summary.faults) if (!previous.faults.includes(source)) this.apply(live, {type: 'fault', source})
+    for (const source of previous.faults) if (!summary.faults.includes(source)) this.apply(live, {type: 'fault_cleared', source})
+    if (summary.weight !== live.state.trackWeight) this.apply(live, {type: 'track_weight', weight: summary.weight})
+    const {basePriority, effectivePriority} = live.state
+    let effect: string
+    if (summary.faults.includes(ref.key)) effect = 'FAULT'
+    else if (previous.faults.includes(ref.key)) effect = `fault cleared, priority ${effectivePriority}`
+    else if (summary.weight === 0) effect = `priority ${effectivePriority}`
+    else effect = `priority ${basePriority}${summary.weight < 0 ? '-' : '+'}${Math.abs(summary.weight)}=${effectivePriority}`
+    const text = describeStatus(status)
+    this.emitEvent({type: 'track', instance: live.plan.name, object: ref.key, status: text, message: `${ref.name} ${text} -> ${effect}`})
+    if (live.waitingForScripts && !summary.pending) {
+      live.waitingForScripts = false
+      this.apply(live, {type: 'startup'})
+    }
+  }
+
+  private readonly stateOf = (name: string): VrrpState | undefined => this.instances.find((live) => live.plan.name === name)?.state
+
+  private applyForced(forced: readonly {instance: string; input: VrrpInput; reason: string}[]): void {
+    for (const item of forced) {
+      const live = this.instances.find((candidate) => candidate.plan.name === item.instance)
+      if (live) this.queue.push({live, input: item.input, reason: item.reason})
+    }
+    this.drain()
+  }
+
+  /** Inputs run one at a time: a sync group's follow-up inputs wait until the step that caused them is done. */
   private apply(live: LiveInstance, input: VrrpInput): void {
+    this.queue.push({live, input})
+    this.drain()
+  }
+
+  private drain(): void {
+    if (this.draining) return
+    this.draining = true
+    try {
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) this.applyNow(next)
+      if (this.syncGroups.groups.length > 0 && this.running) {
+        for (const {group, state} of this.syncGroups.changedGroupStates(this.stateOf)) {
+          this.emitEvent({type: 'log', instance: undefined, message: `VRRP_Group(${group}) Syncing instances to ${state} state`})
+          this.options.notifier?.group(group, state)
+        }
+      }
+    } finally {
+      this.draining = false
+    }
+  }
+
+  private applyNow({live, input, reason: forcedReason}: QueuedInput): void {
     const before = live.state
     const {state, actions} = step(before, input, this.clock.now())
     live.state = state
     if (state.role !== before.role) {
       const notify = actions.find((action) => action.type === 'notify')
-      const reason = notify?.type === 'notify' ? notify.reason : input.type
+      const reason = forcedReason ?? (notify?.type === 'notify' ? notify.reason : input.type)
       this.emitEvent({type: 'transition', instance: live.plan.name, from: before.role, to: state.role, reason})
     }
     for (const action of actions) this.execute(live, action)
+    if (state.role !== before.role || state.faults !== before.faults) {
+      const forced = this.syncGroups.follow(live.plan.name, before.role, state.role, this.stateOf)
+      for (const item of forced) {
+        const target = this.instances.find((candidate) => candidate.plan.name === item.instance)
+        if (target) this.queue.push({live: target, input: item.input, reason: item.reason})
+      }
+    }
   }
 
   private execute(live: LiveInstance, action: VrrpAction): void {
@@ -227,7 +353,7 @@ export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
         this.emitEvent({type: 'log', instance: name, message: action.message.replace(/^\([^)]*\) /, '')})
         break
       case 'notify':
-        // The transition event carries it; notify scripts and SMTP are a later step.
+        this.options.notifier?.instance(name, action.state, live.state.effectivePriority)
         break
     }
   }

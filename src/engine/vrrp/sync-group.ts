@@ -1,0 +1,103 @@
+/**
+ * vrrp_sync_group: the member instances change state together (keepalived vrrp_sync.c).
+ *
+ * - One member in FAULT (a tracked object of its own failing) holds every member in FAULT; they
+ *   all leave FAULT when no member has a fault of its own (vrrp_sync_fault / try_up_instance).
+ * - A member that becomes MASTER takes the other BACKUP members with it (vrrp_sync_master).
+ * - A MASTER member that yields to a better advert takes the other MASTER members to BACKUP
+ *   (vrrp_sync_backup).
+ * - The group's own notify scripts run when all members agree on a state (MASTER, BACKUP), as
+ *   soon as one is in FAULT, and at shutdown (STOP).
+ *
+ * Pure: it reads the members' machine states and answers with the inputs that bring the others
+ * in line, which the runner feeds to their machines. (keepalived also keeps a member from
+ * becoming MASTER until all the others want to; lbctl takes them along instead.)
+ */
+import {PRIORITY_OWNER, type NotifyState, type VrrpInput, type VrrpState} from './machine.js'
+import type {SyncGroupPlan} from './settings.js'
+
+export interface ForcedInput {
+  instance: string
+  input: VrrpInput
+  reason: string
+}
+
+export const syncFaultSource = (group: string) => `sync group ${group}`
+
+export class SyncGroups {
+  private readonly groupByMember = new Map<string, SyncGroupPlan>()
+  private readonly reported = new Map<string, NotifyState>()
+
+  constructor(readonly groups: readonly SyncGroupPlan[]) {
+    for (const group of groups) for (const member of group.members) if (!this.groupByMember.has(member)) this.groupByMember.set(member, group)
+  }
+
+  groupOf(instance: string): SyncGroupPlan | undefined {
+    return this.groupByMember.get(instance)
+  }
+
+  /** After `instance` went from → to: what the other members must do. */
+  follow(instance: string, from: VrrpState['role'], to: VrrpState['role'], stateOf: (name: string) => VrrpState | undefined): ForcedInput[] {
+    const group = this.groupOf(instance)
+    if (!group) return []
+    const forced: ForcedInput[] = [...this.faults(group, stateOf)]
+    const others = group.members.filter((member) => member !== instance)
+    if (to === 'MASTER') {
+      for (const other of others) {
+        if (stateOf(other)?.role !== 'BACKUP') continue
+        // Fire the member's Master_Down_Timer now: it becomes MASTER exactly as on a timeout.
+        forced.push({instance: other, input: {type: 'timer', timer: 'master_down'}, reason: `sync group ${group.name}: ${instance} became MASTER`})
+      }
+    }
+    if (from === 'MASTER' && to === 'BACKUP') {
+      const master = stateOf(instance)?.master
+      for (const other of others) {
+        const state = stateOf(other)
+        if (state?.role !== 'MASTER' || state.effectivePriority === PRIORITY_OWNER) continue
+        // A better advert than its own makes the member yield like the one that went first.
+        forced.push({
+          instance: other,
+          input: {type: 'advert', priority: PRIORITY_OWNER, advertIntervalCs: state.masterAdverIntervalCs, source: master?.address ?? '0.0.0.0'},
+          reason: `sync group ${group.name}: ${instance} went BACKUP`,
+        })
+      }
+    }
+    return forced
+  }
+
+  /** The sync fault source on every member while any member has a fault of its own, off otherwise. */
+  faults(group: SyncGroupPlan, stateOf: (name: string) => VrrpState | undefined): ForcedInput[] {
+    const source = syncFaultSource(group.name)
+    const ownFault = group.members.find((member) => (stateOf(member)?.faults ?? []).some((fault) => fault !== source))
+    const forced: ForcedInput[] = []
+    for (const member of group.members) {
+      const has = stateOf(member)?.faults.includes(source) ?? false
+      if (ownFault !== undefined && !has) forced.push({instance: member, input: {type: 'fault', source}, reason: `sync group ${group.name}: ${ownFault} is in FAULT`})
+      if (ownFault === undefined && has) forced.push({instance: member, input: {type: 'fault_cleared', source}, reason: `sync group ${group.name}: no member in FAULT`})
+    }
+    return forced
+  }
+
+  /** Groups whose state changed since last asked: FAULT when one member is, MASTER/BACKUP when all are. */
+  changedGroupStates(stateOf: (name: string) => VrrpState | undefined): {group: string; state: NotifyState}[] {
+    const changes: {group: string; state: NotifyState}[] = []
+    for (const group of this.groups) {
+      const roles = group.members.map((member) => stateOf(member)?.role)
+      let state: NotifyState | undefined
+      if (roles.includes('FAULT')) state = 'FAULT'
+      else if (roles.every((role) => role === 'MASTER')) state = 'MASTER'
+      else if (roles.every((role) => role === 'BACKUP')) state = 'BACKUP'
+      if (state === undefined || this.reported.get(group.name) === state) continue
+      this.reported.set(group.name, state)
+      changes.push({group: group.name, state})
+    }
+    return changes
+  }
+
+  /** Shutdown: every group reports STOP once. */
+  stopAll(): string[] {
+    const names = this.groups.map((group) => group.name).filter((name) => this.reported.get(name) !== 'STOP')
+    for (const name of names) this.reported.set(name, 'STOP')
+    return names
+  }
+}
