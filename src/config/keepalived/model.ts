@@ -37,6 +37,8 @@ export interface GlobalDefs {
   /** Default VRRP version of every instance (2 unless set). */
   vrrpVersion: 2 | 3
   vrrpStrict: boolean
+  /** FIFO for state-change lines: `vrrp_notify_fifo`, or else the process-wide `notify_fifo`. */
+  notifyFifo?: string
   /** Where each keyword was written. */
   lines: Record<string, SourceRef>
   at?: SourceRef
@@ -344,6 +346,12 @@ function readGlobalDefs(block: Statement, g: GlobalDefs): void {
       }
       case 'vrrp_strict':
         g.vrrpStrict = true
+        break
+      case 'vrrp_notify_fifo':
+        if (a) g.notifyFifo = a
+        break
+      case 'notify_fifo':
+        if (a && !g.lines.vrrp_notify_fifo) g.notifyFifo = a
         break
     }
   }

@@ -308,8 +308,7 @@ export function planTracking(model: KeepalivedModel, context: TrackingContext): 
       alertInstances,
     }
   }
-  const modelFifo = (globals as GlobalDefs & {notifyFifo?: string | {path: string}}).notifyFifo
-  const notifyFifo = typeof modelFifo === 'string' ? modelFifo : (modelFifo?.path ?? context.notifyFifo)
+  const notifyFifo = globals.notifyFifo ?? context.notifyFifo
   return {scripts: [...scripts.values()], interfaces: [...interfaces], files: [...files.values()], refs, instanceNotify, syncGroups, notifyFifo, email, problems}
 }
 
