@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {lexLine} from '../../../src/config/haproxy/lexer.js'
+import {lexLine, type WordCache} from '../../../src/config/haproxy/lexer.js'
 
 const env = {HOME: '/root', LIST: 'p q  r', EMPTY: '', NAME_1: 'x'}
 const values = (line: string): string[] => lexLine(line, env).words.map((w) => w.value)
@@ -72,5 +72,29 @@ describe('lexLine: words, quotes, escapes (HAProxy 2.6, checked with haproxy -c)
     const line = Array.from({length: 70}, (_, i) => String(i + 1)).join(' ')
     expect(lexLine(line, env).errors[0]?.code).toBe('haproxy/too-many-words')
     expect(lexLine(line.split(' ').slice(0, 64).join(' '), env).errors).toEqual([])
+  })
+})
+
+describe('lexLine with a word cache (one parse)', () => {
+  it('shares equal plain words at the same place, and only those', () => {
+    const cache: WordCache = new Map()
+    // `Aa` and `BB` have the same hash: they must stay two words.
+    const [server, aa] = lexLine('    server Aa x', env, cache).words
+    const [server2, bb] = lexLine('    server BB x', env, cache).words
+    const [, aa2, y] = lexLine('    server Aa y', env, cache).words
+    const [, , moved] = lexLine('   server  x Aa', env, cache).words
+    expect(server2).toBe(server)
+    expect(aa2).toBe(aa)
+    expect(bb).toEqual({value: 'BB', raw: 'BB', column: 12, endColumn: 14, quoted: false})
+    expect(y?.value).toBe('y')
+    expect(moved).toEqual({value: 'Aa', raw: 'Aa', column: 14, endColumn: 16, quoted: false})
+    expect(lexLine('    server "Aa" x', env, cache).words[1]).toEqual({value: 'Aa', raw: '"Aa"', column: 12, endColumn: 16, quoted: true})
+  })
+
+  it('gives the same words as without a cache', () => {
+    const cache: WordCache = new Map()
+    for (const line of ['  server s1 10.0.0.1:80 check', '  server s2 10.0.0.2:80 check', '\tserver\ts1  x', 'BB Aa', 'Aa BB', 'a"b c"d e']) {
+      expect(lexLine(line, env, cache)).toEqual(lexLine(line, env))
+    }
   })
 })

@@ -126,3 +126,24 @@ describe('unknown and removed keywords', () => {
     expect(d?.suggestions).toEqual(["use 'timeout connect'"])
   })
 })
+
+describe('rules that search every argument see through quotes, escapes and environment variables', () => {
+  const users = (acl: string) => FE(`    acl auth ${acl}\n    http-request deny if !auth\n`)
+  it.each([
+    ['plain', 'http_auth(nosuch)'],
+    ['hex escape', 'http\\x5fauth(nosuch)'],
+    ['quoted', '"http_auth(nosuch)"'],
+    ['environment variable', '"${AUTH}"'],
+  ])('userlist in http_auth: %s', (_name, acl) => {
+    expect(codes(diagnose(users(acl), {}, {AUTH: 'http_auth(nosuch)'}))).toContain('haproxy/undefined-userlist')
+  })
+
+  it.each([
+    ['plain', 'map(/nonexistent/x.map)'],
+    ['hex escape', 'm\\x61p(/nonexistent/x.lst)'],
+    ['environment variable', '"${CONV}"'],
+  ])('map file of a converter: %s', (_name, conv) => {
+    const text = FE(`    http-request set-var(txn.x) req.hdr(host),${conv}\n`)
+    expect(codes(diagnose(text, {}, {CONV: 'map(/nonexistent/x.map)'}))).toContain('haproxy/missing-file')
+  })
+})

@@ -50,8 +50,8 @@ export function checkDirective(s: KeywordSpec, ctx: KeywordContext, named: boole
   const kind = ctx.section
   if (s.proxy && isProxyKind(kind)) {
     const flag = s.proxy[MATRIX_INDEX[kind]] ?? 'X'
-    const custom = s.misplaced?.(kind, ctx.sectionName, named)
     if (flag === '-' || flag === 'e' || (flag === 'n' && !named)) {
+      const custom = s.misplaced?.(kind, ctx.sectionName, named)
       const message =
         custom ??
         (kind === 'defaults'
@@ -62,7 +62,7 @@ export function checkDirective(s: KeywordSpec, ctx: KeywordContext, named: boole
       return false
     }
     if (flag === 'w') {
-      const message = custom ?? `'${s.name}' ignored because ${kind} '${ctx.sectionName}' has no ${kind === 'frontend' ? 'backend' : 'frontend'} capability.`
+      const message = s.misplaced?.(kind, ctx.sectionName, named) ?? `'${s.name}' ignored because ${kind} '${ctx.sectionName}' has no ${kind === 'frontend' ? 'backend' : 'frontend'} capability.`
       ctx.report('warning', 'haproxy/ignored-keyword', message, keyword)
       return true
     }

@@ -42,22 +42,38 @@ export interface ProxyDirective {
 }
 
 /** The first words rules look up with proxyDirectivesNamed: rare ones, so the index stays small. */
-const INDEXED = new Set(['stick-table', 'stick', 'use-server', 'external-check'])
+const INDEXED = ['stick-table', 'stick', 'use-server', 'external-check'] as const
+export type IndexedDirectiveName = (typeof INDEXED)[number]
+const INDEXED_NAMES: ReadonlySet<string> = new Set(INDEXED)
 const directiveIndexes = new WeakMap<RuleContext, Map<string, ProxyDirective[]>>()
 
 /** The directives of frontends, backends and listens whose first word is `name`, in file order (indexed once per check). */
-export function proxyDirectivesNamed(ctx: RuleContext, name: string): ProxyDirective[] {
-  if (!INDEXED.has(name)) throw new Error(`proxyDirectivesNamed: '${name}' is not indexed`)
+export function proxyDirectivesNamed(ctx: RuleContext, name: IndexedDirectiveName): ProxyDirective[] {
   let index = directiveIndexes.get(ctx)
   if (index === undefined) {
     index = new Map()
-    for (const n of INDEXED) index.set(n, [])
     for (const proxy of ctx.model.proxies) {
       for (const directive of proxy.directives) {
-        if (INDEXED.has(directive.name)) index.get(directive.name)?.push({proxy, directive})
+        if (!INDEXED_NAMES.has(directive.name)) continue
+        const list = index.get(directive.name)
+        if (list === undefined) index.set(directive.name, [{proxy, directive}])
+        else list.push({proxy, directive})
       }
     }
     directiveIndexes.set(ctx, index)
   }
   return index.get(name) ?? []
+}
+
+const QUOTE_OR_ESCAPE = /["'\\]/
+
+/**
+ * False when no argument of `d` can contain any of `needles`: without quotes or backslashes every word is
+ * a slice of the line's text, so a needle absent from the text is absent from the words. A cheap filter
+ * for rules that look for a substring in every argument.
+ */
+export function argsMayContain(d: Directive, needles: readonly string[]): boolean {
+  const text = d.cst.text
+  for (const needle of needles) if (text.includes(needle)) return true
+  return QUOTE_OR_ESCAPE.test(text)
 }

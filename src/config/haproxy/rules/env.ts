@@ -6,7 +6,7 @@
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {dirname, isAbsolute, join} from 'node:path'
 import {isIPv4, isIPv6} from '../keywords/args.js'
-import {envSeverity, report, type RuleContext} from './context.js'
+import {argsMayContain, envSeverity, report, type RuleContext} from './context.js'
 
 function readNames(path: string): Set<string> | undefined {
   try {
@@ -115,11 +115,14 @@ function certificatesWithoutKey(path: string): string[] {
 
 const MAP_CONVERTER = /\bmap(?:_[a-z]+)*\(([^,)]+)/g
 
+const PATTERN_FILE_HINTS = ['map', '-f']
+
 /** Pattern files of `map*()` converters and ACL `-f` flags are opened at startup. */
 export function patternFiles(ctx: RuleContext): void {
   const resolvePath = pathResolver(ctx)
   for (const p of [...ctx.model.defaults, ...ctx.model.proxies]) {
     for (const d of p.directives) {
+      if (!argsMayContain(d, PATTERN_FILE_HINTS)) continue
       for (let i = 0; i < d.args.length; i++) {
         const arg = d.args[i] as string
         const hasMap = arg.includes('map')
