@@ -9,8 +9,11 @@ import {buildVrrpNode, type VrrpMode} from '../engine/vrrp/launch.js'
 import {formatEvent, type VrrpEvent} from '../engine/vrrp/events.js'
 import type {InstanceStatus} from '../engine/vrrp/runner.js'
 import {UserError} from '../errors.js'
+import {runHaproxy, type ProxyRunResult} from '../engine/proxy/run.js'
 
-export interface RunResult {
+export type RunResult = VrrpRunResult | ProxyRunResult
+
+export interface VrrpRunResult {
   type: 'stopped'
   node: string
   mode: VrrpMode
@@ -19,17 +22,20 @@ export interface RunResult {
 }
 
 export default class Run extends BaseCommand {
-  static override summary = 'Run the VRRP instances of a keepalived.conf in the foreground'
-  static override description = `Speaks VRRP like keepalived: as root, real VRRP packets (IP protocol 112) on the configured interfaces and VIPs added with \`ip addr\`; with --local (or when not root), the same packets over UDP multicast on loopback and the VIPs only recorded, so several nodes can run on one laptop. Events go to stderr, one per line (with --json: JSON lines on stdout). SIGTERM or Ctrl-C stops gracefully: a MASTER sends a priority-0 advert so the backup takes over at once, and removes its VIPs.`
+  static override summary = 'Run a haproxy.cfg (bundled proxy engine) or the VRRP instances of a keepalived.conf in the foreground'
+  static override description = `With a haproxy.cfg: the bundled proxy engine runs it (mode tcp for now: listeners, balance algorithms, health checks, the stats socket). One line per event on stderr; SIGHUP reloads the file, keeping the listening sockets and letting connections finish; SIGTERM or Ctrl-C stops accepting, lets connections finish and exits 0.
+
+With a keepalived.conf: speaks VRRP like keepalived: as root, real VRRP packets (IP protocol 112) on the configured interfaces and VIPs added with \`ip addr\`; with --local (or when not root), the same packets over UDP multicast on loopback and the VIPs only recorded, so several nodes can run on one laptop. Events go to stderr, one per line (with --json: JSON lines on stdout). SIGTERM or Ctrl-C stops gracefully: a MASTER sends a priority-0 advert so the backup takes over at once, and removes its VIPs.`
 
   static override examples = [
     'sudo <%= config.bin %> run -f /etc/keepalived/keepalived.conf',
     '<%= config.bin %> run -f keepalived-a.conf --local --node a',
     '<%= config.bin %> run -f keepalived.conf --json',
+    '<%= config.bin %> run -f haproxy.cfg',
   ]
 
   static override flags = {
-    file: Flags.string({char: 'f', description: 'keepalived.conf to run', required: true, multiple: true}),
+    file: Flags.string({char: 'f', description: 'haproxy.cfg (several -f like haproxy) or keepalived.conf to run', required: true, multiple: true}),
     node: Flags.string({description: 'node name for events (default: router_id, else the host name); in local mode it also picks the node address'}),
     local: Flags.boolean({description: 'unprivileged local mode: UDP multicast on loopback, VIPs not added to any interface'}),
     address: Flags.string({description: 'local mode: the loopback address this node sends from (default: derived from --node)'}),
@@ -44,15 +50,15 @@ export default class Run extends BaseCommand {
 
   async run(): Promise<RunResult> {
     const {flags} = await this.parse(Run)
+    const first = readSourceFile(flags.file[0]!)
+    if (detectConfigType(first.path, first.text) === 'haproxy') {
+      const json = this.jsonEnabled()
+      return runHaproxy({files: flags.file, log: (line) => (json ? process.stdout.write(JSON.stringify({type: 'log', message: line}) + '\n') : process.stderr.write(line + '\n'))})
+    }
     if (flags.file.length > 1) {
       throw new UserError('run/one-keepalived-file', 'lbctl run takes one keepalived.conf', {hint: 'run one lbctl per node, each with its own -f keepalived.conf'})
     }
-    const source = readSourceFile(flags.file[0]!)
-    if (detectConfigType(source.path, source.text) === 'haproxy') {
-      throw new UserError('run/haproxy-not-yet', `${source.path} is a haproxy.cfg: lbctl run only runs keepalived.conf files for now (the bundled proxy comes later)`, {
-        hint: 'pass the keepalived.conf of this node: lbctl run -f keepalived.conf',
-      })
-    }
+    const source = first
     const parse = parseKeepalived(source)
     const errors = parse.diagnostics.filter((d) => d.severity === 'error')
     if (errors.length > 0) {

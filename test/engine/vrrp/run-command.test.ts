@@ -54,10 +54,10 @@ async function until(check: () => boolean, ms: number): Promise<void> {
 }
 
 describe('lbctl run', () => {
-  it('refuses a haproxy.cfg, saying the proxy is not there yet', async () => {
+  it('refuses a mode http haproxy.cfg, saying the HTTP proxy is not there yet', async () => {
     const run = start(['-f', file('haproxy.cfg', 'global\n  daemon\ndefaults\n  mode http\nfrontend fe\n  bind :80\n')])
     expect(await run.exit).toBe(2)
-    expect(run.err()).toContain('is a haproxy.cfg: lbctl run only runs keepalived.conf files for now')
+    expect(run.err()).toContain('mode http is not supported by the bundled engine yet')
   })
 
   it('refuses a config with errors and prints them with their position', async () => {

@@ -1,0 +1,119 @@
+/**
+ * The seam between a backend and its balance algorithm (house style 8, after HAProxy's lb_ops):
+ * one file per algorithm, each told about state changes and connection counts, each asked to `pick`.
+ */
+
+/** What a balance algorithm may read about a server. The backend owns these values; algorithms never write them. */
+export interface LbServer {
+  /** HAProxy's server id (`puid`): 1-based declaration order within the backend. Hashes use it. */
+  readonly id: number
+  readonly name: string
+  readonly backup: boolean
+  /** Current user weight, 0-256 (changed by `set weight`). */
+  readonly weight: number
+  /** Can take new traffic: UP by health, not in MAINT or DRAIN (weight may still be 0). */
+  readonly running: boolean
+  /** Connections being served now. */
+  readonly served: number
+  /** Connections waiting in this server's own queue. */
+  readonly queued: number
+  /** 0: no limit. */
+  readonly maxconn: number
+}
+
+export interface PickContext {
+  /** The client's address (for `balance source`). */
+  clientAddress?: string
+  /** A server to avoid if another one is possible (redispatch after a failed connect). */
+  avoid?: LbServer
+}
+
+export interface Balancer {
+  /** The server for the next connection, or undefined when none is usable or all are saturated. */
+  pick(context: PickContext): LbServer | undefined
+  serverUp(server: LbServer): void
+  serverDown(server: LbServer): void
+  weightChanged(server: LbServer): void
+  connTaken(server: LbServer): void
+  connReleased(server: LbServer): void
+}
+
+/** HAProxy's weight scale: effective weights are user weights × 16 for dynamic algorithms. */
+export const WEIGHT_SCALE = 16
+export const UWEIGHT_RANGE = 256
+export const EWEIGHT_MAX = UWEIGHT_RANGE * WEIGHT_SCALE
+
+/** Usable for new traffic: running with a weight above 0 (HAProxy's srv_is_usable). */
+export const isUsable = (s: LbServer): boolean => s.running && s.weight > 0
+
+export const saturated = (s: LbServer): boolean => s.maxconn > 0 && (s.queued > 0 || s.served >= s.maxconn)
+
+export interface BalancerOptions {
+  /** `option allbackups`: spread over every backup, not only the first usable one. */
+  allBackups: boolean
+}
+
+/**
+ * The servers a request may go to: the usable active ones; when there are none, the first usable
+ * backup (declaration order) or, with allbackups, every usable backup.
+ */
+export function eligibleGroup(servers: readonly LbServer[], options: BalancerOptions): {backup: boolean; servers: LbServer[]} {
+  const active = servers.filter((s) => !s.backup && isUsable(s))
+  if (active.length > 0) return {backup: false, servers: active}
+  const backups = servers.filter((s) => s.backup && isUsable(s))
+  return {backup: true, servers: options.allBackups ? backups : backups.slice(0, 1)}
+}
+
+/** An ordered list keyed by number, equal keys kept in insertion order (like HAProxy's eb32 trees). */
+export class KeyedQueue<T> {
+  private items: {key: number; value: T}[] = []
+
+  insert(key: number, value: T): void {
+    let i = this.items.length
+    while (i > 0 && this.items[i - 1]!.key > key) i--
+    this.items.splice(i, 0, {key, value})
+  }
+
+  remove(value: T): boolean {
+    const i = this.items.findIndex((item) => item.value === value)
+    if (i < 0) return false
+    this.items.splice(i, 1)
+    return true
+  }
+
+  first(): T | undefined {
+    return this.items[0]?.value
+  }
+
+  keyOf(value: T): number | undefined {
+    return this.items.find((item) => item.value === value)?.key
+  }
+
+  values(): T[] {
+    return this.items.map((item) => item.value)
+  }
+
+  /** The first entry with key >= `key` (index), for ring lookups. */
+  lowerBound(key: number): number {
+    let lo = 0
+    let hi = this.items.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (this.items[mid]!.key < key) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  at(index: number): {key: number; value: T} | undefined {
+    return this.items[index]
+  }
+
+  get size(): number {
+    return this.items.length
+  }
+
+  clear(): void {
+    this.items = []
+  }
+}

@@ -1,0 +1,1 @@
+export {type Clock, systemClock, type TimerHandle} from '../vrrp/clock.js'

@@ -1,0 +1,255 @@
+/**
+ * The bundled proxy engine for one haproxy configuration: listeners, backends with their balancers
+ * and health checks, the stats socket. `reload` swaps in a new configuration keeping the listening
+ * sockets whose address did not change; `stop` stops accepting and waits for sessions to finish.
+ */
+import type {Socket} from 'node:net'
+import {type Clock, systemClock} from './clock.js'
+import {HealthChecker} from './health/checker.js'
+import {probe} from './health/probe.js'
+import {initialHealth} from './health/state.js'
+import {listenKey} from './listen-address.js'
+import {Listener} from './listener.js'
+import type {EnginePlan} from './plan.js'
+import {BackendRuntime, type EngineEvent, FrontendRuntime, type ServerRuntime} from './runtime.js'
+import type {EngineView} from './runtime-api/commands.js'
+import {StatsSocket} from './runtime-api/server.js'
+import {runTcpSession} from './tcp/session.js'
+
+interface Generation {
+  plan: EnginePlan
+  frontends: FrontendRuntime[]
+  backends: BackendRuntime[]
+  checkers: HealthChecker[]
+}
+
+export interface EngineOptions {
+  clock?: Clock
+  onEvent?: (event: EngineEvent) => void
+}
+
+export class ProxyEngine {
+  private readonly clock: Clock
+  private readonly emit: (event: EngineEvent) => void
+  private generation: Generation
+  private readonly listeners = new Map<string, Listener>()
+  private readonly statsSockets = new Map<string, StatsSocket>()
+  private readonly sessions = new Set<Promise<void>>()
+  private readonly startedAt: number
+  private cumulated = 0
+  private stopping = false
+
+  constructor(plan: EnginePlan, options: EngineOptions = {}) {
+    this.clock = options.clock ?? systemClock
+    this.emit = options.onEvent ?? (() => {})
+    this.startedAt = this.clock.now()
+    this.generation = this.build(plan)
+  }
+
+  private build(plan: EnginePlan): Generation {
+    const backends = plan.backends.map((b) => new BackendRuntime(b, this.clock, this.emit))
+    const frontends = plan.frontends.map((f) => new FrontendRuntime(f, this.clock))
+    return {plan, frontends, backends, checkers: []}
+  }
+
+  get frontends(): FrontendRuntime[] {
+    return this.generation.frontends
+  }
+
+  get backends(): BackendRuntime[] {
+    return this.generation.backends
+  }
+
+  async start(): Promise<void> {
+    await this.activate(this.generation)
+  }
+
+  /** Binds what the generation needs (reusing sockets already open), starts its checks. */
+  private async activate(generation: Generation): Promise<void> {
+    const wanted = new Map<string, {frontend: FrontendRuntime; listener?: Listener}>()
+    for (const frontend of generation.frontends) for (const bind of frontend.plan.binds) wanted.set(listenKey(bind.address), {frontend})
+    const opened: Listener[] = []
+    try {
+      for (const [key, {frontend}] of wanted) {
+        const handler = (socket: Socket) => this.accept(socket, frontend, generation)
+        const existing = this.listeners.get(key)
+        if (existing) existing.handler = handler
+        else {
+          const bind = frontend.plan.binds.find((b) => listenKey(b.address) === key)!
+          const listener = new Listener(bind.address, handler)
+          await listener.listen().catch((error: NodeJS.ErrnoException) => {
+            throw new Error(`cannot bind ${bind.text} for ${frontend.name}: ${error.code === 'EADDRINUSE' ? 'address already in use' : error.code === 'EACCES' ? 'permission denied (ports below 1024 need root)' : error.message}`)
+          })
+          opened.push(listener)
+          this.listeners.set(key, listener)
+        }
+      }
+      const view = this.view(generation)
+      for (const socket of generation.plan.statsSockets) {
+        const key = listenKey(socket.address)
+        const existing = this.statsSockets.get(key)
+        if (existing) existing.update(view, socket.level)
+        else {
+          const stats = new StatsSocket(socket.address, socket.level, view)
+          await stats.listen().catch((error: NodeJS.ErrnoException) => {
+            throw new Error(`cannot bind stats socket ${socket.text}: ${error.message}`)
+          })
+          this.statsSockets.set(key, stats)
+        }
+      }
+    } catch (error) {
+      for (const listener of opened) {
+        await listener.close()
+        this.listeners.delete(listenKey(listener.address))
+      }
+      throw error
+    }
+    // Sockets the new configuration no longer has.
+    for (const [key, listener] of this.listeners) {
+      if (!wanted.has(key)) {
+        await listener.close()
+        this.listeners.delete(key)
+      }
+    }
+    const wantedStats = new Set(generation.plan.statsSockets.map((s) => listenKey(s.address)))
+    for (const [key, stats] of this.statsSockets) {
+      if (!wantedStats.has(key)) {
+        await stats.close()
+        this.statsSockets.delete(key)
+      }
+    }
+    this.startChecks(generation)
+  }
+
+  private startChecks(generation: Generation): void {
+    for (const backend of generation.backends) {
+      const checked = backend.servers.filter((s) => s.plan.check)
+      checked.forEach((server, index) => {
+        const check = server.plan.check!
+        const timeouts = backend.plan.timeouts
+        const connectTimeout = timeouts.check !== undefined ? Math.min(timeouts.connect || check.inter, check.inter) : check.inter
+        const readTimeout = timeouts.check ?? check.inter
+        const checker = new HealthChecker(
+          server.health ?? initialHealth(check.rise, check.fall),
+          check,
+          async () => {
+            server.checkRunning = true
+            try {
+              return await probe({host: check.host, port: check.port, connectTimeoutMs: connectTimeout, readTimeoutMs: readTimeout, ...(backend.plan.http ? {http: backend.plan.http} : {})})
+            } finally {
+              server.checkRunning = false
+            }
+          },
+          {onResult: (result, state, _transition, counted) => (server.maint ? undefined : backend.onCheck(server, result, state, counted))},
+          this.clock,
+        )
+        generation.checkers.push(checker)
+        // HAProxy spreads the first checks of a backend over the interval.
+        checker.start(Math.floor((check.inter * index) / Math.max(1, checked.length)))
+      })
+    }
+  }
+
+  private accept(socket: Socket, frontend: FrontendRuntime, generation: Generation): void {
+    if (this.stopping) {
+      socket.destroy()
+      return
+    }
+    const begin = () => {
+      const backend = generation.backends.find((b) => b.name === frontend.plan.backend)
+      if (!backend) {
+        socket.destroy()
+        return
+      }
+      frontend.counters.scur++
+      frontend.counters.stot++
+      frontend.counters.smax = Math.max(frontend.counters.smax, frontend.counters.scur)
+      frontend.rate.hit()
+      this.cumulated++
+      const session = runTcpSession(socket, frontend, backend, {
+        onEnd: () => {
+          frontend.counters.scur--
+          const next = frontend.pending.shift()
+          if (next) next()
+        },
+      }).catch(() => {
+        socket.destroy()
+      })
+      this.sessions.add(session)
+      void session.finally(() => this.sessions.delete(session))
+    }
+    // Over maxconn the connection waits, unread, like one left in the kernel's backlog.
+    if (frontend.counters.scur >= frontend.plan.maxconn) {
+      frontend.pending.push(begin)
+      socket.once('close', () => {
+        const i = frontend.pending.indexOf(begin)
+        if (i >= 0) frontend.pending.splice(i, 1)
+      })
+    } else begin()
+  }
+
+  private view(generation: Generation): EngineView {
+    return {
+      frontends: generation.frontends,
+      backends: generation.backends,
+      now: () => this.clock.now(),
+      startedAt: this.startedAt,
+      pid: process.pid,
+      maxconn: generation.plan.maxconn,
+      currentConnections: () => this.sessions.size,
+      totalConnections: () => this.cumulated,
+      listeners: () => this.listeners.size,
+      stopping: () => this.stopping,
+      setServerAdmin: (backend, server, change) => this.setAdmin(backend, server, change),
+      setServerWeight: (backend, server, weight) => {
+        backend.change(server, () => (server.weight = weight), 'weight')
+        this.emit({type: 'admin', backend: backend.name, server: server.name, change: `weight ${weight}`})
+      },
+    }
+  }
+
+  private setAdmin(backend: BackendRuntime, server: ServerRuntime, change: {maint?: boolean; drain?: boolean}): void {
+    const before = server.statusText()
+    backend.change(
+      server,
+      () => {
+        if (change.maint !== undefined) server.maint = change.maint
+        if (change.drain !== undefined) server.drain = change.drain
+      },
+      'state',
+    )
+    const after = server.statusText()
+    if (before !== after) this.emit({type: 'admin', backend: backend.name, server: server.name, change: `${before} -> ${after}`})
+  }
+
+  /** The address a frontend's bind got (for binds on port 0). */
+  boundPort(frontend: string, index = 0): number | undefined {
+    const f = this.generation.frontends.find((x) => x.name === frontend)
+    const bind = f?.plan.binds[index]
+    return bind ? this.listeners.get(listenKey(bind.address))?.port() : undefined
+  }
+
+  /** Swaps in a new configuration. Sessions in flight keep their old backend and finish normally. */
+  async reload(plan: EnginePlan): Promise<void> {
+    const old = this.generation
+    const next = this.build(plan)
+    await this.activate(next)
+    this.generation = next
+    for (const checker of old.checkers) checker.stop()
+  }
+
+  /** Stops accepting, waits for sessions to end (at most `graceMs`), then closes everything. */
+  async stop(graceMs = 30_000): Promise<void> {
+    this.stopping = true
+    for (const checker of this.generation.checkers) checker.stop()
+    await Promise.all([...this.listeners.values()].map((l) => l.close()))
+    this.listeners.clear()
+    for (const f of this.generation.frontends) f.pending.splice(0)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    await Promise.race([Promise.allSettled([...this.sessions]), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))])
+    if (timer) clearTimeout(timer)
+    for (const b of this.generation.backends) b.abandonWaiting()
+    await Promise.all([...this.statsSockets.values()].map((s) => s.close()))
+    this.statsSockets.clear()
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * Turns the config model into what the engine runs, and says clearly what the bundled engine
+ * cannot run yet (instead of running it differently from HAProxy).
+ */
+import type {Bind, HaproxyModel, Proxy, Server} from '../../config/haproxy/index.js'
+import {type Algorithm, SUPPORTED_ALGORITHMS} from './balance/index.js'
+import type {HttpCheck, HttpExpect} from './health/probe.js'
+import {parseListenAddress, type ListenAddress} from './listen-address.js'
+
+export interface ServerPlan {
+  id: number
+  name: string
+  host: string
+  port: number
+  weight: number
+  backup: boolean
+  disabled: boolean
+  maxconn: number
+  maxqueue: number
+  check?: {
+    inter: number
+    fastinter?: number
+    downinter?: number
+    rise: number
+    fall: number
+    host: string
+    port: number
+  }
+}
+
+export interface BackendPlan {
+  name: string
+  id: number
+  algorithm: Algorithm
+  hashType: 'map-based' | 'consistent'
+  avalanche: boolean
+  draws: number
+  allBackups: boolean
+  retries: number
+  redispatch: boolean
+  timeouts: {connect: number; server: number; queue: number; check?: number}
+  /** `fullconn`, which show stat reports as the backend's slim: by default 10% of the referencing frontends' maxconn. */
+  fullconn?: number
+  http?: HttpCheck
+  servers: ServerPlan[]
+}
+
+export interface FrontendPlan {
+  name: string
+  id: number
+  binds: {address: ListenAddress; text: string}[]
+  maxconn: number
+  timeoutClient: number
+  backend: string
+}
+
+export interface StatsSocketPlan {
+  address: ListenAddress
+  text: string
+  level: 'user' | 'operator' | 'admin'
+}
+
+export interface EnginePlan {
+  frontends: FrontendPlan[]
+  backends: BackendPlan[]
+  statsSockets: StatsSocketPlan[]
+  maxconn: number
+}
+
+export type PlanResult = {ok: true; plan: EnginePlan} | {ok: false; problems: string[]}
+
+/** HAProxy's default when nothing limits it (it derives one from ulimit -n; lbctl uses a fixed one). */
+const DEFAULT_MAXCONN = 4096
+
+export function planEngine(model: HaproxyModel): PlanResult {
+  const problems: string[] = []
+  const where = (p: {file: string; line: number}) => `${p.file}:${p.line}`
+  const globalMaxconn = model.global?.maxconn ?? DEFAULT_MAXCONN
+  const proxyIds = new Map<Proxy, number>()
+  model.proxies.forEach((p, i) => proxyIds.set(p, i + 2))
+
+  for (const p of model.proxies) {
+    if (p.effective.mode === 'http') problems.push(`${where(p)}: ${p.kind} ${p.name}: mode http is not supported by the bundled engine yet`)
+    // Running without them would let through traffic HAProxy rejects.
+    for (const rule of p.rules) problems.push(`${where(rule)}: ${p.name}: ${rule.set} ${rule.action} rules are not supported by the bundled engine yet`)
+  }
+
+  const backends: BackendPlan[] = []
+  for (const p of model.proxies.filter((x) => x.kind === 'backend' || x.kind === 'listen')) {
+    const backend = planBackend(p, proxyIds.get(p) ?? 0, problems)
+    if (backend) backends.push(backend)
+  }
+
+  const frontends: FrontendPlan[] = []
+  for (const p of model.proxies.filter((x) => x.kind === 'frontend' || x.kind === 'listen')) {
+    const conditional = p.useBackends.find((u) => u.condition)
+    if (conditional) problems.push(`${where(conditional)}: ${p.name}: use_backend with a condition needs ACLs, which the bundled engine does not run yet`)
+    const unconditional = p.useBackends.find((u) => !u.condition)
+    const backend = p.kind === 'listen' ? p.name : (unconditional?.backend ?? p.defaultBackend?.name ?? p.effective.defaultBackend)
+    if (!backend) {
+      problems.push(`${where(p)}: frontend ${p.name} has no default_backend`)
+      continue
+    }
+    if (!backends.some((b) => b.name === backend) && !problems.some((x) => x.includes(` ${backend}:`))) problems.push(`${where(p)}: ${p.name}: backend ${backend} not found`)
+    const binds: FrontendPlan['binds'] = []
+    for (const bind of p.binds) binds.push(...planBind(bind, problems))
+    const timeoutClient = p.effective.timeouts.client?.ms
+    frontends.push({name: p.name, id: proxyIds.get(p) ?? 0, binds, maxconn: p.effective.maxconn ?? globalMaxconn, timeoutClient: timeoutClient ?? 0, backend})
+  }
+
+  const statsSockets: StatsSocketPlan[] = []
+  for (const socket of model.global?.statsSockets ?? []) {
+    const address = parseListenAddress(socket.address)
+    if (!address) {
+      problems.push(`${where(socket.location)}: stats socket ${socket.address}: address not supported`)
+      continue
+    }
+    const levelIndex = socket.options.indexOf('level')
+    const level = levelIndex >= 0 ? socket.options[levelIndex + 1] : 'operator'
+    statsSockets.push({address, text: socket.address, level: level === 'user' || level === 'admin' ? level : 'operator'})
+  }
+
+  for (const backend of backends) {
+    if (backend.fullconn !== undefined) continue
+    const total = frontends.filter((f) => f.backend === backend.name).reduce((sum, f) => sum + f.maxconn, 0)
+    if (total > 0) backend.fullconn = Math.ceil(total / 10)
+  }
+  if (problems.length > 0) return {ok: false, problems}
+  return {ok: true, plan: {frontends, backends, statsSockets, maxconn: globalMaxconn}}
+}
+
+function planBind(bind: Bind, problems: string[]): FrontendPlan['binds'] {
+  const out: FrontendPlan['binds'] = []
+  if (bind.ssl) problems.push(`${bind.file}:${bind.line}: bind ${bind.addresses.map((a) => a.text).join(',')}: ssl is not supported by the bundled engine yet`)
+  for (const a of bind.addresses) {
+    const address = parseListenAddress(a.text)
+    if (!address) problems.push(`${bind.file}:${bind.line}: bind ${a.text}: address not supported by the bundled engine`)
+    else if (address.kind === 'tcp' && a.portEnd !== undefined && a.portEnd !== a.port) problems.push(`${bind.file}:${bind.line}: bind ${a.text}: port ranges are not supported yet`)
+    else out.push({address, text: a.text})
+  }
+  return out
+}
+
+/** A directive of the proxy, else of the defaults it inherits from (the last one written wins). */
+function inherited(p: Proxy, name: string): string[] | undefined {
+  for (let q: Proxy | undefined = p; q; q = q.inheritsFrom) {
+    const found = q.directives.filter((d) => d.keyword === name || d.name === name).at(-1)
+    if (found) return found.args
+  }
+  return undefined
+}
+
+function planBackend(p: Proxy, id: number, problems: string[]): BackendPlan | undefined {
+  const balance = p.effective.balance
+  const algorithmName = balance?.algorithm ?? 'roundrobin'
+  if (!SUPPORTED_ALGORITHMS.includes(algorithmName)) {
+    problems.push(`${balance ? `${balance.file}:${balance.line}` : `${p.file}:${p.line}`}: backend ${p.name}: balance ${algorithmName} is not supported by the bundled engine yet`)
+    return undefined
+  }
+  const hashArgs = inherited(p, 'hash-type') ?? []
+  const timeouts = p.effective.timeouts
+  const connect = timeouts.connect?.ms ?? 0
+  const httpchk = p.effective.options.httpchk
+  let http: HttpCheck | undefined
+  if (httpchk?.enabled) {
+    const args = httpchk.args
+    // `option httpchk URI` alone is the URI; with two or three words: METHOD URI [VERSION].
+    const [method, uri, version] = args.length === 1 ? ['OPTIONS', args[0]!, 'HTTP/1.0'] : [args[0] ?? 'OPTIONS', args[1] ?? '/', args[2] ?? 'HTTP/1.0']
+    const versionParts = version.split('\r\n')
+    http = {method, uri, version: versionParts[0]!, extraHeaders: versionParts.slice(1).map((h) => `${h}\r\n`).join('')}
+    const expect = expectOf(p)
+    if (expect) http.expect = expect
+  }
+  const checkTimeout = timeouts.check?.ms
+  const servers: ServerPlan[] = []
+  p.servers.forEach((s, i) => {
+    const server = planServer(s, i + 1, p, problems)
+    if (server) servers.push(server)
+  })
+  return {
+    name: p.name,
+    id,
+    algorithm: algorithmName as Algorithm,
+    hashType: hashArgs[0] === 'consistent' ? 'consistent' : 'map-based',
+    avalanche: hashArgs.includes('avalanche'),
+    draws: Number(balance?.args[0] ?? 2) || 2,
+    allBackups: p.effective.options.allbackups?.enabled ?? false,
+    retries: p.effective.retries ?? 3,
+    redispatch: p.effective.options.redispatch?.enabled ?? false,
+    timeouts: {connect, server: timeouts.server?.ms ?? 0, queue: timeouts.queue?.ms ?? connect, ...(checkTimeout !== undefined ? {check: checkTimeout} : {})},
+    ...(inherited(p, 'fullconn') ? {fullconn: Number(inherited(p, 'fullconn')![0])} : {}),
+    ...(http ? {http} : {}),
+    servers,
+  }
+}
+
+function expectOf(p: Proxy): HttpExpect | undefined {
+  for (let q: Proxy | undefined = p; q; q = q.inheritsFrom) {
+    const line = q.directives.filter((d) => d.name === 'http-check' && d.args[0] === 'expect').at(-1)
+    if (!line) continue
+    const words = line.args.slice(1)
+    const negate = words[0] === '!'
+    const rest = negate ? words.slice(1) : words
+    const kind = rest[0]
+    if (kind === 'status' || kind === 'rstatus' || kind === 'string') return {negate, kind, pattern: rest.slice(1).join(' ')}
+    return undefined
+  }
+  return undefined
+}
+
+function planServer(s: Server, id: number, p: Proxy, problems: string[]): ServerPlan | undefined {
+  if (s.port === undefined) {
+    problems.push(`${s.file}:${s.line}: server ${p.name}/${s.name}: a server without a port (following the client's port) is not supported yet`)
+    return undefined
+  }
+  if (s.ssl) problems.push(`${s.file}:${s.line}: server ${p.name}/${s.name}: ssl to servers is not supported by the bundled engine yet`)
+  const explicitId = Number(s.options.id)
+  const checkPort = Number(s.options.port)
+  const checkAddr = typeof s.options.addr === 'string' ? s.options.addr : undefined
+  return {
+    id: Number.isInteger(explicitId) && explicitId > 0 ? explicitId : id,
+    name: s.name,
+    host: s.host,
+    port: s.port,
+    weight: s.weight,
+    backup: s.backup,
+    disabled: s.disabled,
+    maxconn: s.maxconn ?? 0,
+    maxqueue: s.maxqueue ?? 0,
+    ...(s.check
+      ? {
+          check: {
+            inter: s.inter,
+            ...(s.fastinter !== undefined ? {fastinter: s.fastinter} : {}),
+            ...(s.downinter !== undefined ? {downinter: s.downinter} : {}),
+            rise: s.rise,
+            fall: s.fall,
+            host: checkAddr ?? s.host,
+            port: Number.isInteger(checkPort) && checkPort > 0 ? checkPort : s.port,
+          },
+        }
+      : {}),
+  }
+}

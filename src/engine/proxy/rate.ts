@@ -1,0 +1,33 @@
+/** Events per second over a sliding second, like HAProxy's freq_ctr (previous period weighted by what is left of it). */
+export class RateCounter {
+  private periodStart = 0
+  private current = 0
+  private previous = 0
+  max = 0
+
+  constructor(private readonly now: () => number) {
+    this.periodStart = now()
+  }
+
+  private rotate(): void {
+    const t = this.now()
+    const periods = Math.floor((t - this.periodStart) / 1000)
+    if (periods <= 0) return
+    this.previous = periods === 1 ? this.current : 0
+    this.current = 0
+    this.periodStart += periods * 1000
+  }
+
+  hit(): void {
+    this.rotate()
+    this.current++
+    const rate = this.rate()
+    if (rate > this.max) this.max = rate
+  }
+
+  rate(): number {
+    this.rotate()
+    const left = 1 - (this.now() - this.periodStart) / 1000
+    return Math.round(this.current + this.previous * left)
+  }
+}

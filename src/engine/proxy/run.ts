@@ -1,0 +1,98 @@
+/**
+ * `lbctl run -f haproxy.cfg`: load, refuse on errors, start, reload on SIGHUP, drain on SIGTERM/SIGINT.
+ * Lines go through `log`; signals come from `signals` (the process by default) so tests can drive it.
+ */
+import type {EventEmitter} from 'node:events'
+import {renderDiagnostic} from '../../config/diagnostics.js'
+import {UserError} from '../../errors.js'
+import {ProxyEngine} from './engine.js'
+import {formatEngineEvent} from './format.js'
+import {loadHaproxyConfig, type LoadResult} from './load.js'
+
+export interface ProxyRunResult {
+  type: 'stopped'
+  engine: 'proxy'
+  signal: string
+  reloads: number
+}
+
+export interface ProxyRunOptions {
+  files: string[]
+  log: (line: string) => void
+  signals?: Pick<EventEmitter, 'on' | 'off'>
+  /** How long a stop waits for connections to finish. */
+  graceMs?: number
+}
+
+function explain(result: Extract<LoadResult, {ok: false}>, log: (line: string) => void): string {
+  for (const d of result.errors) log(renderDiagnostic(d, {color: false, sources: result.sources}))
+  for (const p of result.problems) log(`error: ${p}`)
+  return result.errors.length > 0 ? `${result.errors.length} error(s)` : `${result.problems.length} thing(s) the bundled engine cannot run yet`
+}
+
+export async function runHaproxy(options: ProxyRunOptions): Promise<ProxyRunResult> {
+  const {files, log} = options
+  const signals = options.signals ?? process
+  const loaded = loadHaproxyConfig(files)
+  if (!loaded.ok) {
+    const what = explain(loaded, log)
+    throw new UserError('run/invalid-config', `${files.join(', ')}: ${what}: refusing to run it`, {
+      hint: loaded.errors.length > 0 ? `fix them; \`lbctl validate ${files.join(' ')}\` shows everything` : 'run this configuration with haproxy itself for now, or remove what is listed above',
+    })
+  }
+  const engine = new ProxyEngine(loaded.plan, {onEvent: (event) => log(formatEngineEvent(event))})
+  try {
+    await engine.start()
+  } catch (error) {
+    await engine.stop(0)
+    throw new UserError('run/start-failed', `cannot start the proxy: ${(error as Error).message}`, {hint: 'free the address or change the bind line'})
+  }
+  const describe = () =>
+    engine.frontends.map((f) => `${f.name} (${f.plan.binds.map((b) => b.text).join(', ')} → ${f.plan.backend})`).join(', ')
+  log(`lbctl run: proxy started, pid ${process.pid}: ${describe()}`)
+
+  let reloads = 0
+  let reloading: Promise<void> = Promise.resolve()
+  const onHup = () => {
+    reloading = reloading.then(async () => {
+      let next: LoadResult
+      try {
+        next = loadHaproxyConfig(files)
+      } catch (error) {
+        log(`lbctl run: reload failed, keeping the running configuration: ${(error as Error).message}`)
+        return
+      }
+      if (!next.ok) {
+        log(`lbctl run: reload refused (${explain(next, log)}), keeping the running configuration`)
+        return
+      }
+      try {
+        await engine.reload(next.plan)
+        reloads++
+        log(`lbctl run: reloaded: ${describe()}`)
+      } catch (error) {
+        log(`lbctl run: reload failed, keeping the running configuration: ${(error as Error).message}`)
+      }
+    })
+  }
+  let removeHandlers: () => void = () => {}
+  const signal = await new Promise<string>((resolve) => {
+    const onStop = (name: string) => resolve(name)
+    const onTerm = () => onStop('SIGTERM')
+    const onInt = () => onStop('SIGINT')
+    signals.on('SIGHUP', onHup)
+    signals.on('SIGTERM', onTerm)
+    signals.on('SIGINT', onInt)
+    removeHandlers = () => {
+      signals.off('SIGHUP', onHup)
+      signals.off('SIGTERM', onTerm)
+      signals.off('SIGINT', onInt)
+    }
+  })
+  removeHandlers()
+  await reloading
+  log(`lbctl run: ${signal}: no longer accepting, waiting for connections to finish`)
+  await engine.stop(options.graceMs ?? 30_000)
+  log('lbctl run: stopped')
+  return {type: 'stopped', engine: 'proxy', signal, reloads}
+}

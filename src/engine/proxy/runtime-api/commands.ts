@@ -1,0 +1,181 @@
+/**
+ * The runtime API commands the bundled engine answers, with HAProxy 2.6's wording and levels.
+ * Pure over an EngineView: the socket adapter (server.ts) only splits lines and writes answers.
+ */
+import type {BackendRuntime, ServerRuntime} from '../runtime.js'
+import type {FrontendRuntime} from '../runtime.js'
+import {CHECK_STATUS_NUMBER} from './stat-columns.js'
+import {showStat} from './stat.js'
+
+export type Level = 'user' | 'operator' | 'admin'
+const RANK: Record<Level, number> = {user: 0, operator: 1, admin: 2}
+
+export interface EngineView {
+  frontends: FrontendRuntime[]
+  backends: BackendRuntime[]
+  now(): number
+  startedAt: number
+  pid: number
+  maxconn: number
+  currentConnections(): number
+  totalConnections(): number
+  listeners(): number
+  stopping(): boolean
+  setServerAdmin(backend: BackendRuntime, server: ServerRuntime, change: {maint?: boolean; drain?: boolean}): void
+  setServerWeight(backend: BackendRuntime, server: ServerRuntime, weight: number): void
+}
+
+export const ENGINE_NAME = 'lbctl'
+export const ENGINE_VERSION = '2.6-lbctl'
+
+const HELP: [string, string, Level][] = [
+  ['disable server (DEPRECATED)', "disable a server for maintenance (use 'set server' instead)", 'admin'],
+  ['enable server  (DEPRECATED)', "enable a disabled server (use 'set server' instead)", 'admin'],
+  ['get weight <bk>/<srv>', "report a server's current weight", 'user'],
+  ['operator', 'lower the level of the current CLI session to operator', 'user'],
+  ['set server <bk>/<srv> [opts]', "change a server's state, weight, address or ssl", 'admin'],
+  ['set weight <bk>/<srv>  (DEPRECATED)', "change a server's weight (use 'set server' instead)", 'admin'],
+  ['show backend', 'list backends in the current running config', 'user'],
+  ['show cli level', 'display the level of the current CLI session', 'user'],
+  ['show info [desc|json|typed|float]*', 'report information about the running process', 'user'],
+  ['show servers state [<backend>]', 'dump volatile server information (all or for a single backend)', 'user'],
+  ['show stat [desc|json|no-maint|typed|up]*', 'report counters for each proxy and server', 'user'],
+  ['user', 'lower the level of the current CLI session to user', 'user'],
+  ['help [<command>]', 'list matching or all commands', 'user'],
+  ['prompt', 'toggle interactive mode with prompt', 'user'],
+  ['quit', 'disconnect', 'user'],
+]
+
+function helpText(): string {
+  return 'The following commands are valid at this level:\n' + HELP.map(([usage, text]) => `  ${usage.padEnd(40)}: ${text}`).join('\n') + '\n'
+}
+
+export interface Session {
+  level: Level
+  prompt: boolean
+  quit: boolean
+}
+
+/** Answers one command; the text has HAProxy's trailing newline (the adapter adds the blank line). */
+export function execute(view: EngineView, session: Session, commandLine: string): string {
+  const words = commandLine.trim().split(/\s+/).filter(Boolean)
+  const [a = '', b = '', c = ''] = words
+  const admin = (run: () => string): string => (RANK[session.level] >= RANK.admin ? run() : 'Permission denied\n')
+  if (a === '') return ''
+  if (a === 'help') return helpText()
+  if (a === 'prompt') {
+    session.prompt = !session.prompt
+    return ''
+  }
+  if (a === 'quit') {
+    session.quit = true
+    return ''
+  }
+  if (a === 'user' || a === 'operator' || (a === 'admin' && words.length === 1)) {
+    const level = a as Level
+    if (RANK[level] > RANK[session.level]) return 'Permission denied\n'
+    session.level = level
+    return ''
+  }
+  if (a === 'show' && b === 'cli' && c === 'level') return `${session.level}\n`
+  if (a === 'show' && b === 'stat') return showStat({frontends: view.frontends, backends: view.backends, now: view.now()})
+  if (a === 'show' && b === 'info') return showInfo(view)
+  if (a === 'show' && b === 'backend') return '# name\n' + view.backends.map((x) => `${x.name}\n`).join('')
+  if (a === 'show' && b === 'servers' && c === 'state') return serversState(view, words[3])
+  if (a === 'get' && b === 'weight') {
+    return withServer(view, c, (_backend, server) => `${server.weight} (initial ${server.initialWeight})\n`)
+  }
+  if ((a === 'enable' || a === 'disable') && b === 'server') {
+    return admin(() => withServer(view, c, (backend, server) => (view.setServerAdmin(backend, server, {maint: a === 'disable'}), '')))
+  }
+  if (a === 'set' && b === 'weight') return admin(() => withServer(view, c, (backend, server) => setWeight(view, backend, server, words[3])))
+  if (a === 'set' && b === 'server') {
+    return admin(() =>
+      withServer(view, c, (backend, server) => {
+        const what = words[3]
+        if (what === 'state') {
+          const state = words[4]
+          if (state === 'ready') view.setServerAdmin(backend, server, {maint: false, drain: false})
+          else if (state === 'drain') view.setServerAdmin(backend, server, {maint: false, drain: true})
+          else if (state === 'maint') view.setServerAdmin(backend, server, {maint: true, drain: false})
+          else return "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n"
+          return ''
+        }
+        if (what === 'weight') return setWeight(view, backend, server, words[4])
+        return "'set server <srv>' only supports 'agent', 'health', 'state', 'weight', 'addr', 'fqdn', 'check-addr', 'check-port' and 'ssl'.\n"
+      }),
+    )
+  }
+  return 'Unknown command, but maybe one of the following ones is a better match:\n' + helpText().split('\n').slice(1).join('\n')
+}
+
+function withServer(view: EngineView, target: string, run: (backend: BackendRuntime, server: ServerRuntime) => string): string {
+  const slash = target.indexOf('/')
+  if (slash < 0) return "Require 'backend/server'.\n"
+  const backend = view.backends.find((x) => x.name === target.slice(0, slash))
+  if (!backend) return 'No such backend.\n'
+  const server = backend.server(target.slice(slash + 1))
+  if (!server) return 'No such server.\n'
+  return run(backend, server)
+}
+
+function setWeight(view: EngineView, backend: BackendRuntime, server: ServerRuntime, value: string | undefined): string {
+  if (value === undefined || value === '') return 'Require <weight>.\n'
+  let weight: number
+  if (value.endsWith('%')) {
+    const percent = Number(value.slice(0, -1))
+    if (!Number.isFinite(percent) || percent < 0) return 'Relative weight must be positive.\n'
+    weight = Math.floor((server.initialWeight * percent) / 100)
+    if (weight > 256) return 'Relative weight too large.\n'
+  } else {
+    weight = Number(value)
+    if (!Number.isInteger(weight) || weight < 0 || weight > 256) return 'Absolute weight can only be between 0 and 256 inclusive.\n'
+  }
+  const isStatic = backend.plan.algorithm === 'static-rr' || (backend.plan.algorithm === 'source' && backend.plan.hashType === 'map-based')
+  if (isStatic && weight !== 0 && weight !== server.initialWeight) return "Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.\n"
+  view.setServerWeight(backend, server, weight)
+  return ''
+}
+
+function showInfo(view: EngineView): string {
+  const now = view.now()
+  const uptime = Math.floor((now - view.startedAt) / 1000)
+  const d = Math.floor(uptime / 86400)
+  const h = Math.floor((uptime % 86400) / 3600)
+  const m = Math.floor((uptime % 3600) / 60)
+  const s = uptime % 60
+  const rate = view.frontends.reduce((n, f) => n + f.rate.rate(), 0)
+  const maxRate = view.frontends.reduce((n, f) => n + f.rate.max, 0)
+  const fields: [string, string | number][] = [
+    ['Name', ENGINE_NAME], ['Version', ENGINE_VERSION], ['Nbthread', 1], ['Nbproc', 1], ['Process_num', 1], ['Pid', view.pid],
+    ['Uptime', `${d}d ${h}h${String(m).padStart(2, '0')}m${String(s).padStart(2, '0')}s`], ['Uptime_sec', uptime],
+    ['Maxconn', view.maxconn], ['Hard_maxconn', view.maxconn], ['CurrConns', view.currentConnections()], ['CumConns', view.totalConnections()],
+    ['ConnRate', rate], ['MaxConnRate', maxRate], ['SessRate', rate], ['MaxSessRate', maxRate], ['Stopping', view.stopping() ? 1 : 0],
+    ['Jobs', view.currentConnections() + view.listeners()], ['Listeners', view.listeners()], ['Start_time_sec', Math.floor(view.startedAt / 1000)],
+  ]
+  return fields.map(([k, v]) => `${k}: ${v}\n`).join('')
+}
+
+function serversState(view: EngineView, only: string | undefined): string {
+  const backends = only ? view.backends.filter((x) => x.name === only) : view.backends
+  if (only && backends.length === 0) return "Can't find backend.\n"
+  const header =
+    '1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port\n'
+  const now = view.now()
+  const rows = backends.flatMap((b) =>
+    b.servers.map((s) => {
+      const adminState = (s.maint ? 0x01 : 0) | (s.plan.disabled && s.maint ? 0x04 : 0) | (s.drain ? 0x08 : 0)
+      const checkStatus = s.health ? (s.lastCheck ? (CHECK_STATUS_NUMBER[s.lastCheck.status] ?? 0) : 1) : 1
+      const checkResult = s.lastCheck ? (s.lastCheck.passed ? 3 : 2) : 0
+      const checkState = s.health ? 0x06 | (s.maint ? 0x08 : 0) | (s.checkRunning ? 0x01 : 0) : 0
+      const check = s.plan.check
+      const customCheck = check && (check.port !== s.plan.port || check.host !== s.plan.host)
+      return [
+        b.plan.id, b.name, s.id, s.name, s.plan.host, s.up ? 2 : 0, adminState, s.weight, s.weight, Math.floor((now - s.lastChange) / 1000),
+        checkStatus, checkResult, s.health?.health ?? 0, checkState, 0, 0, 0, '-', s.plan.port, '-', 0,
+        customCheck ? check.port : 0, customCheck ? check.host : '-', customCheck ? check.host : '-', customCheck ? check.port : 0,
+      ].join(' ')
+    }),
+  )
+  return header + rows.map((r) => `${r}\n`).join('')
+}

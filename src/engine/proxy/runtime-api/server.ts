@@ -1,0 +1,83 @@
+/**
+ * The stats socket: HAProxy's CLI protocol on a unix or TCP socket. Without `prompt`, one line
+ * (commands separated by `;`) is answered and the connection closes; with `prompt`, it stays open
+ * and each answer ends with the `> ` prompt.
+ */
+import {existsSync, unlinkSync} from 'node:fs'
+import {createServer, type Server, type Socket} from 'node:net'
+import type {ListenAddress} from '../listen-address.js'
+import {type EngineView, execute, type Level, type Session} from './commands.js'
+
+export class StatsSocket {
+  private server: Server | undefined
+  private readonly clients = new Set<Socket>()
+
+  constructor(
+    readonly address: ListenAddress,
+    private level: Level,
+    private view: EngineView,
+  ) {}
+
+  /** After a reload: the same socket answers for the new configuration. */
+  update(view: EngineView, level: Level): void {
+    this.view = view
+    this.level = level
+  }
+
+  listen(): Promise<void> {
+    const server = createServer((socket) => this.serve(socket))
+    this.server = server
+    return new Promise((resolve, reject) => {
+      server.once('error', reject)
+      const ready = () => {
+        server.off('error', reject)
+        resolve()
+      }
+      if (this.address.kind === 'unix') {
+        // A stale socket file from an earlier run would make listen fail with EADDRINUSE.
+        if (existsSync(this.address.path)) unlinkSync(this.address.path)
+        server.listen(this.address.path, ready)
+      } else server.listen(this.address.port, this.address.host, ready)
+    })
+  }
+
+  private serve(socket: Socket): void {
+    this.clients.add(socket)
+    socket.on('close', () => this.clients.delete(socket))
+    socket.on('error', () => {})
+    const session: Session = {level: this.level, prompt: false, quit: false}
+    let buffer = ''
+    socket.setTimeout(10_000, () => socket.destroy())
+    socket.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8')
+      let newline: number
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline).replace(/\r$/, '')
+        buffer = buffer.slice(newline + 1)
+        const wasPrompt = session.prompt
+        let out = ''
+        for (const command of line.split(';')) {
+          const answer = execute(this.view, session, command)
+          if (command.trim() === 'quit') continue
+          out += answer + '\n'
+        }
+        if (session.quit) {
+          socket.end()
+          return
+        }
+        if (session.prompt) out += '> '
+        socket.write(out)
+        if (!session.prompt && !wasPrompt) {
+          socket.end()
+          return
+        }
+      }
+    })
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.clients) client.destroy()
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
+    if (this.address.kind === 'unix' && existsSync(this.address.path)) unlinkSync(this.address.path)
+  }
+}

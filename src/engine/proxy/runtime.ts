@@ -1,0 +1,287 @@
+/**
+ * Live state of frontends, backends and servers: what balancing, health checks, sessions and the
+ * runtime API read and change. A backend tells its balancer about every change (house style 8).
+ */
+import {type Balancer, createBalancer} from './balance/index.js'
+import type {LbServer} from './balance/types.js'
+import type {Clock} from './clock.js'
+import type {CheckResult} from './health/probe.js'
+import {healthText, type HealthState, initialHealth, isUp} from './health/state.js'
+import type {BackendPlan, FrontendPlan, ServerPlan} from './plan.js'
+import {RateCounter} from './rate.js'
+
+export interface Counters {
+  scur: number
+  smax: number
+  stot: number
+  bin: number
+  bout: number
+  /** Connection errors, response errors, retries, redispatches. */
+  econ: number
+  eresp: number
+  wretr: number
+  wredis: number
+  cliAbrt: number
+  srvAbrt: number
+  lbtot: number
+  /** ms since epoch of the last session, 0 when none. */
+  lastSession: number
+}
+
+export const newCounters = (): Counters => ({scur: 0, smax: 0, stot: 0, bin: 0, bout: 0, econ: 0, eresp: 0, wretr: 0, wredis: 0, cliAbrt: 0, srvAbrt: 0, lbtot: 0, lastSession: 0})
+
+export type EngineEvent =
+  | {type: 'health'; backend: string; server: string; from: string; to: string; result: CheckResult; active: number; backup: number}
+  | {type: 'admin'; backend: string; server: string; change: string}
+  | {type: 'log'; message: string}
+
+interface Waiter {
+  resolve(server: ServerRuntime | undefined): void
+  timer: ReturnType<typeof setTimeout> | undefined
+}
+
+export class ServerRuntime implements LbServer {
+  readonly id: number
+  readonly name: string
+  readonly backup: boolean
+  readonly maxconn: number
+  readonly initialWeight: number
+  weight: number
+  maint: boolean
+  drain = false
+  health: HealthState | undefined
+  lastCheck: CheckResult | undefined
+  checkRunning = false
+  chkfail = 0
+  chkdown = 0
+  lastChange: number
+  downSince: number | undefined
+  downtimeMs = 0
+  served = 0
+  readonly waiting: Waiter[] = []
+  qmax = 0
+  readonly counters = newCounters()
+  readonly rate: RateCounter
+
+  constructor(
+    readonly plan: ServerPlan,
+    readonly backend: BackendRuntime,
+    now: number,
+  ) {
+    this.id = plan.id
+    this.name = plan.name
+    this.backup = plan.backup
+    this.maxconn = plan.maxconn
+    this.initialWeight = this.weight = plan.weight
+    this.maint = plan.disabled
+    if (plan.check) this.health = initialHealth(plan.check.rise, plan.check.fall)
+    this.lastChange = now
+    this.rate = new RateCounter(() => backend.clock.now())
+  }
+
+  get queued(): number {
+    return this.waiting.length
+  }
+
+  get up(): boolean {
+    return this.health ? isUp(this.health) : true
+  }
+
+  get running(): boolean {
+    return !this.maint && !this.drain && this.up
+  }
+
+  /** The status column of show stat. */
+  statusText(): string {
+    if (this.maint) return 'MAINT'
+    const healthy = this.health ? healthText(this.health) : 'no check'
+    if (this.drain && this.up) return healthy === 'UP' || healthy === 'no check' ? 'DRAIN' : healthy.replace('UP', 'DRAIN')
+    return healthy
+  }
+
+  /** Counted as "down" for lastchg/downtime: in MAINT or failed by health. */
+  get down(): boolean {
+    return this.maint || !this.up
+  }
+}
+
+export class BackendRuntime {
+  readonly servers: ServerRuntime[]
+  readonly balancer: Balancer
+  readonly counters = newCounters()
+  readonly rate: RateCounter
+  /** Connections waiting for any server of the backend (all saturated). */
+  readonly waiting: Waiter[] = []
+  qmax = 0
+  chkdown = 0
+  lastChange: number
+  downSince: number | undefined
+  downtimeMs = 0
+
+  constructor(
+    readonly plan: BackendPlan,
+    readonly clock: Clock,
+    private readonly emit: (event: EngineEvent) => void,
+  ) {
+    const now = clock.now()
+    this.lastChange = now
+    this.servers = plan.servers.map((s) => new ServerRuntime(s, this, now))
+    this.balancer = createBalancer(plan, this.servers)
+    this.rate = new RateCounter(() => clock.now())
+    if (!this.up) this.downSince = now
+  }
+
+  get name(): string {
+    return this.plan.name
+  }
+
+  /** HAProxy shows a backend UP while some usable server has weight. */
+  get up(): boolean {
+    return this.totalWeight() > 0
+  }
+
+  activeUp(): number {
+    return this.servers.filter((s) => !s.backup && s.running && s.weight > 0).length
+  }
+
+  backupUp(): number {
+    return this.servers.filter((s) => s.backup && s.running && s.weight > 0).length
+  }
+
+  totalWeight(): number {
+    const act = this.servers.filter((s) => !s.backup && s.running)
+    const usableAct = act.filter((s) => s.weight > 0)
+    if (usableAct.length > 0) return usableAct.reduce((sum, s) => sum + s.weight, 0)
+    const bck = this.servers.filter((s) => s.backup && s.running && s.weight > 0)
+    const used = this.plan.allBackups ? bck : bck.slice(0, 1)
+    return used.reduce((sum, s) => sum + s.weight, 0)
+  }
+
+  server(name: string): ServerRuntime | undefined {
+    return this.servers.find((s) => s.name === name)
+  }
+
+  /** Call around any change of a server's state; keeps lastchg/downtime and the balancer right. */
+  change(server: ServerRuntime, mutate: () => void, what: 'state' | 'weight'): void {
+    const wasUp = this.up
+    const wasDown = server.down
+    const wasRunning = server.running
+    mutate()
+    const now = this.clock.now()
+    if (server.down !== wasDown) {
+      server.lastChange = now
+      if (server.down) {
+        server.chkdown++
+        server.downSince = now
+      } else if (server.downSince !== undefined) {
+        server.downtimeMs += now - server.downSince
+        server.downSince = undefined
+      }
+    }
+    if (what === 'weight') this.balancer.weightChanged(server)
+    else if (server.running && !wasRunning) this.balancer.serverUp(server)
+    else if (!server.running && wasRunning) this.balancer.serverDown(server)
+    else this.balancer.weightChanged(server)
+    if (this.up !== wasUp) {
+      this.lastChange = now
+      if (!this.up) {
+        this.chkdown++
+        this.downSince = now
+      } else if (this.downSince !== undefined) {
+        this.downtimeMs += now - this.downSince
+        this.downSince = undefined
+      }
+    }
+    if (server.running) this.dispatchWaiting()
+  }
+
+  onCheck(server: ServerRuntime, result: CheckResult, state: HealthState, counted: boolean): void {
+    const before = server.statusText()
+    server.lastCheck = result
+    if (counted) server.chkfail++
+    this.change(server, () => (server.health = state), 'state')
+    const after = server.statusText()
+    if (before !== after) this.emit({type: 'health', backend: this.name, server: server.name, from: before, to: after, result, active: this.activeUp(), backup: this.backupUp()})
+  }
+
+  /**
+   * A server for a new connection: picked now, or after waiting in a queue (server maxconn reached),
+   * or undefined (no usable server, queue full, or timeout queue expired).
+   */
+  acquire(clientAddress: string, avoid?: ServerRuntime): Promise<ServerRuntime | undefined> | ServerRuntime | undefined {
+    const picked = this.balancer.pick({clientAddress, ...(avoid ? {avoid} : {})}) as ServerRuntime | undefined
+    if (picked) {
+      this.take(picked)
+      return picked
+    }
+    const anyUsable = this.servers.some((s) => s.running && s.weight > 0)
+    if (!anyUsable) return undefined
+    return new Promise((resolve) => {
+      const waiter: Waiter = {resolve, timer: undefined}
+      waiter.timer = setTimeout(() => {
+        const i = this.waiting.indexOf(waiter)
+        if (i >= 0) this.waiting.splice(i, 1)
+        resolve(undefined)
+      }, this.plan.timeouts.queue || 2 ** 31 - 1)
+      this.waiting.push(waiter)
+      this.qmax = Math.max(this.qmax, this.waiting.length)
+    })
+  }
+
+  take(server: ServerRuntime): void {
+    server.served++
+    server.counters.scur = server.served
+    server.counters.smax = Math.max(server.counters.smax, server.served)
+    server.counters.stot++
+    server.counters.lbtot++
+    server.counters.lastSession = this.clock.now()
+    server.rate.hit()
+    this.counters.lbtot++
+    this.balancer.connTaken(server)
+  }
+
+  release(server: ServerRuntime): void {
+    server.served--
+    server.counters.scur = server.served
+    this.balancer.connReleased(server)
+    this.dispatchWaiting()
+  }
+
+  private dispatchWaiting(): void {
+    while (this.waiting.length > 0) {
+      const picked = this.balancer.pick({}) as ServerRuntime | undefined
+      if (!picked) return
+      const waiter = this.waiting.shift()!
+      if (waiter.timer) clearTimeout(waiter.timer)
+      this.take(picked)
+      waiter.resolve(picked)
+    }
+  }
+
+  /** Gives up on every waiting connection (stop). */
+  abandonWaiting(): void {
+    for (const waiter of this.waiting.splice(0)) {
+      if (waiter.timer) clearTimeout(waiter.timer)
+      waiter.resolve(undefined)
+    }
+  }
+}
+
+export class FrontendRuntime {
+  readonly counters = newCounters()
+  readonly rate: RateCounter
+  /** Accepted connections waiting for a slot under maxconn (HAProxy leaves them in the kernel backlog). */
+  readonly pending: (() => void)[] = []
+  denied = 0
+
+  constructor(
+    readonly plan: FrontendPlan,
+    clock: Clock,
+  ) {
+    this.rate = new RateCounter(() => clock.now())
+  }
+
+  get name(): string {
+    return this.plan.name
+  }
+}

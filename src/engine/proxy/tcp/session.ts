@@ -1,0 +1,140 @@
+/**
+ * One mode-tcp session: take a server (waiting in the queue if needed), connect with retries and
+ * redispatch, then pipe bytes both ways with backpressure. A FIN is passed on (half-close) and the
+ * session ends when both directions are closed, or on an error or a timeout.
+ */
+import {connect, type Socket} from 'node:net'
+import type {BackendRuntime, FrontendRuntime, ServerRuntime} from '../runtime.js'
+
+/** HAProxy waits this long before retrying the same server after a refused connection. */
+const TURN_AROUND_MS = 1000
+
+export interface SessionHooks {
+  onEnd(): void
+}
+
+export async function runTcpSession(client: Socket, frontend: FrontendRuntime, backend: BackendRuntime, hooks: SessionHooks): Promise<void> {
+  let clientClosed = false
+  client.on('error', () => {})
+  client.once('close', () => (clientClosed = true))
+  client.pause()
+  const clientAddress = client.remoteAddress ?? ''
+  const timeouts = backend.plan.timeouts
+  let server: ServerRuntime | undefined
+  let upstream: Socket | undefined
+  const finish = () => {
+    if (server) {
+      backend.release(server)
+      server.counters.bin += client.bytesRead
+      server.counters.bout += client.bytesWritten
+    }
+    frontend.counters.bin += client.bytesRead
+    frontend.counters.bout += client.bytesWritten
+    backend.counters.bin += client.bytesRead
+    backend.counters.bout += client.bytesWritten
+    hooks.onEnd()
+  }
+  backend.counters.stot++
+  backend.counters.scur++
+  backend.counters.smax = Math.max(backend.counters.smax, backend.counters.scur)
+  backend.counters.lastSession = backend.clock.now()
+  backend.rate.hit()
+  try {
+    let avoid: ServerRuntime | undefined
+    for (let attempt = 0; ; attempt++) {
+      if (!server) {
+        const acquired = await backend.acquire(clientAddress, avoid)
+        if (!acquired || clientClosed) {
+          if (acquired) backend.release(acquired)
+          client.destroy()
+          return
+        }
+        server = acquired
+      }
+      upstream = await tryConnect(server, timeouts.connect)
+      if (upstream) break
+      server.counters.econ++
+      backend.counters.econ++
+      if (attempt >= backend.plan.retries || clientClosed) {
+        client.destroy()
+        return
+      }
+      server.counters.wretr++
+      backend.counters.wretr++
+      if (backend.plan.redispatch && attempt + 1 === backend.plan.retries) {
+        // The last retry goes to another server (option redispatch).
+        server.counters.wredis++
+        backend.counters.wredis++
+        avoid = server
+        backend.release(server)
+        server = undefined
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, TURN_AROUND_MS))
+      }
+    }
+    if (!upstream) return
+    await pipeBoth(client, upstream, frontend.plan.timeoutClient, timeouts.server, backend, server)
+  } finally {
+    backend.counters.scur--
+    finish()
+  }
+}
+
+function tryConnect(server: ServerRuntime, timeoutMs: number): Promise<Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect({host: server.plan.host, port: server.plan.port, allowHalfOpen: true})
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const done = (ok: boolean) => {
+      if (timer) clearTimeout(timer)
+      socket.removeAllListeners('connect')
+      socket.removeAllListeners('error')
+      if (ok) resolve(socket)
+      else {
+        socket.destroy()
+        resolve(undefined)
+      }
+    }
+    if (timeoutMs > 0) timer = setTimeout(() => done(false), timeoutMs)
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+  })
+}
+
+/** Pipes both ways; resolves when both sockets are closed. */
+function pipeBoth(client: Socket, server: Socket, clientTimeout: number, serverTimeout: number, backend: BackendRuntime, target: ServerRuntime | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    let closed = 0
+    const onClose = () => {
+      if (++closed === 2) resolve()
+    }
+    const abort = (side: 'client' | 'server') => {
+      if (side === 'client') {
+        backend.counters.cliAbrt++
+        if (target) target.counters.cliAbrt++
+      } else {
+        backend.counters.srvAbrt++
+        if (target) target.counters.srvAbrt++
+      }
+      client.destroy()
+      server.destroy()
+    }
+    server.on('error', () => abort('server'))
+    client.on('error', () => abort('client'))
+    client.on('close', onClose)
+    server.on('close', onClose)
+    if (clientTimeout > 0) client.setTimeout(clientTimeout, () => abort('client'))
+    if (serverTimeout > 0) server.setTimeout(serverTimeout, () => abort('server'))
+    // A FIN from one side is passed on; pipe() ends the other side's writable when `end` arrives.
+    client.pipe(server)
+    server.pipe(client)
+    const closeWhenBothEnded = () => {
+      if (client.readableEnded && server.readableEnded) {
+        client.destroySoon()
+        server.destroySoon()
+      }
+    }
+    client.on('end', closeWhenBothEnded)
+    server.on('end', closeWhenBothEnded)
+    client.resume()
+  })
+}
