@@ -19,9 +19,9 @@ A node is NAME or NAME=SSH-DESTINATION (user@host, host or an ~/.ssh/config alia
     {
       description: 'A real pair: VIP, interface, nodes with their ssh destinations, backends',
       command:
-        '<%= config.bin %> init /srv/lb --yes --vip 10.0.0.100 --interface ens192 --nodes lb1=root@10.0.0.11,lb2=root@10.0.0.12 --backends 10.0.0.21:8080,10.0.0.22:8080',
+        '<%= config.bin %> init /srv/lb --yes --vip 198.18.0.100 --interface ens192 --nodes lb1=root@198.18.0.11,lb2=root@198.18.0.12 --backends 198.18.0.21:8080,198.18.0.22:8080',
     },
-    {description: 'A TCP (layer 4) balancer, e.g. for MySQL, on port 3306', command: '<%= config.bin %> init mysql-lb --yes --mode tcp --port 3306 --backends 10.0.0.31:3306,10.0.0.32:3306'},
+    {description: 'A TCP (layer 4) balancer, e.g. for MySQL, on port 3306', command: '<%= config.bin %> init mysql-lb --yes --mode tcp --port 3306 --backends 198.18.0.31:3306,198.18.0.32:3306'},
     {description: 'Three nodes (one MASTER, two BACKUPs) and a VRID that is free on this network', command: '<%= config.bin %> init . --yes --nodes a,b,c --vrid 52'},
     {description: 'Choose the stats page credentials instead of generating a password', command: '<%= config.bin %> init demo --yes --stats-user ops --stats-password s3cret-enough'},
     {description: 'Regenerate over existing files', command: '<%= config.bin %> init demo --yes --force'},

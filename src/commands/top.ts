@@ -26,7 +26,7 @@ export interface SocketSpec {
   socket: string
 }
 
-/** `/run/haproxy/admin.sock` → `admin.sock`; `10.0.0.11:9999` stays as is. */
+/** `/run/haproxy/admin.sock` → `admin.sock`; `198.18.0.11:9999` stays as is. */
 function defaultNodeName(socket: string): string {
   return socket.includes('/') ? basename(socket) : socket
 }
@@ -55,7 +55,7 @@ export default class Top extends BaseCommand {
 
   static override examples = [
     '<%= config.bin %> top --socket /run/haproxy/admin.sock',
-    '<%= config.bin %> top --socket lb1=10.0.0.11:9999 --socket lb2=10.0.0.12:9999',
+    '<%= config.bin %> top --socket lb1=198.18.0.11:9999 --socket lb2=198.18.0.12:9999',
     '<%= config.bin %> top --socket /run/haproxy/admin.sock --once --json',
   ]
 
