@@ -1,3 +1,5 @@
+import {existsSync, unlinkSync} from 'node:fs'
+import type {Server} from 'node:net'
 /** Bind and stats-socket addresses: `ip:port`, `*:port`, `:port`, `[v6]:port`, `ipv4@`, `ipv6@`, `unix@path`, `/path`. */
 
 export type ListenAddress = {kind: 'tcp'; host: string; port: number} | {kind: 'unix'; path: string}
@@ -22,4 +24,30 @@ export function parseListenAddress(text: string): ListenAddress | undefined {
 /** Two binds are the same socket when this key is equal (reload keeps them). */
 export function listenKey(address: ListenAddress): string {
   return address.kind === 'unix' ? `unix:${address.path}` : `tcp:${address.host}:${address.port}`
+}
+
+/** Starts `server` listening at the address; a stale unix socket file from an earlier run is removed first. */
+export function listenAt(server: Server, address: ListenAddress): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    const ready = () => {
+      server.off('error', reject)
+      resolve()
+    }
+    if (address.kind === 'unix') {
+      // Without this, listen fails with EADDRINUSE after a crash left the file behind.
+      if (existsSync(address.path)) unlinkSync(address.path)
+      server.listen(address.path, ready)
+    } else server.listen({port: address.port, host: address.host, ipv6Only: address.host === '::'}, ready)
+  })
+}
+
+/** Removes the socket file of a unix address after closing, so the next run finds the path free. */
+export function removeUnixSocket(address: ListenAddress): void {
+  if (address.kind !== 'unix' || !existsSync(address.path)) return
+  try {
+    unlinkSync(address.path)
+  } catch {
+    // already gone
+  }
 }

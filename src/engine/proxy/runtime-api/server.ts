@@ -3,9 +3,8 @@
  * (commands separated by `;`) is answered and the connection closes; with `prompt`, it stays open
  * and each answer ends with the `> ` prompt.
  */
-import {existsSync, unlinkSync} from 'node:fs'
 import {createServer, type Server, type Socket} from 'node:net'
-import type {ListenAddress} from '../listen-address.js'
+import {type ListenAddress, listenAt, removeUnixSocket} from '../listen-address.js'
 import {type EngineView, execute, type Level, type Session} from './commands.js'
 
 export class StatsSocket {
@@ -27,18 +26,7 @@ export class StatsSocket {
   listen(): Promise<void> {
     const server = createServer((socket) => this.serve(socket))
     this.server = server
-    return new Promise((resolve, reject) => {
-      server.once('error', reject)
-      const ready = () => {
-        server.off('error', reject)
-        resolve()
-      }
-      if (this.address.kind === 'unix') {
-        // A stale socket file from an earlier run would make listen fail with EADDRINUSE.
-        if (existsSync(this.address.path)) unlinkSync(this.address.path)
-        server.listen(this.address.path, ready)
-      } else server.listen(this.address.port, this.address.host, ready)
-    })
+    return listenAt(server, this.address)
   }
 
   private serve(socket: Socket): void {
@@ -78,6 +66,6 @@ export class StatsSocket {
   async close(): Promise<void> {
     for (const client of this.clients) client.destroy()
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
-    if (this.address.kind === 'unix' && existsSync(this.address.path)) unlinkSync(this.address.path)
+    removeUnixSocket(this.address)
   }
 }
