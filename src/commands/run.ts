@@ -10,8 +10,9 @@ import {formatEvent, type VrrpEvent} from '../engine/vrrp/events.js'
 import type {InstanceStatus} from '../engine/vrrp/runner.js'
 import {UserError} from '../errors.js'
 import {runHaproxy, type ProxyRunResult} from '../engine/proxy/run.js'
+import {runNode, type NodeRunResult} from '../engine/node-run.js'
 
-export type RunResult = VrrpRunResult | ProxyRunResult
+export type RunResult = VrrpRunResult | ProxyRunResult | NodeRunResult
 
 export interface VrrpRunResult {
   type: 'stopped'
@@ -25,6 +26,8 @@ export default class Run extends BaseCommand {
   static override summary = 'Run a haproxy.cfg (bundled proxy engine) or the VRRP instances of a keepalived.conf in the foreground'
   static override description = `With a haproxy.cfg: the bundled proxy engine runs it (mode tcp for now: listeners, balance algorithms, health checks, the stats socket). One line per event on stderr; SIGHUP reloads the file, keeping the listening sockets and letting connections finish; SIGTERM or Ctrl-C stops accepting, lets connections finish and exits 0.
 
+With a keepalived.conf and a haproxy.cfg: one load-balancer node, VRRP and the proxy together. Binds on a VIP follow the VIP: in local mode they open only while the node is MASTER (so a client of the VIP reaches the master); as root they open at once when net.ipv4.ip_nonlocal_bind=1, else when the VIP arrives.
+
 With a keepalived.conf: speaks VRRP like keepalived: as root, real VRRP packets (IP protocol 112) on the configured interfaces and VIPs added with \`ip addr\`; with --local (or when not root), the same packets over UDP multicast on loopback and the VIPs only recorded, so several nodes can run on one laptop. Events go to stderr, one per line (with --json: JSON lines on stdout). SIGTERM or Ctrl-C stops gracefully: a MASTER sends a priority-0 advert so the backup takes over at once, and removes its VIPs.`
 
   static override examples = [
@@ -32,6 +35,7 @@ With a keepalived.conf: speaks VRRP like keepalived: as root, real VRRP packets 
     '<%= config.bin %> run -f keepalived-a.conf --local --node a',
     '<%= config.bin %> run -f keepalived.conf --json',
     '<%= config.bin %> run -f haproxy.cfg',
+    '<%= config.bin %> run -f keepalived-a.conf -f haproxy-a.cfg --local --node a',
   ]
 
   static override flags = {
@@ -41,6 +45,7 @@ With a keepalived.conf: speaks VRRP like keepalived: as root, real VRRP packets 
     address: Flags.string({description: 'local mode: the loopback address this node sends from (default: derived from --node)'}),
     'local-port': Flags.integer({description: 'local mode: the UDP port the local nodes share (default 11200)', min: 1, max: 65535}),
     verbose: Flags.boolean({char: 'v', description: 'also print adverts sent and received and the state machine log'}),
+    'stop-with-parent': Flags.boolean({description: 'stop when the parent process exits (nodes started by lbctl up)', hidden: true}),
   }
 
   protected override logJson(json: unknown): void {
@@ -51,6 +56,8 @@ With a keepalived.conf: speaks VRRP like keepalived: as root, real VRRP packets 
   async run(): Promise<RunResult> {
     const {flags} = await this.parse(Run)
     const first = readSourceFile(flags.file[0]!)
+    const types = flags.file.map((path, i) => (i === 0 ? detectConfigType(first.path, first.text) : detectConfigType(path, readSourceFile(path).text)))
+    if (types.includes('keepalived') && types.includes('haproxy')) return this.runNode(flags, types)
     if (detectConfigType(first.path, first.text) === 'haproxy') {
       const json = this.jsonEnabled()
       return runHaproxy({files: flags.file, log: (line) => (json ? process.stdout.write(JSON.stringify({type: 'log', message: line}) + '\n') : process.stderr.write(line + '\n'))})
@@ -111,6 +118,45 @@ With a keepalived.conf: speaks VRRP like keepalived: as root, real VRRP packets 
     stopSignal.dispose()
     return {type: 'stopped', node: nodeName, mode, instances}
   }
+
+  /** One keepalived.conf plus haproxy.cfg file(s): one load-balancer node. */
+  private async runNode(flags: NodeFlags, types: ReturnType<typeof detectConfigType>[]): Promise<NodeRunResult> {
+    const keepalived = flags.file.filter((_, i) => types[i] === 'keepalived')
+    if (keepalived.length > 1) {
+      throw new UserError('run/one-keepalived-file', 'lbctl run takes one keepalived.conf', {hint: 'run one lbctl per node, each with its own -f keepalived.conf'})
+    }
+    const parse = parseKeepalived(readSourceFile(keepalived[0]!))
+    const root = process.getuid?.() === 0
+    const mode: VrrpMode = flags.local || !root ? 'local' : 'privileged'
+    const nodeName = flags.node ?? parse.model.globalDefs.routerId ?? hostname()
+    if (!flags.local && !root) this.logToStderr(`note: not running as root: local mode (UDP on loopback, binds on the VIP only while MASTER); use sudo for real VRRP`)
+    const json = this.jsonEnabled()
+    const quiet = new Set<VrrpEvent['type']>(flags.verbose ? [] : ['advert_sent', 'advert_received', 'log'])
+    return runNode({
+      haproxyFiles: flags.file.filter((_, i) => types[i] !== 'keepalived'),
+      keepalivedFile: keepalived[0]!,
+      mode,
+      nodeName,
+      ...(flags.address ? {localAddress: flags.address} : {}),
+      ...(flags['local-port'] ? {udp: {port: flags['local-port']}} : {}),
+      stopWithParent: flags['stop-with-parent'],
+      log: (line) => (json ? process.stdout.write(JSON.stringify({node: nodeName, type: 'log', message: line}) + '\n') : process.stderr.write(line + '\n')),
+      onVrrpEvent: (event) => {
+        if (json) process.stdout.write(JSON.stringify({node: nodeName, ...event}) + '\n')
+        else if (!quiet.has(event.type) || (event.type === 'log' && event.instance === undefined)) process.stderr.write(formatEvent(event) + '\n')
+      },
+    })
+  }
+}
+
+interface NodeFlags {
+  file: string[]
+  node?: string | undefined
+  local: boolean
+  address?: string | undefined
+  'local-port'?: number | undefined
+  verbose: boolean
+  'stop-with-parent': boolean
 }
 
 /** Resolves on the first SIGTERM or SIGINT; a second one exits at once. */

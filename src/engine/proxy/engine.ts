@@ -8,7 +8,7 @@ import {type Clock, systemClock} from './clock.js'
 import {HealthChecker} from './health/checker.js'
 import {probe} from './health/probe.js'
 import {initialHealth} from './health/state.js'
-import {listenKey} from './listen-address.js'
+import {type ListenAddress, listenKey} from './listen-address.js'
 import {Listener} from './listener.js'
 import type {EnginePlan} from './plan.js'
 import {BackendRuntime, type EngineEvent, FrontendRuntime, type ServerRuntime} from './runtime.js'
@@ -26,6 +26,17 @@ interface Generation {
 export interface EngineOptions {
   clock?: Clock
   onEvent?: (event: EngineEvent) => void
+  /**
+   * Whether a frontend bind may be open now (node.ts: a bind on a VIP only while the node holds it).
+   * Binds it refuses are skipped by start/reload; `syncBinds()` opens and closes them later. Default: all.
+   */
+  canBind?: (address: ListenAddress) => boolean
+}
+
+export interface BindSync {
+  opened: string[]
+  closed: string[]
+  failed: {bind: string; error: string}[]
 }
 
 export class ProxyEngine {
@@ -38,10 +49,13 @@ export class ProxyEngine {
   private readonly startedAt: number
   private cumulated = 0
   private stopping = false
+  private readonly canBind: (address: ListenAddress) => boolean
+  private bindChain: Promise<unknown> = Promise.resolve()
 
   constructor(plan: EnginePlan, options: EngineOptions = {}) {
     this.clock = options.clock ?? systemClock
     this.emit = options.onEvent ?? (() => {})
+    this.canBind = options.canBind ?? (() => true)
     this.startedAt = this.clock.now()
     this.generation = this.build(plan)
   }
@@ -76,6 +90,7 @@ export class ProxyEngine {
         if (existing) existing.handler = handler
         else {
           const bind = frontend.plan.binds.find((b) => listenKey(b.address) === key)!
+          if (!this.canBind(bind.address)) continue
           const listener = new Listener(bind.address, handler)
           await listener.listen().catch((error: NodeJS.ErrnoException) => {
             throw new Error(`cannot bind ${bind.text} for ${frontend.name}: ${error.code === 'EADDRINUSE' ? 'address already in use' : error.code === 'EACCES' ? 'permission denied (ports below 1024 need root)' : error.message}`)
@@ -106,7 +121,7 @@ export class ProxyEngine {
     }
     // Sockets the new configuration no longer has.
     for (const [key, listener] of this.listeners) {
-      if (!wanted.has(key)) {
+      if (!wanted.has(key) || !this.canBind(listener.address)) {
         await listener.close()
         this.listeners.delete(key)
       }
@@ -227,6 +242,47 @@ export class ProxyEngine {
     const f = this.generation.frontends.find((x) => x.name === frontend)
     const bind = f?.plan.binds[index]
     return bind ? this.listeners.get(listenKey(bind.address))?.port() : undefined
+  }
+
+  /**
+   * Opens the binds `canBind` now allows and closes the ones it no longer allows (connections
+   * already accepted go on). Calls run one after another; a bind that fails is reported, not thrown.
+   */
+  syncBinds(): Promise<BindSync> {
+    const run = this.bindChain.then(() => this.applyBinds())
+    this.bindChain = run.catch(() => {})
+    return run
+  }
+
+  private async applyBinds(): Promise<BindSync> {
+    const result: BindSync = {opened: [], closed: [], failed: []}
+    if (this.stopping) return result
+    const generation = this.generation
+    for (const frontend of generation.frontends) {
+      for (const bind of frontend.plan.binds) {
+        const key = listenKey(bind.address)
+        const existing = this.listeners.get(key)
+        const allowed = this.canBind(bind.address)
+        if (existing && !allowed) {
+          this.listeners.delete(key)
+          await existing.close()
+          result.closed.push(bind.text)
+        } else if (!existing && allowed) {
+          const listener = new Listener(bind.address, (socket) => this.accept(socket, frontend, generation))
+          try {
+            await listener.listen()
+            if (this.stopping || this.generation !== generation) await listener.close()
+            else {
+              this.listeners.set(key, listener)
+              result.opened.push(bind.text)
+            }
+          } catch (error) {
+            result.failed.push({bind: bind.text, error: (error as NodeJS.ErrnoException).code ?? (error as Error).message})
+          }
+        }
+      }
+    }
+    return result
   }
 
   /** Swaps in a new configuration. Sessions in flight keep their old backend and finish normally. */

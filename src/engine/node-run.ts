@@ -1,0 +1,134 @@
+/**
+ * `lbctl run -f keepalived.conf -f haproxy.cfg`: one load-balancer node in the foreground until
+ * SIGTERM/SIGINT (or, for nodes started by `lbctl up`, until the parent process goes away).
+ */
+import type {EventEmitter} from 'node:events'
+import {renderDiagnostic} from '../config/diagnostics.js'
+import {parseKeepalived} from '../config/keepalived/index.js'
+import {readSourceFile} from '../config/source.js'
+import {UserError} from '../errors.js'
+import {describeBindMode, heldVipsOf, LoadBalancerNode, readNonlocalBind, vipAddresses} from './node.js'
+import {formatEngineEvent} from './proxy/format.js'
+import {loadHaproxyConfig} from './proxy/load.js'
+import type {VrrpEvent} from './vrrp/events.js'
+import {buildVrrpNode, type VrrpMode} from './vrrp/launch.js'
+import type {InstanceStatus} from './vrrp/runner.js'
+import type {UdpOptions} from './vrrp/transport/udp.js'
+
+export interface NodeRunOptions {
+  haproxyFiles: string[]
+  keepalivedFile: string
+  mode: VrrpMode
+  nodeName: string
+  localAddress?: string
+  udp?: UdpOptions
+  /** Human progress lines (proxy events, binds following the VIP, diagnostics). */
+  log: (line: string) => void
+  onVrrpEvent: (event: VrrpEvent) => void
+  signals?: Pick<EventEmitter, 'on' | 'off'>
+  graceMs?: number
+  /** Stop when the parent process exits (the nodes `lbctl up` starts). */
+  stopWithParent?: boolean
+}
+
+export interface NodeRunResult {
+  type: 'stopped'
+  engine: 'node'
+  node: string
+  mode: VrrpMode
+  signal: string
+  instances: InstanceStatus[]
+}
+
+export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
+  const {log} = options
+  const loaded = loadHaproxyConfig(options.haproxyFiles)
+  if (!loaded.ok) {
+    for (const d of loaded.errors) log(renderDiagnostic(d, {color: false, sources: loaded.sources}))
+    for (const p of loaded.problems) log(`error: ${p}`)
+    const what = loaded.errors.length > 0 ? `${loaded.errors.length} error(s)` : `${loaded.problems.length} thing(s) the bundled engine cannot run yet`
+    throw new UserError('run/invalid-config', `${options.haproxyFiles.join(', ')}: ${what}: refusing to run it`, {
+      hint: loaded.errors.length > 0 ? `fix them; \`lbctl validate ${options.haproxyFiles.join(' ')}\` shows everything` : 'run this configuration with haproxy itself for now, or remove what is listed above',
+    })
+  }
+
+  const source = readSourceFile(options.keepalivedFile)
+  const parse = parseKeepalived(source)
+  const errors = parse.diagnostics.filter((d) => d.severity === 'error')
+  if (errors.length > 0) {
+    const sources = new Map(parse.files.map((file) => [file.source.path, file.source.text] as const))
+    sources.set(source.path, source.text)
+    for (const d of errors) log(renderDiagnostic(d, {color: false, sources}))
+    throw new UserError('run/invalid-config', `${source.path} has ${errors.length} error(s): refusing to run it`, {hint: `fix them; \`lbctl validate ${source.path}\` shows everything`})
+  }
+  const build = buildVrrpNode({
+    model: parse.model,
+    mode: options.mode,
+    nodeName: options.nodeName,
+    ...(options.localAddress ? {localAddress: options.localAddress} : {}),
+    ...(options.udp ? {udp: options.udp} : {}),
+  })
+  if (!build.ok) throw new UserError('run/cannot-run', `${source.path}: ${build.problems.join('; ')}`, {hint: 'fix the instance(s) above, then run again'})
+  const vrrp = build.node
+  vrrp.runner.on('event', options.onVrrpEvent)
+
+  const nonlocalBind = options.mode === 'privileged' && readNonlocalBind()
+  const node = new LoadBalancerNode({
+    plan: loaded.plan,
+    vrrp: vrrp.runner,
+    vips: vipAddresses(vrrp.plans),
+    held: heldVipsOf(vrrp),
+    nonlocalBind,
+    onProxyEvent: (event) => log(formatEngineEvent(event)),
+    log,
+  })
+  const stop = waitForStop(options.signals ?? process, options.stopWithParent ?? false)
+  try {
+    await node.start()
+  } catch (error) {
+    stop.dispose()
+    throw new UserError('run/start-failed', `cannot start node ${options.nodeName}: ${(error as Error).message}`, {
+      hint: options.mode === 'privileged' ? 'free the address, check the interface names and that you are root; or try --local' : 'free the address or change the bind line; check --address is a free loopback address',
+    })
+  }
+  const frontends = node.engine.frontends.map((f) => `${f.name} (${f.plan.binds.map((b) => b.text).join(', ')} → ${f.plan.backend})`).join(', ')
+  const instances = vrrp.plans.map((plan) => `${plan.name} (vrid ${plan.settings.vrid}, priority ${plan.settings.priority}, ${plan.settings.primaryAddress})`).join(', ')
+  log(`lbctl run: node ${options.nodeName}, ${options.mode} mode, pid ${process.pid}: ${instances}; proxy ${frontends}; ${describeBindMode(options.mode, nonlocalBind)}`)
+
+  const signal = await stop.promise
+  stop.dispose()
+  log(`lbctl run: ${signal}: stopping (priority 0 advert, VIP binds closed, connections finish)`)
+  const status = vrrp.runner.status()
+  await node.stop(options.graceMs ?? 30_000)
+  log('lbctl run: stopped')
+  return {type: 'stopped', engine: 'node', node: options.nodeName, mode: options.mode, signal, instances: status}
+}
+
+/** Resolves on the first SIGTERM/SIGINT (or when the parent is gone); a second signal exits at once. */
+function waitForStop(signals: Pick<EventEmitter, 'on' | 'off'>, withParent: boolean): {promise: Promise<string>; dispose(): void} {
+  let first: string | undefined
+  let resolve: (signal: string) => void = () => {}
+  const promise = new Promise<string>((done) => (resolve = done))
+  const stop = (signal: string) => {
+    if (first !== undefined) {
+      if (signal !== 'parent exited') process.exit(130)
+      return
+    }
+    first = signal
+    resolve(signal)
+  }
+  const onTerm = () => stop('SIGTERM')
+  const onInt = () => stop('SIGINT')
+  signals.on('SIGTERM', onTerm)
+  signals.on('SIGINT', onInt)
+  const parent = process.ppid
+  const watch = withParent ? setInterval(() => process.ppid !== parent && stop('parent exited'), 500) : undefined
+  return {
+    promise,
+    dispose() {
+      signals.off('SIGTERM', onTerm)
+      signals.off('SIGINT', onInt)
+      if (watch) clearInterval(watch)
+    },
+  }
+}
