@@ -127,7 +127,7 @@ describe.skipIf(!built)('lbctl init (built CLI)', () => {
   it('--help explains the flags with examples', () => {
     const run = lbctl('init', '--help')
     expect(run.status).toBe(0)
-    for (const text of ['--yes', '--vip', '--interface', '--nodes', '--backends', '--mode', '--port', '--vrid', '--stats-user', '--stats-password', '--force', '--json', 'EXAMPLES', 'lb1=root@10.0.0.11']) {
+    for (const text of ['--yes', '--vip', '--interface', '--nodes', '--backends', '--mode', '--port', '--vrid', '--stats-user', '--stats-password', '--force', '--json', 'EXAMPLES', 'lb1=root@198.18.0.11']) {
       expect(run.stdout).toContain(text)
     }
   })
