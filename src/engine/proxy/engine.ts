@@ -7,6 +7,8 @@ import type {Socket} from 'node:net'
 import {type Clock, systemClock} from './clock.js'
 import {HealthChecker} from './health/checker.js'
 import {probe} from './health/probe.js'
+import {closeIdle} from './http/server-conn.js'
+import {drainHttpSessions, runHttpSession} from './http/session.js'
 import {initialHealth} from './health/state.js'
 import {type ListenAddress, listenKey} from './listen-address.js'
 import {Listener} from './listener.js'
@@ -181,13 +183,15 @@ export class ProxyEngine {
       frontend.counters.smax = Math.max(frontend.counters.smax, frontend.counters.scur)
       frontend.rate.hit()
       this.cumulated++
-      const session = runTcpSession(socket, frontend, backend, {
+      const hooks = {
         onEnd: () => {
           frontend.counters.scur--
           const next = frontend.pending.shift()
           if (next) next()
         },
-      }).catch(() => {
+      }
+      const http = frontend.plan.http
+      const session = (http ? runHttpSession(socket, frontend, backend, http, hooks) : runTcpSession(socket, frontend, backend, hooks)).catch(() => {
         socket.destroy()
       })
       this.sessions.add(session)
@@ -292,19 +296,26 @@ export class ProxyEngine {
     await this.activate(next)
     this.generation = next
     for (const checker of old.checkers) checker.stop()
+    for (const backend of old.backends) closeIdle(backend)
+    for (const frontend of old.frontends) drainHttpSessions(frontend)
   }
 
   /** Stops accepting, waits for sessions to end (at most `graceMs`), then closes everything. */
   async stop(graceMs = 30_000): Promise<void> {
     this.stopping = true
     for (const checker of this.generation.checkers) checker.stop()
+    // Idle keep-alive connections close now: the listeners' close waits for every accepted connection.
+    for (const f of this.generation.frontends) drainHttpSessions(f)
     await Promise.all([...this.listeners.values()].map((l) => l.close()))
     this.listeners.clear()
     for (const f of this.generation.frontends) f.pending.splice(0)
     let timer: ReturnType<typeof setTimeout> | undefined
     await Promise.race([Promise.allSettled([...this.sessions]), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))])
     if (timer) clearTimeout(timer)
-    for (const b of this.generation.backends) b.abandonWaiting()
+    for (const b of this.generation.backends) {
+      b.abandonWaiting()
+      closeIdle(b)
+    }
     await Promise.all([...this.statsSockets.values()].map((s) => s.close()))
     this.statsSockets.clear()
   }

@@ -5,6 +5,7 @@
 import type {Bind, HaproxyModel, Proxy, Server} from '../../config/haproxy/index.js'
 import {type Algorithm, SUPPORTED_ALGORITHMS} from './balance/index.js'
 import type {HttpCheck, HttpExpect} from './health/probe.js'
+import {httpSettings, type HttpSettings} from './http/settings.js'
 import {parseListenAddress, type ListenAddress} from './listen-address.js'
 
 export interface ServerPlan {
@@ -52,6 +53,9 @@ export interface FrontendPlan {
   maxconn: number
   timeoutClient: number
   backend: string
+  mode: 'tcp' | 'http'
+  /** Set in mode http. */
+  http?: HttpSettings
 }
 
 export interface StatsSocketPlan {
@@ -80,7 +84,7 @@ export function planEngine(model: HaproxyModel): PlanResult {
   model.proxies.forEach((p, i) => proxyIds.set(p, i + 2))
 
   for (const p of model.proxies) {
-    if (p.effective.mode === 'http') problems.push(`${where(p)}: ${p.kind} ${p.name}: mode http is not supported by the bundled engine yet`)
+    if (p.effective.mode === 'http' && p.kind !== 'defaults') unsupportedHttp(p, problems)
     // Running without them would let through traffic HAProxy rejects.
     for (const rule of p.rules) problems.push(`${where(rule)}: ${p.name}: ${rule.set} ${rule.action} rules are not supported by the bundled engine yet`)
   }
@@ -105,7 +109,19 @@ export function planEngine(model: HaproxyModel): PlanResult {
     const binds: FrontendPlan['binds'] = []
     for (const bind of p.binds) binds.push(...planBind(bind, problems))
     const timeoutClient = p.effective.timeouts.client?.ms
-    frontends.push({name: p.name, id: proxyIds.get(p) ?? 0, binds, maxconn: p.effective.maxconn ?? globalMaxconn, timeoutClient: timeoutClient ?? 0, backend})
+    const mode = p.effective.mode
+    const backendProxy = model.proxies.find((x) => x.name === backend && (x.kind === 'backend' || x.kind === 'listen'))
+    if (backendProxy && backendProxy.effective.mode !== mode) problems.push(`${where(p)}: ${p.kind} ${p.name} (mode ${mode}) uses backend ${backend} (mode ${backendProxy.effective.mode}): the modes must match`)
+    frontends.push({
+      name: p.name,
+      id: proxyIds.get(p) ?? 0,
+      binds,
+      maxconn: p.effective.maxconn ?? globalMaxconn,
+      timeoutClient: timeoutClient ?? 0,
+      backend,
+      mode,
+      ...(mode === 'http' ? {http: httpSettings(p, backendProxy, problems)} : {}),
+    })
   }
 
   const statsSockets: StatsSocketPlan[] = []
@@ -127,6 +143,33 @@ export function planEngine(model: HaproxyModel): PlanResult {
   }
   if (problems.length > 0) return {ok: false, problems}
   return {ok: true, plan: {frontends, backends, statsSockets, maxconn: globalMaxconn}}
+}
+
+/** What mode http proxies may use that the bundled engine does not run yet: refused rather than ignored. */
+function unsupportedHttp(p: Proxy, problems: string[]): void {
+  const at = (l: {file: string; line: number}) => `${l.file}:${l.line}: ${p.kind} ${p.name}`
+  if (p.effective.stats.enabled || p.effective.stats.uri !== undefined) problems.push(`${at(p)}: stats page is not supported by the bundled engine yet`)
+  if (p.effective.cookie) problems.push(`${at(p.effective.cookie)}: cookie persistence is not supported by the bundled engine yet`)
+  const refused: Record<string, string> = {
+    redirect: 'redirect rules are',
+    errorfile: 'errorfile is',
+    errorloc: 'errorloc is',
+    errorloc302: 'errorloc302 is',
+    errorloc303: 'errorloc303 is',
+    'monitor-uri': 'monitor-uri is',
+    capture: 'capture is',
+    'http-reuse': 'http-reuse is',
+  }
+  for (const d of p.directives) {
+    const what = refused[d.name]
+    if (what) problems.push(`${at(d)}: ${what} not supported by the bundled engine yet`)
+  }
+  for (const [name, option] of Object.entries(p.options)) {
+    if (!option.enabled) continue
+    if (['http-buffer-request', 'http-pretend-keepalive', 'http-no-delay', 'http_proxy', 'http-use-proxy-header', 'abortonclose', 'accept-invalid-http-request', 'accept-invalid-http-response', 'h1-case-adjust-bogus-client', 'h1-case-adjust-bogus-server'].includes(name)) {
+      problems.push(`${at(option)}: option ${name} is not supported by the bundled engine yet`)
+    }
+  }
 }
 
 function planBind(bind: Bind, problems: string[]): FrontendPlan['binds'] {

@@ -50,10 +50,10 @@ listen l
 ${servers}`
 
 describe('lbctl run -f haproxy.cfg', () => {
-  it('refuses mode http clearly', async () => {
-    const run = start(['-f', file('http.cfg', 'defaults\n  mode http\n  timeout connect 1s\n  timeout client 1s\n  timeout server 1s\nfrontend fe\n  bind 127.0.0.1:1\n  default_backend be\nbackend be\n  server a 127.0.0.1:2\n')])
+  it('refuses what mode http cannot run yet clearly', async () => {
+    const run = start(['-f', file('http.cfg', 'defaults\n  mode http\n  timeout connect 1s\n  timeout client 1s\n  timeout server 1s\nlisten stats\n  bind 127.0.0.1:1\n  stats enable\n  stats uri /stats\n')])
     expect(await run.exit).toBe(2)
-    expect(run.err()).toContain('mode http is not supported by the bundled engine yet')
+    expect(run.err()).toContain('stats page is not supported by the bundled engine yet')
     expect(run.err()).toContain('refusing to run it')
   })
 

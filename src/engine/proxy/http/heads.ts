@@ -1,0 +1,94 @@
+/**
+ * The heads HAProxy forwards: header names lowercased, the Connection header reduced to what the
+ * hop needs (close/keep-alive tokens are recomputed per side), X-Forwarded-For appended.
+ */
+import {BlockList, isIPv4} from 'node:net'
+import {HeaderList, type RequestHead, type ResponseHead, serializeRequestHead, serializeResponseHead} from '../http1/index.js'
+import type {ForwardFor} from './settings.js'
+
+const LOWER = {names: 'lower'} as const
+
+/**
+ * Drops the close/keep-alive tokens of Connection: each side gets its own. Other tokens stay where
+ * the first Connection line was (HAProxy edits it in place); the header goes once empty.
+ */
+function stripPersistence(headers: HeaderList): HeaderList {
+  if (!headers.has('connection')) return headers
+  const kept = headers
+    .getAll('connection')
+    .flatMap((v) => v.split(','))
+    .map((t) => t.trim())
+    .filter((t) => t !== '' && !/^(close|keep-alive)$/i.test(t))
+  let first = true
+  const out: [string, string][] = []
+  for (const [name, value] of headers.toArray()) {
+    if (name.toLowerCase() !== 'connection') out.push([name, value])
+    else if (first) {
+      first = false
+      if (kept.length > 0) out.push([name, kept.join(', ')])
+    }
+  }
+  return HeaderList.from(out)
+}
+
+/** `::ffff:1.2.3.4` (a v4 client on a dual-stack socket) as HAProxy shows it: 1.2.3.4. */
+export function clientIp(address: string | undefined): string {
+  if (!address) return ''
+  return address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address
+}
+
+export class ForwardedFor {
+  private readonly except: BlockList | undefined
+
+  constructor(readonly settings: ForwardFor) {
+    if (settings.except) {
+      this.except = new BlockList()
+      this.except.addSubnet(settings.except.address, settings.except.prefix, settings.except.family)
+    }
+  }
+
+  apply(headers: HeaderList, ip: string): void {
+    if (ip === '') return
+    if (this.except?.check(ip, isIPv4(ip) ? 'ipv4' : 'ipv6')) return
+    if (this.settings.ifNone && headers.has(this.settings.header)) return
+    headers.add(this.settings.header, ip)
+  }
+}
+
+/** The request head for the server; `keepAlive` is whether the server connection stays open after. */
+export function serverRequestHead(req: RequestHead, keepAlive: boolean, ip: string, forwardedFor: ForwardedFor | undefined): Buffer {
+  const headers = stripPersistence(HeaderList.fromRaw(req.headers, {dropContentLength: req.dropContentLength}))
+  forwardedFor?.apply(headers, ip)
+  if (req.version === 'HTTP/1.1' && !keepAlive) headers.add('connection', 'close')
+  else if (req.version !== 'HTTP/1.1' && keepAlive) headers.add('connection', 'keep-alive')
+  return serializeRequestHead({method: req.method, target: req.target, version: req.version}, headers, LOWER)
+}
+
+export interface ClientFraming {
+  /** The body is re-chunked for the client (chunked from the server, or unknown length to an HTTP/1.1 client). */
+  chunked: boolean
+  /** The client connection must close after this response (its end marks the end of the body, or it was asked). */
+  close: boolean
+}
+
+/** How a response reaches the client: HTTP/1.1 clients get chunked instead of close-delimited bodies. */
+export function clientFraming(res: ResponseHead, req: RequestHead, wantKeepAlive: boolean): ClientFraming {
+  const client11 = req.version === 'HTTP/1.1'
+  const delimited = res.chunked || res.untilClose
+  const chunked = delimited && client11
+  const close = !wantKeepAlive || (delimited && !client11)
+  return {chunked, close}
+}
+
+export function clientResponseHead(res: ResponseHead, req: RequestHead, framing: ClientFraming): Buffer {
+  const headers = stripPersistence(HeaderList.fromRaw(res.headers, {dropContentLength: res.dropContentLength}))
+  if (res.untilClose && framing.chunked) headers.add('transfer-encoding', 'chunked')
+  if (res.chunked && !framing.chunked) headers.delete('transfer-encoding')
+  const final = res.status >= 200 || res.status === 101
+  if (final && res.status !== 101) {
+    if (framing.close) headers.add('connection', 'close')
+    else if (req.version !== 'HTTP/1.1' && !framing.close) headers.add('connection', 'keep-alive')
+  }
+  const version = framing.chunked ? 'HTTP/1.1' : res.version
+  return serializeResponseHead({version, status: res.status, reason: res.reason}, headers, LOWER)
+}

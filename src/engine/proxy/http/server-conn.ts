@@ -1,0 +1,151 @@
+/**
+ * A connection to a server with its response parser, and the idle connections kept for reuse
+ * (`http-reuse safe`: a session's first request never takes another session's idle connection).
+ */
+import {connect, type Socket} from 'node:net'
+import {createResponseParser, type Http1Error, type Http1Sink, type RawHeaders, type ResponseHead, type ResponseParser} from '../http1/index.js'
+import type {BackendRuntime, ServerRuntime} from '../runtime.js'
+
+/** What a connection reports to the transaction using it. */
+export interface ConnOwner {
+  onResponseHead(head: ResponseHead): void
+  onResponseBody(chunk: Buffer): void
+  onResponseTrailers(trailers: RawHeaders): void
+  onResponseEnd(): void
+  onResponseError(error: Http1Error): void
+  onTunnelData(chunk: Buffer): void
+  /** The server closed, failed or timed out (`timeout server`). */
+  onServerGone(reason: 'closed' | 'error' | 'timeout'): void
+}
+
+/** Idle connections are dropped after this long (HAProxy's pool-purge-delay default). */
+const IDLE_MS = 5000
+/** At most this many idle connections per server. */
+const MAX_IDLE = 32
+
+export class ServerConn implements Http1Sink<ResponseHead> {
+  readonly parser: ResponseParser
+  owner: ConnOwner | undefined
+  closed = false
+
+  constructor(
+    readonly socket: Socket,
+    readonly server: ServerRuntime,
+  ) {
+    this.parser = createResponseParser(this)
+    socket.on('data', (chunk: Buffer) => {
+      if (!this.owner) return this.destroy()
+      this.parser.feed(chunk)
+    })
+    socket.on('end', () => {
+      this.parser.finish()
+      this.gone('closed')
+    })
+    socket.on('error', () => this.gone('error'))
+    socket.on('close', () => this.gone('closed'))
+    socket.on('timeout', () => this.gone('timeout'))
+  }
+
+  private gone(reason: 'closed' | 'error' | 'timeout'): void {
+    const owner = this.owner
+    this.destroy()
+    owner?.onServerGone(reason)
+  }
+
+  destroy(): void {
+    if (!this.closed) {
+      this.closed = true
+      idle(this.server.backend).get(this.server)?.delete(this)
+      this.owner = undefined
+    }
+    this.socket.destroy()
+  }
+
+  onHead(head: ResponseHead): void {
+    this.owner?.onResponseHead(head)
+  }
+  onBody(chunk: Buffer): void {
+    this.owner?.onResponseBody(chunk)
+  }
+  onTrailers(trailers: RawHeaders): void {
+    this.owner?.onResponseTrailers(trailers)
+  }
+  onMessageEnd(): void {
+    this.owner?.onResponseEnd()
+  }
+  onError(error: Http1Error): void {
+    this.owner?.onResponseError(error)
+  }
+  onTunnelData(chunk: Buffer): void {
+    this.owner?.onTunnelData(chunk)
+  }
+
+  /** Leaves the connection open with nobody using it: any byte or close now just drops it. */
+  park(timeoutMs = IDLE_MS): void {
+    this.owner = undefined
+    this.socket.setTimeout(timeoutMs)
+  }
+
+  attach(owner: ConnOwner, serverTimeoutMs: number): void {
+    this.owner = owner
+    this.socket.setTimeout(serverTimeoutMs)
+  }
+}
+
+const pools = new WeakMap<BackendRuntime, Map<ServerRuntime, Set<ServerConn>>>()
+
+function idle(backend: BackendRuntime): Map<ServerRuntime, Set<ServerConn>> {
+  let pool = pools.get(backend)
+  if (!pool) pools.set(backend, (pool = new Map()))
+  return pool
+}
+
+/** Gives an idle connection back to the server's pool (shared by every session). */
+export function releaseIdle(conn: ServerConn): void {
+  if (conn.closed) return
+  const pool = idle(conn.server.backend)
+  let set = pool.get(conn.server)
+  if (!set) pool.set(conn.server, (set = new Set()))
+  if (set.size >= MAX_IDLE) return conn.destroy()
+  conn.park()
+  set.add(conn)
+}
+
+export function takeIdle(server: ServerRuntime): ServerConn | undefined {
+  const set = idle(server.backend).get(server)
+  if (!set) return undefined
+  for (const conn of set) {
+    set.delete(conn)
+    if (!conn.closed && !conn.socket.destroyed) return conn
+  }
+  return undefined
+}
+
+/** Closes every idle connection of a backend (engine stop, reload). */
+export function closeIdle(backend: BackendRuntime): void {
+  for (const set of idle(backend).values()) for (const conn of [...set]) conn.destroy()
+}
+
+/** TCP connect with `timeout connect`; undefined when refused or too slow. */
+export function connectServer(server: ServerRuntime, timeoutMs: number): Promise<ServerConn | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect({host: server.plan.host, port: server.plan.port})
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const done = (ok: boolean) => {
+      if (timer) clearTimeout(timer)
+      socket.removeAllListeners('connect')
+      socket.removeAllListeners('error')
+      if (ok) {
+        socket.setNoDelay(true)
+        resolve(new ServerConn(socket, server))
+      } else {
+        socket.on('error', () => {})
+        socket.destroy()
+        resolve(undefined)
+      }
+    }
+    if (timeoutMs > 0) timer = setTimeout(() => done(false), timeoutMs)
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+  })
+}

@@ -1,0 +1,520 @@
+/**
+ * One mode-http client connection. Each request goes through the same phases in order:
+ *   readRequest → selectServer (balancer pick per request, idle connection reuse, retries)
+ *   → forwardRequest (head, then the body streamed) → forwardResponse → endTransaction.
+ * Pipelined requests wait their turn (the client is not read while a request is answered), so
+ * responses go back in order. Bodies are streamed with backpressure, never held whole.
+ */
+import type {Socket} from 'node:net'
+import {createRequestParser, encodeChunk, encodeLastChunk, HeaderList, LAST_CHUNK, type Http1Error, type Http1Sink, type RawHeaders, type RequestHead, type RequestParser, type ResponseHead} from '../http1/index.js'
+import type {BackendRuntime, FrontendRuntime, ServerRuntime} from '../runtime.js'
+import {countStatus, httpCounters} from './counters.js'
+import {errorCloses, errorResponse} from './errors.js'
+import {type ClientFraming, clientFraming, clientIp, clientResponseHead, ForwardedFor, serverRequestHead} from './heads.js'
+import {connectServer, type ConnOwner, releaseIdle, type ServerConn, takeIdle} from './server-conn.js'
+import type {HttpSettings} from './settings.js'
+
+/** HAProxy waits this long before retrying the same server after a refused connection. */
+const TURN_AROUND_MS = 1000
+const LOWER = {names: 'lower'} as const
+
+export interface HttpSessionHooks {
+  onEnd(): void
+}
+
+const live = new WeakMap<FrontendRuntime, Set<HttpSession>>()
+
+/**
+ * Soft stop: closes the frontend's idle keep-alive connections now, and the others once their
+ * current response is sent (HAProxy does the same on reload and stop).
+ */
+export function drainHttpSessions(frontend: FrontendRuntime): void {
+  for (const session of live.get(frontend) ?? []) session.drain()
+}
+
+export function runHttpSession(client: Socket, frontend: FrontendRuntime, backend: BackendRuntime, settings: HttpSettings, hooks: HttpSessionHooks): Promise<void> {
+  return new Promise((resolve) => {
+    let sessions = live.get(frontend)
+    if (!sessions) live.set(frontend, (sessions = new Set()))
+    const session = new HttpSession(client, frontend, backend, settings, () => {
+      sessions.delete(session)
+      hooks.onEnd()
+      resolve()
+    })
+    sessions.add(session)
+    session.start()
+  })
+}
+
+/** One request and its response. */
+class Transaction implements ConnOwner {
+  /** Body bytes received before the server connection was ready (at most one read: the client is paused). */
+  pending: Buffer[] = []
+  trailers: RawHeaders | undefined
+  requestEnded = false
+  server: ServerRuntime | undefined
+  conn: ServerConn | undefined
+  /** The request head went out: body bytes can be written straight to the server. */
+  forwarding = false
+  response: ResponseHead | undefined
+  framing: ClientFraming | undefined
+  responseEnded = false
+  tunnel = false
+  done = false
+  /** Counted in the backend's current sessions. */
+  inBackend = false
+
+  constructor(
+    readonly session: HttpSession,
+    readonly request: RequestHead,
+    readonly first: boolean,
+  ) {}
+
+  onResponseHead(head: ResponseHead): void {
+    this.session.responseHead(this, head)
+  }
+  onResponseBody(chunk: Buffer): void {
+    this.session.responseBody(this, chunk)
+  }
+  onResponseTrailers(trailers: RawHeaders): void {
+    if (this.framing?.chunked) this.trailers = trailers
+  }
+  onResponseEnd(): void {
+    this.session.responseEnd(this)
+  }
+  onResponseError(error: Http1Error): void {
+    void error
+    this.session.serverFailed(this, 502)
+  }
+  onTunnelData(chunk: Buffer): void {
+    this.session.write(chunk)
+  }
+  onServerGone(reason: 'closed' | 'error' | 'timeout'): void {
+    this.session.serverGone(this, reason)
+  }
+}
+
+class HttpSession implements Http1Sink<RequestHead> {
+  private readonly parser: RequestParser
+  /** Requests parsed and not yet answered; the first is the one being served. */
+  private readonly queue: Transaction[] = []
+  private readonly ip: string
+  private readonly forwardedFor: ForwardedFor | undefined
+  private timer: ReturnType<typeof setTimeout> | undefined
+  /** Bytes of a request head have arrived since the last request ended. */
+  private started = false
+  private requests = 0
+  private clientEnded = false
+  private closing = false
+  private finished = false
+  /** Response writes are waiting for the client to drain. */
+  private clientBlocked = false
+  /** A parse error after complete requests: answered once they are. */
+  private pendingError: number | undefined
+  /** Idle server connections this session opened, by server (reused first, `http-reuse safe`). */
+  private readonly owned = new Map<ServerRuntime, ServerConn>()
+
+  constructor(
+    private readonly client: Socket,
+    private readonly frontend: FrontendRuntime,
+    private readonly backend: BackendRuntime,
+    private readonly settings: HttpSettings,
+    private readonly onEnd: () => void,
+  ) {
+    this.parser = createRequestParser(this)
+    this.ip = clientIp(client.remoteAddress)
+    this.forwardedFor = settings.forwardFor ? new ForwardedFor(settings.forwardFor) : undefined
+  }
+
+  start(): void {
+    const client = this.client
+    client.setNoDelay(true)
+    client.on('error', () => this.abort('client'))
+    client.on('close', () => this.finish())
+    client.on('data', (chunk: Buffer) => {
+      if (!this.started && this.queue.length === 0) {
+        this.started = true
+        // Once a request begins, it has `timeout http-request` to arrive whole.
+        if (this.requests > 0) this.armTimer(this.settings.timeouts.httpRequest, true)
+      }
+      this.parser.feed(chunk)
+    })
+    client.on('end', () => {
+      this.clientEnded = true
+      this.parser.finish()
+      if (this.queue.length === 0) this.close()
+    })
+    client.on('drain', () => {
+      this.clientBlocked = false
+      for (const t of this.queue) t.conn?.socket.resume()
+      this.updateFlow()
+    })
+    client.on('timeout', () => this.abort('client'))
+    this.armTimer(this.settings.timeouts.httpRequest, true)
+    client.resume()
+  }
+
+  drain(): void {
+    this.clientEnded = true
+    if (this.queue.length === 0) this.close()
+  }
+
+  // ── phase: readRequest (parser sink) ──
+
+  onHead(head: RequestHead): void {
+    this.clearTimer()
+    this.started = false
+    const txn = new Transaction(this, head, this.requests === 0)
+    this.requests++
+    httpCounters(this.frontend).reqTot++
+    this.queue.push(txn)
+    if (this.queue.length === 1) void this.serve(txn)
+    this.updateFlow()
+  }
+
+  onBody(chunk: Buffer): void {
+    const txn = this.queue.at(-1)
+    if (!txn || txn.done) return
+    if (txn.forwarding) this.sendBody(txn, chunk)
+    else txn.pending.push(chunk)
+  }
+
+  onTrailers(trailers: RawHeaders): void {
+    const txn = this.queue.at(-1)
+    if (txn) txn.trailers = trailers
+  }
+
+  onMessageEnd(): void {
+    const txn = this.queue.at(-1)
+    if (!txn) return
+    txn.requestEnded = true
+    if (txn.forwarding) this.sendRequestEnd(txn)
+    this.updateFlow()
+  }
+
+  onError(error: Http1Error): void {
+    const last = this.queue.at(-1)
+    if (last && !last.requestEnded) {
+      // A broken body: the request cannot be completed.
+      if (last === this.queue[0] && !last.response) {
+        last.conn?.destroy()
+        last.conn = undefined
+        this.leaveBackend(last)
+        this.queue.splice(0)
+        this.sendError(error.status)
+      } else this.abort('client')
+      return
+    }
+    if (this.queue.length === 0) this.sendError(error.status)
+    else this.pendingError = error.status
+  }
+
+  onTunnelData(chunk: Buffer): void {
+    const txn = this.queue[0]
+    if (txn?.conn && !txn.conn.closed) txn.conn.socket.write(chunk)
+  }
+
+  // ── phase: selectServer ──
+
+  private async serve(txn: Transaction): Promise<void> {
+    const backend = this.backend
+    txn.inBackend = true
+    backend.counters.stot++
+    backend.counters.scur++
+    backend.counters.smax = Math.max(backend.counters.smax, backend.counters.scur)
+    backend.counters.lastSession = backend.clock.now()
+    backend.rate.hit()
+    httpCounters(backend).reqTot++
+    let avoid: ServerRuntime | undefined
+    for (let attempt = 0; ; attempt++) {
+      if (!txn.server) {
+        const acquired = await backend.acquire(this.ip, avoid)
+        if (this.finished || txn.done) {
+          if (acquired) backend.release(acquired)
+          return
+        }
+        if (!acquired) return this.serverFailed(txn, 503)
+        txn.server = acquired
+      }
+      const server = txn.server
+      const conn = this.reusable(server, txn.first) ?? (await connectServer(server, backend.plan.timeouts.connect))
+      if (this.finished || txn.done) {
+        conn?.destroy()
+        return
+      }
+      if (conn) {
+        txn.conn = conn
+        break
+      }
+      server.counters.econ++
+      backend.counters.econ++
+      if (attempt >= backend.plan.retries) return this.serverFailed(txn, 503)
+      server.counters.wretr++
+      backend.counters.wretr++
+      if (backend.plan.redispatch && attempt + 1 === backend.plan.retries) {
+        server.counters.wredis++
+        backend.counters.wredis++
+        avoid = server
+        this.releaseServer(txn)
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, TURN_AROUND_MS))
+        if (this.finished || txn.done) return
+      }
+    }
+    this.forwardRequest(txn)
+  }
+
+  /** This session's idle connection to the server, else (after the first request) one from the pool. */
+  private reusable(server: ServerRuntime, first: boolean): ServerConn | undefined {
+    if (this.settings.connection !== 'keep-alive') return undefined
+    const own = this.owned.get(server)
+    this.owned.delete(server)
+    if (own && !own.closed) return own
+    return first ? undefined : takeIdle(server)
+  }
+
+  private keepIdle(conn: ServerConn): void {
+    const previous = this.owned.get(conn.server)
+    if (previous && previous !== conn) releaseIdle(previous)
+    this.owned.set(conn.server, conn)
+    conn.park()
+  }
+
+  // ── phase: forwardRequest ──
+
+  private forwardRequest(txn: Transaction): void {
+    const conn = txn.conn!
+    conn.attach(txn, this.backend.plan.timeouts.server)
+    conn.socket.on('drain', this.onServerDrain)
+    conn.parser.expect(txn.request.method)
+    const serverKeepAlive = this.settings.connection === 'keep-alive'
+    conn.socket.write(serverRequestHead(txn.request, serverKeepAlive, this.ip, this.forwardedFor))
+    txn.forwarding = true
+    for (const chunk of txn.pending.splice(0)) this.sendBody(txn, chunk)
+    if (txn.requestEnded) this.sendRequestEnd(txn)
+    this.updateFlow()
+  }
+
+  private readonly onServerDrain = (): void => this.updateFlow()
+
+  private sendBody(txn: Transaction, chunk: Buffer): void {
+    const socket = txn.conn?.socket
+    if (!socket || socket.destroyed || chunk.length === 0) return
+    if (txn.request.chunked) for (const part of encodeChunk(chunk)) socket.write(part)
+    else socket.write(chunk)
+  }
+
+  private sendRequestEnd(txn: Transaction): void {
+    const socket = txn.conn?.socket
+    if (!socket || socket.destroyed || !txn.request.chunked) return
+    socket.write(txn.trailers ? encodeLastChunk(HeaderList.fromRaw(txn.trailers), LOWER) : LAST_CHUNK)
+    txn.trailers = undefined
+  }
+
+  // ── phase: forwardResponse ──
+
+  responseHead(txn: Transaction, head: ResponseHead): void {
+    if (txn !== this.queue[0] || txn.done) return
+    if (head.status < 200 && head.status !== 101) {
+      // Interim responses (100 Continue...) go through as they are.
+      this.write(clientResponseHead(head, txn.request, {chunked: false, close: false}))
+      return
+    }
+    txn.response = head
+    const wantKeepAlive = txn.request.keepAlive && this.settings.connection !== 'close' && !this.clientEnded
+    txn.framing = clientFraming(head, txn.request, wantKeepAlive)
+    txn.trailers = undefined
+    this.write(clientResponseHead(head, txn.request, txn.framing))
+    countStatus(this.frontend, head.status)
+    countStatus(this.backend, head.status)
+    if (txn.server) countStatus(txn.server, head.status)
+    if (head.status === 101) {
+      txn.tunnel = true
+      this.clearTimer()
+      this.client.setTimeout(0)
+      this.parser.upgradeAccepted()
+      this.client.resume()
+    }
+  }
+
+  responseBody(txn: Transaction, chunk: Buffer): void {
+    if (txn !== this.queue[0] || txn.done || chunk.length === 0) return
+    if (txn.framing?.chunked) for (const part of encodeChunk(chunk)) this.write(part)
+    else this.write(chunk)
+    if (this.clientBlocked) txn.conn?.socket.pause()
+  }
+
+  responseEnd(txn: Transaction): void {
+    if (txn !== this.queue[0] || txn.done || !txn.response) return
+    if (txn.framing?.chunked) this.write(txn.trailers ? encodeLastChunk(HeaderList.fromRaw(txn.trailers), LOWER) : LAST_CHUNK)
+    txn.responseEnded = true
+    this.endTransaction(txn, !txn.response.keepAlive || !txn.requestEnded)
+  }
+
+  write(data: Buffer): void {
+    if (this.client.destroyed) return
+    if (!this.client.write(data)) {
+      this.clientBlocked = true
+      this.updateFlow()
+    }
+  }
+
+  // ── errors on the server side ──
+
+  /** No server (503), bad response (502), timeout (504): answered if nothing was sent yet, else the client is cut. */
+  serverFailed(txn: Transaction, status: number): void {
+    if (txn !== this.queue[0] || txn.done) return
+    if (status === 502) {
+      this.backend.counters.eresp++
+      if (txn.server) txn.server.counters.eresp++
+    }
+    if (txn.response) {
+      this.abort('server')
+      return
+    }
+    txn.conn?.destroy()
+    txn.conn = undefined
+    countStatus(this.frontend, status)
+    countStatus(this.backend, status)
+    this.write(errorResponse(status))
+    // The rest of an unread request body would be taken for the next request.
+    txn.framing = {chunked: false, close: !txn.requestEnded || !txn.request.keepAlive || this.settings.connection === 'close' || errorCloses(status)}
+    this.endTransaction(txn, true)
+  }
+
+  serverGone(txn: Transaction, reason: 'closed' | 'error' | 'timeout'): void {
+    if (txn !== this.queue[0] || txn.done) return
+    if (txn.tunnel) return this.close()
+    if (reason === 'timeout') {
+      this.backend.counters.srvAbrt++
+      if (txn.server) txn.server.counters.srvAbrt++
+      return this.serverFailed(txn, 504)
+    }
+    this.serverFailed(txn, 502)
+  }
+
+  // ── phase: endTransaction ──
+
+  private endTransaction(txn: Transaction, closeServer: boolean): void {
+    txn.done = true
+    const conn = txn.conn
+    txn.conn = undefined
+    if (conn) {
+      conn.socket.off('drain', this.onServerDrain)
+      conn.socket.resume()
+      if (closeServer || this.settings.connection !== 'keep-alive' || conn.closed) conn.destroy()
+      else this.keepIdle(conn)
+    }
+    this.leaveBackend(txn)
+    this.queue.shift()
+    if (txn.request.upgrade || txn.request.method === 'CONNECT') this.parser.upgradeRefused()
+    if (txn.framing?.close || (this.clientEnded && this.queue.length === 0)) {
+      this.close()
+      return
+    }
+    if (this.queue.length === 0 && this.pendingError !== undefined) {
+      this.sendError(this.pendingError)
+      return
+    }
+    const next = this.queue[0]
+    if (next) void this.serve(next)
+    else this.armTimer(this.started ? this.settings.timeouts.httpRequest : this.settings.timeouts.keepAlive, this.started)
+    this.updateFlow()
+  }
+
+  private releaseServer(txn: Transaction): void {
+    if (!txn.server) return
+    this.backend.release(txn.server)
+    txn.server = undefined
+  }
+
+  private leaveBackend(txn: Transaction): void {
+    this.releaseServer(txn)
+    if (txn.inBackend) this.backend.counters.scur--
+    txn.inBackend = false
+  }
+
+  // ── flow control and timers ──
+
+  /** Reads from the client only while the request being served can take its bytes. */
+  private updateFlow(): void {
+    if (this.finished || this.closing) return
+    const txn = this.queue[0]
+    const readable =
+      !this.clientBlocked &&
+      (txn === undefined || txn.tunnel || (this.queue.length === 1 && !txn.requestEnded && txn.forwarding && !txn.conn?.socket.writableNeedDrain))
+    if (readable) this.client.resume()
+    else this.client.pause()
+    // `timeout client` runs while the client is expected to send or to take data.
+    const receiving = txn !== undefined && !txn.requestEnded
+    this.client.setTimeout(!txn?.tunnel && (receiving || this.clientBlocked) ? this.settings.timeouts.client : 0)
+  }
+
+  /** The request-head timer: 408 when a request was started (or it is the first one), a silent close when idle. */
+  private armTimer(ms: number, answer: boolean): void {
+    this.clearTimer()
+    if (ms <= 0) return
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      if (this.queue.length > 0) return
+      if (answer || this.started) {
+        this.write(errorResponse(408))
+        this.close()
+      } else this.close()
+    }, ms)
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+  }
+
+  private sendError(status: number): void {
+    this.write(errorResponse(status))
+    this.close()
+  }
+
+  // ── ending ──
+
+  /** Graceful: flush what was written, then close. */
+  private close(): void {
+    if (this.closing) return
+    this.closing = true
+    this.clearTimer()
+    this.client.setTimeout(0)
+    this.client.end()
+    // Nothing more is read: a client that keeps its side open must not hold the session.
+    this.client.once('finish', () => this.client.destroySoon())
+    setTimeout(() => this.client.destroy(), 1000).unref()
+  }
+
+  private abort(side: 'client' | 'server'): void {
+    const txn = this.queue[0]
+    if (txn && !txn.done) {
+      const counters = side === 'client' ? 'cliAbrt' : 'srvAbrt'
+      this.backend.counters[counters]++
+      if (txn.server) txn.server.counters[counters]++
+    }
+    this.client.destroy()
+    this.finish()
+  }
+
+  private finish(): void {
+    if (this.finished) return
+    this.finished = true
+    this.clearTimer()
+    for (const txn of this.queue.splice(0)) {
+      txn.done = true
+      txn.conn?.destroy()
+      this.leaveBackend(txn)
+    }
+    for (const conn of this.owned.values()) releaseIdle(conn)
+    this.owned.clear()
+    this.frontend.counters.bin += this.client.bytesRead
+    this.frontend.counters.bout += this.client.bytesWritten
+    this.backend.counters.bin += this.client.bytesRead
+    this.backend.counters.bout += this.client.bytesWritten
+    this.client.destroy()
+    this.onEnd()
+  }
+}

@@ -1,0 +1,48 @@
+/** planEngine for mode http: what runs, with which settings, and what is refused clearly. */
+import {describe, expect, it} from 'vitest'
+import {parseHaproxyFiles} from '../../../src/config/haproxy/index.js'
+import {planEngine} from '../../../src/engine/proxy/plan.js'
+
+function plan(body: string, defaults = '') {
+  const parse = parseHaproxyFiles([{path: 't.cfg', text: `defaults\n  mode http\n  timeout connect 1s\n  timeout client 3s\n  timeout server 5s\n${defaults}\n${body}`}])
+  return planEngine(parse.model)
+}
+
+describe('planEngine in mode http', () => {
+  it.each([
+    ['', 'keep-alive'],
+    ['  option http-server-close', 'server-close'],
+    ['  option httpclose', 'close'],
+  ])('frontend %j gives connection mode %s', (option, mode) => {
+    const result = plan(`frontend fe\n  bind :8080\n${option}\n  default_backend be\nbackend be\n  server a 127.0.0.1:80`)
+    expect(result.ok && result.plan.frontends[0]?.http?.connection).toBe(mode)
+  })
+
+  it('httpclose on the backend wins over the frontend, the proxy line wins over defaults', () => {
+    const a = plan(`frontend fe\n  bind :8080\n  option http-server-close\n  default_backend be\nbackend be\n  option httpclose\n  server a 127.0.0.1:80`)
+    expect(a.ok && a.plan.frontends[0]?.http?.connection).toBe('close')
+    const b = plan(`listen l\n  bind :8080\n  option http-keep-alive\n  server a 127.0.0.1:80`, '  option httpclose')
+    expect(b.ok && b.plan.frontends[0]?.http?.connection).toBe('keep-alive')
+  })
+
+  it('reads forwardfor and the http timeouts', () => {
+    const result = plan(`listen l\n  bind :8080\n  option forwardfor except 10.0.0.0/8 header X-Real-IP if-none\n  timeout http-request 2s\n  server a 127.0.0.1:80`)
+    expect(result.ok && result.plan.frontends[0]?.http).toEqual({
+      connection: 'keep-alive',
+      forwardFor: {header: 'X-Real-IP', except: {address: '10.0.0.0', prefix: 8, family: 'ipv4'}, ifNone: true},
+      timeouts: {httpRequest: 2000, keepAlive: 2000, client: 3000},
+    })
+  })
+
+  it.each([
+    ['listen st\n  bind :8404\n  stats enable\n  stats uri /stats', 'stats page is not supported by the bundled engine yet'],
+    ['listen l\n  bind :80\n  cookie SRV insert indirect\n  server a 127.0.0.1:80 cookie a', 'cookie persistence is not supported'],
+    ['frontend fe\n  bind :80\n  redirect scheme https\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'redirect rules are not supported'],
+    ['frontend fe\n  bind :80\n  acl api path_beg /api\n  use_backend be if api\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'use_backend with a condition needs ACLs'],
+    ['frontend fe\n  bind :80\n  http-request set-header X-A 1\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'http-request set-header rules are not supported'],
+  ])('refuses %j', (body, message) => {
+    const result = plan(body)
+    expect(result.ok).toBe(false)
+    expect(!result.ok && result.problems.join('\n')).toContain(message)
+  })
+})
