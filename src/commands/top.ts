@@ -51,7 +51,7 @@ export function parseSocketFlags(values: string[]): SocketSpec[] {
 
 export default class Top extends BaseCommand {
   static override summary = 'Live stats, health flaps and events of one or several HAProxy nodes in one screen'
-  static override description = `Polls each node's stats socket (HAProxy's runtime API: the bundled engine's or a real HAProxy's) and shows frontends, backends and servers with their status, sessions, rates, last check and a health flap timeline, plus a stream of health transitions. On a terminal it is an interactive screen (? for keys); otherwise it prints one line per event until interrupted. --once --json prints one snapshot and exits.`
+  static override description = `Polls each node's stats socket (HAProxy's runtime API: the bundled engine's or a real HAProxy's) and shows frontends, backends and servers with their status, sessions, rates, last check and a health flap timeline, the VRRP role of each instance (from the bundled engine's \`show vrrp\`, with a warning when one VRID has two masters), plus a stream of health transitions and role changes. On a terminal it is an interactive screen (? for keys); otherwise it prints one line per event until interrupted. --once --json prints one snapshot and exits.`
 
   static override examples = [
     '<%= config.bin %> top --socket /run/haproxy/admin.sock',
@@ -92,6 +92,10 @@ export default class Top extends BaseCommand {
         let state = initialTopState({nodes: specs.map((s) => s.node), now: Date.now()})
         for (const p of polls) if (p.snapshot) state = topReducer(state, {type: 'event', event: {kind: 'stats', at: p.snapshot.at, node: p.node, snapshot: p.snapshot, text: ''}})
         this.log(renderPlainTable(visibleRows(state), process.stdout.columns || 120, {multiNode: specs.length > 1}))
+        for (const v of snapshot.vrrp) {
+          this.log(`vrrp ${v.node} ${v.instance} vrid ${v.vrid ?? '-'} ${v.state} priority ${v.effectivePriority ?? '-'} master ${v.master ?? '-'} vips ${v.vips.join(' ') || '-'}`)
+        }
+        for (const e of snapshot.events) if (e.kind === 'vrrp-split') this.logToStderr(`lbctl: warning: ${String(e.text)}`)
       }
       return snapshot
     }

@@ -79,6 +79,8 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
     vips: vipAddresses(vrrp.plans),
     held: heldVipsOf(vrrp),
     nonlocalBind,
+    nodeName: options.nodeName,
+    vrrpPlans: vrrp.plans,
     onProxyEvent: (event) => log(formatEngineEvent(event)),
     log,
   })

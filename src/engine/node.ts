@@ -10,12 +10,15 @@
  */
 import {EventEmitter} from 'node:events'
 import {readFileSync} from 'node:fs'
+import {hostname} from 'node:os'
 import type {EngineEvent} from './proxy/runtime.js'
 import {type BindSync, ProxyEngine} from './proxy/engine.js'
 import type {ListenAddress} from './proxy/listen-address.js'
 import type {EnginePlan} from './proxy/plan.js'
+import type {VrrpStatusRow} from './proxy/runtime-api/commands.js'
 import type {VrrpEvent} from './vrrp/events.js'
 import type {VrrpMode, VrrpNode} from './vrrp/launch.js'
+import type {InstanceStatus} from './vrrp/runner.js'
 import {canonicalAddress} from './vrrp/packet.js'
 import type {InstancePlan} from './vrrp/settings.js'
 import {LoopbackVipManager} from './vrrp/vip/loopback.js'
@@ -32,6 +35,45 @@ export interface NodeVrrp {
   start(): Promise<void>
   stop(): Promise<void>
   on(event: 'event', listener: (event: VrrpEvent) => void): unknown
+  /** Per-instance state for `show vrrp` on the stats socket (VrrpRunner has it). */
+  status?(): InstanceStatus[]
+}
+
+/**
+ * `show vrrp` rows from the runner's status. The last advert is the one the instance sent while
+ * MASTER (the runner only remembers received ones, so adverts sent are followed through its events).
+ */
+export function vrrpStatusProvider(
+  vrrp: Pick<NodeVrrp, 'on'> & {status(): InstanceStatus[]},
+  options: {node: string; plans?: readonly InstancePlan[]; now?: () => number},
+): () => VrrpStatusRow[] {
+  // The runner's clock (vrrp/clock.ts): epoch milliseconds with a fraction.
+  const now = options.now ?? (() => performance.timeOrigin + performance.now())
+  const lastSent = new Map<string, number>()
+  vrrp.on('event', (event) => {
+    if (event.type === 'advert_sent') lastSent.set(event.instance, event.time)
+  })
+  const plans = new Map((options.plans ?? []).map((plan) => [plan.name, plan]))
+  return () => {
+    const at = now()
+    return vrrp.status().map((s) => {
+      const settings = plans.get(s.name)?.settings
+      const lastAdvert = s.state === 'MASTER' ? lastSent.get(s.name) : s.lastAdvert?.time
+      return {
+        instance: s.name,
+        state: s.state,
+        priority: s.priority,
+        effectivePriority: s.effectivePriority,
+        vrid: s.vrid,
+        version: settings?.version,
+        advertIntMs: settings ? settings.advertIntervalCs * 10 : undefined,
+        master: s.master?.address,
+        vips: s.vips,
+        lastAdvertMsAgo: lastAdvert === undefined ? undefined : Math.max(0, Math.round(at - lastAdvert)),
+        node: options.node,
+      }
+    })
+  }
 }
 
 /** Every address some instance of the keepalived.conf may hold. */
@@ -89,6 +131,10 @@ export interface NodeOptions {
   log?: (line: string) => void
   /** How long to wait before trying a bind again that failed (the old master may not have let go yet). */
   retryMs?: number
+  /** The node's name in `show vrrp` (default: the host name, like keepalived's router_id). */
+  nodeName?: string
+  /** The instances' plans, for the version and advert interval columns of `show vrrp`. */
+  vrrpPlans?: readonly InstancePlan[]
 }
 
 export class LoadBalancerNode {
@@ -105,9 +151,18 @@ export class LoadBalancerNode {
   constructor(private readonly options: NodeOptions) {
     this.log = options.log ?? (() => {})
     const gate = vipBindGate(options.vips, () => this.held)
+    const vrrp = options.vrrp
+    const status = vrrp.status?.bind(vrrp)
+    const vrrpRows = status
+      ? vrrpStatusProvider({on: (event, listener) => vrrp.on(event, listener), status}, {
+          node: options.nodeName ?? hostname(),
+          ...(options.vrrpPlans ? {plans: options.vrrpPlans} : {}),
+        })
+      : undefined
     this.engine = new ProxyEngine(options.plan, {
       ...(options.onProxyEvent ? {onEvent: options.onProxyEvent} : {}),
       ...(options.nonlocalBind ? {} : {canBind: gate}),
+      ...(vrrpRows ? {vrrp: vrrpRows} : {}),
     })
   }
 

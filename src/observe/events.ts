@@ -1,6 +1,7 @@
 // The one event model: every source (stats poller, VRRP sniffer, the bundled engine's event stream) emits these,
 // every consumer (top, dash, failover-test, deploy probes) reads them.
 import type {ShowInfo} from './show-info.js'
+import type {VrrpRow} from './show-vrrp.js'
 import type {StatRow, StatusState} from './stat-csv.js'
 
 export interface StatsSnapshot {
@@ -9,6 +10,8 @@ export interface StatsSnapshot {
   at: number
   rows: StatRow[]
   info?: ShowInfo
+  /** `show vrrp` rows; absent when the node has no VRRP (a real HAProxy answers `Unknown command`). */
+  vrrp?: VrrpRow[]
 }
 
 interface Base {
@@ -35,12 +38,14 @@ export type HealthEvent = Base & {
 }
 export type VrrpAdvertEvent = Base & {kind: 'vrrp-advert'; src: string; dst: string; vrid: number; priority: number; authType: string; intervalMs: number}
 export type RoleChangeEvent = Base & {kind: 'role'; instance: string; vrid?: number; from: string; to: string}
+/** More than one MASTER for one VRID across the watched nodes (`resolved`: the condition ended). */
+export type VrrpSplitEvent = Base & {kind: 'vrrp-split'; vrid: number; masters: {node: string; instance: string}[]; resolved: boolean}
 export type ReloadEvent = Base & {kind: 'reload'; pid?: number}
 export type RequestLogEvent = Base & {kind: 'request'}
 /** A node's stats socket became unreachable, or reachable again. */
 export type NodeEvent = Base & {kind: 'node'; reachable: boolean}
 
-export type LbEvent = StatsEvent | HealthEvent | VrrpAdvertEvent | RoleChangeEvent | ReloadEvent | RequestLogEvent | NodeEvent
+export type LbEvent = StatsEvent | HealthEvent | VrrpAdvertEvent | RoleChangeEvent | VrrpSplitEvent | ReloadEvent | RequestLogEvent | NodeEvent
 
 export function serverKey(node: string, proxy: string, name: string): string {
   return `${node}/${proxy}/${name}`

@@ -2,6 +2,7 @@
 // One command per connection: in non-interactive mode HAProxy answers and closes.
 import {createConnection, type Socket} from 'node:net'
 import {parseServersState, parseShowInfo, type ServerStateRow, type ShowInfo} from './show-info.js'
+import {isUnknownCommand, parseShowVrrp, type VrrpRow} from './show-vrrp.js'
 import {parseShowStat, type StatRow} from './stat-csv.js'
 
 export type Endpoint = {kind: 'unix'; path: string} | {kind: 'tcp'; host: string; port: number}
@@ -96,6 +97,8 @@ export interface StatsClient {
   readonly label: string
   showStat(): Promise<StatRow[]>
   showInfo(): Promise<ShowInfo>
+  /** `show vrrp` rows, or undefined when the node has no VRRP (real HAProxy). Optional: not every client has it. */
+  showVrrp?(): Promise<VrrpRow[] | undefined>
 }
 
 export interface AdminClient {
@@ -139,6 +142,17 @@ export class RuntimeApiClient implements StatsClient, AdminClient {
 
   async showInfo(): Promise<ShowInfo> {
     return parseShowInfo(await this.read('show info'))
+  }
+
+  /** lbctl's `show vrrp`; undefined when the socket does not know it (real HAProxy, or a node without VRRP). */
+  async showVrrp(): Promise<VrrpRow[] | undefined> {
+    const answer = await this.read('show vrrp')
+    if (isUnknownCommand(answer)) return undefined
+    try {
+      return parseShowVrrp(answer)
+    } catch (error) {
+      throw new RuntimeApiError('protocol', `${this.label} answered "show vrrp" with something else: ${(error as Error).message}`, this.label)
+    }
   }
 
   async showServersState(backend?: string): Promise<ServerStateRow[]> {

@@ -1,5 +1,6 @@
 // The `lbctl top --once --json` contract: one picture of every node, flat and script-friendly.
 import {eventForJson, type LbEvent} from './events.js'
+import {findSplitBrains, splitBrainText, type VrrpRow} from './show-vrrp.js'
 import type {NodePoll} from './source.js'
 import type {StatRow, StatusState} from './stat-csv.js'
 
@@ -40,12 +41,45 @@ export interface ServerJson {
   addr: string | null
 }
 
+/** One VRRP instance of one node (`show vrrp` of a reachable node). */
+export interface VrrpJson {
+  node: string
+  instance: string
+  vrid: number | null
+  state: string
+  priority: number | null
+  effectivePriority: number | null
+  version: number | null
+  advertIntMs: number | null
+  /** Address of the master this instance knows; null before it heard one. */
+  master: string | null
+  vips: string[]
+  lastAdvertMsAgo: number | null
+}
+
 export interface TopSnapshot {
   nodes: NodeJson[]
   servers: ServerJson[]
-  /** VRRP instances: filled once the sniffer or `show vrrp` exists. */
-  vrrp: unknown[]
+  /** VRRP instances of the reachable nodes that answer `show vrrp` (the bundled engine); [] for real HAProxy. */
+  vrrp: VrrpJson[]
+  /** Non-stats events; a snapshot adds one `vrrp-split` event per VRID with two masters. */
   events: Record<string, unknown>[]
+}
+
+export function vrrpRowToJson(node: string, row: VrrpRow): VrrpJson {
+  return {
+    node,
+    instance: row.instance,
+    vrid: row.vrid,
+    state: row.state,
+    priority: row.priority,
+    effectivePriority: row.effectivePriority,
+    version: row.version,
+    advertIntMs: row.advertIntMs,
+    master: row.master === '' ? null : row.master,
+    vips: row.vips,
+    lastAdvertMsAgo: row.lastAdvertMsAgo,
+  }
 }
 
 export function rowToJson(node: string, row: StatRow): ServerJson {
@@ -87,5 +121,10 @@ export function buildTopSnapshot(polls: NodePoll[], sockets: Record<string, stri
     return node
   })
   const servers = polls.flatMap((p) => (p.snapshot?.rows ?? []).map((r) => rowToJson(p.node, r)))
-  return {nodes, servers, vrrp: [], events: events.filter((e) => e.kind !== 'stats').map(eventForJson)}
+  const vrrp = polls.flatMap((p) => (p.snapshot?.vrrp ?? []).map((r) => vrrpRowToJson(p.node, r)))
+  const at = Math.max(0, ...polls.map((p) => p.snapshot?.at ?? 0))
+  const splits = findSplitBrains(polls.map((p) => [p.node, p.snapshot?.vrrp ?? []] as const)).map((split) =>
+    eventForJson({kind: 'vrrp-split', at, node: split.masters.map((m) => m.node).join(','), vrid: split.vrid, masters: split.masters, resolved: false, text: splitBrainText(split)}),
+  )
+  return {nodes, servers, vrrp, events: [...events.filter((e) => e.kind !== 'stats').map(eventForJson), ...splits]}
 }

@@ -2,6 +2,7 @@
 // Time and sockets are passed in, so tests drive it with a fake clock and fake clients.
 import {diffSnapshots, type LbEvent, type StatsSnapshot} from './events.js'
 import type {StatsClient} from './runtime-api.js'
+import {diffSplitBrains, diffVrrp, findSplitBrains, type SplitBrain, type VrrpRow} from './show-vrrp.js'
 
 export interface Clock {
   now(): number
@@ -27,11 +28,17 @@ export interface NodePoll {
   error?: string
 }
 
-/** Asks one node for `show stat` and `show info`. Never throws: a failure is returned as `error`. */
+/**
+ * Asks one node for `show stat`, `show info` and `show vrrp` (when the client has it). Never throws:
+ * a failure of stat/info is returned as `error`; `show vrrp` failing only leaves the VRRP rows out.
+ */
 export async function pollNode(target: PollTarget, clock: Clock): Promise<NodePoll> {
   try {
-    const [rows, info] = await Promise.all([target.client.showStat(), target.client.showInfo()])
-    return {node: target.node, snapshot: {node: target.node, at: clock.now(), rows, info}}
+    const vrrp: Promise<VrrpRow[] | undefined> = target.client.showVrrp ? target.client.showVrrp().catch(() => undefined) : Promise.resolve(undefined)
+    const [rows, info, vrrpRows] = await Promise.all([target.client.showStat(), target.client.showInfo(), vrrp])
+    const snapshot: StatsSnapshot = {node: target.node, at: clock.now(), rows, info}
+    if (vrrpRows) snapshot.vrrp = vrrpRows
+    return {node: target.node, snapshot}
   } catch (error) {
     return {node: target.node, error: (error as Error).message}
   }
@@ -56,6 +63,9 @@ export function startPoller(options: PollerOptions): Poller {
   const clock = options.clock ?? systemClock
   const previous = new Map<string, StatsSnapshot>()
   const reachable = new Map<string, boolean>()
+  // The latest VRRP rows of each reachable node, and the split brains seen at the previous round.
+  const vrrpRows = new Map<string, VrrpRow[]>()
+  let splits: SplitBrain[] = []
   let stopped = false
   let timer: unknown
   let inFlight: Promise<LbEvent[]> | undefined
@@ -73,6 +83,7 @@ export function startPoller(options: PollerOptions): Poller {
       if (result.error !== undefined || !result.snapshot) {
         if (wasReachable !== false) events.push({kind: 'node', at: clock.now(), node: result.node, reachable: false, text: `stats socket unreachable: ${result.error ?? 'no answer'}`})
         reachable.set(result.node, false)
+        vrrpRows.delete(result.node)
         continue
       }
       const snapshot = result.snapshot
@@ -80,8 +91,15 @@ export function startPoller(options: PollerOptions): Poller {
       reachable.set(result.node, true)
       events.push({kind: 'stats', at: snapshot.at, node: result.node, snapshot, text: `${snapshot.rows.length} rows`})
       events.push(...diffSnapshots(previous.get(result.node), snapshot))
+      if (snapshot.vrrp) {
+        events.push(...diffVrrp(result.node, snapshot.at, previous.get(result.node)?.vrrp, snapshot.vrrp))
+        vrrpRows.set(result.node, snapshot.vrrp)
+      } else vrrpRows.delete(result.node)
       previous.set(result.node, snapshot)
     }
+    const nextSplits = findSplitBrains(options.targets.map((t) => [t.node, vrrpRows.get(t.node) ?? []] as const))
+    events.push(...diffSplitBrains(clock.now(), splits, nextSplits))
+    splits = nextSplits
     emitAll(events)
     return events
   }

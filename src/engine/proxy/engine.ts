@@ -14,7 +14,7 @@ import {type ListenAddress, listenKey} from './listen-address.js'
 import {Listener} from './listener.js'
 import type {EnginePlan} from './plan.js'
 import {BackendRuntime, type EngineEvent, FrontendRuntime, type ServerRuntime} from './runtime.js'
-import type {EngineView} from './runtime-api/commands.js'
+import type {EngineView, VrrpStatusRow} from './runtime-api/commands.js'
 import {StatsSocket} from './runtime-api/server.js'
 import {runTcpSession} from './tcp/session.js'
 
@@ -33,6 +33,8 @@ export interface EngineOptions {
    * Binds it refuses are skipped by start/reload; `syncBinds()` opens and closes them later. Default: all.
    */
   canBind?: (address: ListenAddress) => boolean
+  /** `show vrrp` rows when the engine runs inside a node with VRRP (node.ts); absent for a plain haproxy.cfg. */
+  vrrp?: () => VrrpStatusRow[]
 }
 
 export interface BindSync {
@@ -43,6 +45,7 @@ export interface BindSync {
 
 export class ProxyEngine {
   private readonly clock: Clock
+  private readonly vrrpRows: (() => VrrpStatusRow[]) | undefined
   private readonly emit: (event: EngineEvent) => void
   private generation: Generation
   private readonly listeners = new Map<string, Listener>()
@@ -58,6 +61,7 @@ export class ProxyEngine {
     this.clock = options.clock ?? systemClock
     this.emit = options.onEvent ?? (() => {})
     this.canBind = options.canBind ?? (() => true)
+    this.vrrpRows = options.vrrp
     this.startedAt = this.clock.now()
     this.generation = this.build(plan)
   }
@@ -209,6 +213,7 @@ export class ProxyEngine {
 
   private view(generation: Generation): EngineView {
     return {
+      ...(this.vrrpRows ? {vrrp: this.vrrpRows} : {}),
       frontends: generation.frontends,
       backends: generation.backends,
       now: () => this.clock.now(),

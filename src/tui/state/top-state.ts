@@ -1,6 +1,7 @@
 // State of `lbctl top`: pure reducer and selectors. The Ink components render views of it;
 // the container turns events and key presses into actions.
 import {countFlaps, type LbEvent, serverKey} from '../../observe/events.js'
+import type {VrrpRow} from '../../observe/show-vrrp.js'
 import type {StatRow} from '../../observe/stat-csv.js'
 import {cellState, recordCell, type TimelineCell, type TimelineConfig} from './timeline.js'
 
@@ -25,6 +26,8 @@ export interface LiveData {
   /** Newest last, without stats snapshots, at most maxEvents. */
   events: LbEvent[]
   now: number
+  /** Each node's latest `show vrrp` rows and when they arrived; nodes without VRRP have none. */
+  vrrp: Record<string, {at: number; rows: VrrpRow[]}>
 }
 
 export type PromptKind = 'filter' | 'weight'
@@ -65,7 +68,7 @@ export type TopAction =
 export function initialTopState(options: {nodes: string[]; now: number; columns?: number; rows?: number; timeline?: TimelineConfig; maxEvents?: number}): TopState {
   return {
     nodes: options.nodes.map((name) => ({name, reachable: false})),
-    live: {rows: {}, flaps: {}, timeline: {}, events: [], now: options.now},
+    live: {rows: {}, flaps: {}, timeline: {}, events: [], now: options.now, vrrp: {}},
     paused: false,
     timeline: options.timeline ?? {bucketMs: 10_000, buckets: 30},
     maxEvents: options.maxEvents ?? 200,
@@ -107,10 +110,12 @@ function applyEvent(state: TopState, event: LbEvent): TopState {
     const patch: Partial<NodeState> = {reachable: true, lastPoll: event.at}
     if (info?.version !== undefined) patch.version = info.version
     if (info?.uptimeSec !== undefined) patch.uptimeSec = info.uptimeSec
+    const {[event.node]: _old, ...vrrp} = live.vrrp
+    if (event.snapshot.vrrp) vrrp[event.node] = {at: event.at, rows: event.snapshot.vrrp}
     return {
       ...state,
       nodes: updateNode(state.nodes, event.node, patch),
-      live: {...live, rows: {...live.rows, [event.node]: event.snapshot.rows}, timeline, now: Math.max(live.now, event.at)},
+      live: {...live, rows: {...live.rows, [event.node]: event.snapshot.rows}, timeline, vrrp, now: Math.max(live.now, event.at)},
     }
   }
   const events = [...live.events, event].slice(-state.maxEvents)

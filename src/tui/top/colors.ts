@@ -34,3 +34,18 @@ export const cellGlyph: Record<CellState, {glyph: string; color: string}> = {
   nocheck: {glyph: '─', color: 'gray'},
   unknown: {glyph: '?', color: 'gray'},
 }
+
+/** VRRP roles: MASTER holds the VIP (green), BACKUP waits (cyan), FAULT and lost nodes are red. */
+export function roleColor(role: string): string {
+  switch (role) {
+    case 'MASTER':
+      return 'green'
+    case 'BACKUP':
+      return 'cyan'
+    case 'FAULT':
+    case 'UNREACHABLE':
+      return 'red'
+    default:
+      return 'gray'
+  }
+}

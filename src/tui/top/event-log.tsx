@@ -10,6 +10,8 @@ function eventColor(event: LbEvent): string | undefined {
     case 'reload':
     case 'role':
       return 'yellow'
+    case 'vrrp-split':
+      return event.resolved ? 'green' : 'red'
     default:
       return undefined
   }

@@ -2,11 +2,13 @@ import {Box, Text} from 'ink'
 import {clockTime, serverKey} from '../../observe/events.js'
 import {cellsUntil} from '../state/timeline.js'
 import {selectedRow, shown, visibleRows, type TopState} from '../state/top-state.js'
+import {splitBrains, vrrpPanelRows} from '../state/vrrp-panel.js'
 import {fitColumns, humanDuration} from './columns.js'
 import {EventLog} from './event-log.js'
 import {FlapTimeline, type TimelineEntry} from './flap-timeline.js'
 import {HelpPanel} from './help-panel.js'
 import {StatsTable} from './stats-table.js'
+import {SplitBrainBanner, VrrpPanel, vrrpPanelHeight} from './vrrp-panel.js'
 
 const LABEL_WIDTH = 16
 const FLAP_SUFFIX = 9
@@ -70,7 +72,11 @@ export function TopScreen({state}: {state: TopState}) {
   const data = shown(state)
   const rows = visibleRows(state)
   const servers = rows.filter((r) => r.row.type === 'server')
-  const split = layout(state.size.rows, servers.length)
+  const vrrpRows = vrrpPanelRows(state)
+  const splits = splitBrains(state)
+  const vrrpMax = Math.max(2, Math.floor(state.size.rows / 5))
+  const vrrpHeight = vrrpPanelHeight(vrrpRows.length, vrrpMax)
+  const split = layout(state.size.rows - vrrpHeight - splits.length, servers.length)
   const columns = fitColumns(state.size.columns - 2, {multiNode: state.nodes.length > 1})
   const selected = selectedRow(state)
   const cellCount = Math.max(5, Math.min(state.timeline.buckets, state.size.columns - LABEL_WIDTH - FLAP_SUFFIX - 4))
@@ -90,6 +96,7 @@ export function TopScreen({state}: {state: TopState}) {
   return (
     <Box flexDirection="column" width={state.size.columns}>
       <Header state={state} />
+      <SplitBrainBanner splits={splits} />
       {state.help ? (
         <Box height={split.table + split.timeline + 2} flexDirection="column">
           <HelpPanel />
@@ -104,6 +111,11 @@ export function TopScreen({state}: {state: TopState}) {
           </Box>
         </>
       )}
+      {vrrpHeight > 0 ? (
+        <Box height={vrrpHeight} flexDirection="column">
+          <VrrpPanel rows={vrrpRows} height={vrrpHeight - 2} multiNode={state.nodes.length > 1} />
+        </Box>
+      ) : null}
       <Box height={split.events + 1} flexDirection="column">
         <EventLog events={data.events} height={split.events} />
       </Box>

@@ -54,10 +54,10 @@ async function until(check: () => boolean, ms: number): Promise<void> {
 }
 
 describe('lbctl run', () => {
-  it('refuses a mode http haproxy.cfg, saying the HTTP proxy is not there yet', async () => {
+  it('refuses a haproxy.cfg the engine cannot run yet, saying what and why', async () => {
     const run = start(['-f', file('haproxy.cfg', 'global\n  daemon\ndefaults\n  mode http\nfrontend fe\n  bind :80\n')])
     expect(await run.exit).toBe(2)
-    expect(run.err()).toContain('mode http is not supported by the bundled engine yet')
+    expect(run.err()).toContain('frontend fe has no default_backend')
   })
 
   it('refuses a config with errors and prints them with their position', async () => {

@@ -23,6 +23,40 @@ export interface EngineView {
   stopping(): boolean
   setServerAdmin(backend: BackendRuntime, server: ServerRuntime, change: {maint?: boolean; drain?: boolean}): void
   setServerWeight(backend: BackendRuntime, server: ServerRuntime, weight: number): void
+  /** The node's VRRP instances for `show vrrp` (lbctl extension); absent: the command is unknown, as on HAProxy. */
+  vrrp?: () => VrrpStatusRow[]
+}
+
+/** One VRRP instance as `show vrrp` prints it. */
+export interface VrrpStatusRow {
+  instance: string
+  state: string
+  priority: number
+  effectivePriority: number
+  vrid: number
+  version: number | undefined
+  advertIntMs: number | undefined
+  /** Address of the master this instance knows (itself when MASTER); undefined before it heard one. */
+  master: string | undefined
+  vips: string[]
+  /** Since the last advert this instance sent (MASTER) or received (otherwise); undefined when none yet. */
+  lastAdvertMsAgo: number | undefined
+  node: string
+}
+
+/**
+ * The columns of `show vrrp`, a `# `-prefixed header then one comma-separated line per instance, like
+ * `show stat`: clients read it by column name, and new columns are only ever appended. `vips` are
+ * space-separated; an unknown value is an empty field.
+ */
+export const SHOW_VRRP_COLUMNS = ['instance', 'state', 'priority', 'effective_priority', 'vrid', 'version', 'advert_int_ms', 'master', 'vips', 'last_advert_ms_ago', 'node'] as const
+
+export function showVrrp(rows: readonly VrrpStatusRow[]): string {
+  const field = (value: string | number | undefined) => (value === undefined ? '' : String(value).replace(/[,\n]/g, ' '))
+  const lines = rows.map((r) =>
+    [r.instance, r.state, r.priority, r.effectivePriority, r.vrid, r.version, r.advertIntMs, r.master, r.vips.join(' '), r.lastAdvertMsAgo, r.node].map(field).join(','),
+  )
+  return `# ${SHOW_VRRP_COLUMNS.join(',')}\n` + lines.map((line) => `${line}\n`).join('')
 }
 
 export const ENGINE_NAME = 'lbctl'
@@ -46,8 +80,12 @@ const HELP: [string, string, Level][] = [
   ['quit', 'disconnect', 'user'],
 ]
 
-function helpText(): string {
-  return 'The following commands are valid at this level:\n' + HELP.map(([usage, text]) => `  ${usage.padEnd(40)}: ${text}`).join('\n') + '\n'
+const VRRP_HELP: [string, string, Level] = ['show vrrp', 'report the VRRP instances of this node (lbctl)', 'user']
+
+function helpText(view?: EngineView): string {
+  const at = HELP.findIndex(([usage]) => usage.startsWith('show stat')) + 1
+  const entries = view?.vrrp ? [...HELP.slice(0, at), VRRP_HELP, ...HELP.slice(at)] : HELP
+  return 'The following commands are valid at this level:\n' + entries.map(([usage, text]) => `  ${usage.padEnd(40)}: ${text}`).join('\n') + '\n'
 }
 
 export interface Session {
@@ -62,7 +100,7 @@ export function execute(view: EngineView, session: Session, commandLine: string)
   const [a = '', b = '', c = ''] = words
   const admin = (run: () => string): string => (RANK[session.level] >= RANK.admin ? run() : 'Permission denied\n')
   if (a === '') return ''
-  if (a === 'help') return helpText()
+  if (a === 'help') return helpText(view)
   if (a === 'prompt') {
     session.prompt = !session.prompt
     return ''
@@ -80,6 +118,7 @@ export function execute(view: EngineView, session: Session, commandLine: string)
   if (a === 'show' && b === 'cli' && c === 'level') return `${session.level}\n`
   if (a === 'show' && b === 'stat') return showStat({frontends: view.frontends, backends: view.backends, now: view.now()})
   if (a === 'show' && b === 'info') return showInfo(view)
+  if (a === 'show' && b === 'vrrp' && view.vrrp) return showVrrp(view.vrrp())
   if (a === 'show' && b === 'backend') return '# name\n' + view.backends.map((x) => `${x.name}\n`).join('')
   if (a === 'show' && b === 'servers' && c === 'state') return serversState(view, words[3])
   if (a === 'get' && b === 'weight') {
@@ -106,7 +145,7 @@ export function execute(view: EngineView, session: Session, commandLine: string)
       }),
     )
   }
-  return 'Unknown command, but maybe one of the following ones is a better match:\n' + helpText().split('\n').slice(1).join('\n')
+  return 'Unknown command, but maybe one of the following ones is a better match:\n' + helpText(view).split('\n').slice(1).join('\n')
 }
 
 function withServer(view: EngineView, target: string, run: (backend: BackendRuntime, server: ServerRuntime) => string): string {

@@ -1,4 +1,5 @@
 /** `show stat`: one CSV row per frontend, server and backend, in HAProxy 2.6's columns. */
+import {httpCounters} from '../http/counters.js'
 import type {BackendRuntime, FrontendRuntime, ServerRuntime} from '../runtime.js'
 import {STAT_COLUMNS_2_6} from './stat-columns.js'
 
@@ -28,11 +29,11 @@ function frontendRow(f: FrontendRuntime): Row {
   return {
     pxname: f.name, svname: 'FRONTEND', scur: c.scur, smax: c.smax, slim: f.plan.maxconn, stot: c.stot, bin: c.bin, bout: c.bout,
     dreq: 0, dresp: 0, ereq: 0, status: c.scur >= f.plan.maxconn ? 'FULL' : 'OPEN', pid: 1, iid: f.plan.id, sid: 0, type: 0,
-    rate, rate_lim: 0, rate_max: f.rate.max, req_rate: 0, req_rate_max: 0, req_tot: 0, mode: 'tcp', conn_rate: rate, conn_rate_max: f.rate.max, conn_tot: c.stot, dcon: 0, dses: 0,
+    rate, rate_lim: 0, rate_max: f.rate.max, req_rate: 0, req_rate_max: 0, ...(f.plan.mode === 'http' ? httpColumns(f, 'http') : {req_tot: 0}), mode: f.plan.mode, conn_rate: rate, conn_rate_max: f.rate.max, conn_tot: c.stot, dcon: 0, dses: 0,
   }
 }
 
-function serverRow(b: BackendRuntime, s: ServerRuntime, now: number): Row {
+function serverRow(b: BackendRuntime, s: ServerRuntime, now: number, mode: Mode): Row {
   const c = s.counters
   const checked = s.health !== undefined
   const check = s.lastCheck
@@ -42,7 +43,7 @@ function serverRow(b: BackendRuntime, s: ServerRuntime, now: number): Row {
     weight: s.weight, act: s.backup ? 0 : 1, bck: s.backup ? 1 : 0, lastchg: secs(now - s.lastChange), qlimit: s.plan.maxqueue || '',
     pid: 1, iid: b.plan.id, sid: s.id, lbtot: c.lbtot, type: 2, rate: s.rate.rate(), rate_max: s.rate.max, cli_abrt: c.cliAbrt, srv_abrt: c.srvAbrt,
     lastsess: c.lastSession ? secs(now - c.lastSession) : -1, qtime: 0, ctime: 0, rtime: 0, ttime: 0,
-    addr: `${s.plan.host}:${s.plan.port}`, mode: 'tcp', dcon: '', srv_icur: 0, qtime_max: 0, ctime_max: 0, rtime_max: 0, ttime_max: 0, eint: 0,
+    addr: `${s.plan.host}:${s.plan.port}`, mode, ...httpColumns(s, mode), dcon: '', srv_icur: 0, qtime_max: 0, ctime_max: 0, rtime_max: 0, ttime_max: 0, eint: 0,
     idle_conn_cur: 0, safe_conn_cur: 0, used_conn_cur: 0, need_conn_est: 0, uweight: s.weight, '-': '-',
   }
   if (checked && s.health) {
@@ -73,7 +74,7 @@ function checkDescription(status: string): string {
   return map[status] ?? ''
 }
 
-function backendRow(b: BackendRuntime, now: number): Row {
+function backendRow(b: BackendRuntime, now: number, mode: Mode): Row {
   const c = b.counters
   const queued = b.waiting.length + b.servers.reduce((n, s) => n + s.queued, 0)
   return {
@@ -82,7 +83,7 @@ function backendRow(b: BackendRuntime, now: number): Row {
     status: b.up ? 'UP' : 'DOWN', weight: b.totalWeight(), act: b.activeUp(), bck: b.backupUp(), chkdown: b.chkdown,
     lastchg: secs(now - b.lastChange), downtime: secs(b.downtimeMs + (b.downSince !== undefined ? now - b.downSince : 0)),
     pid: 1, iid: b.plan.id, sid: 0, lbtot: c.lbtot, type: 1, rate: b.rate.rate(), rate_max: b.rate.max, cli_abrt: c.cliAbrt, srv_abrt: c.srvAbrt,
-    lastsess: c.lastSession ? secs(now - c.lastSession) : -1, qtime: 0, ctime: 0, rtime: 0, ttime: 0, mode: 'tcp', algo: b.plan.algorithm,
+    lastsess: c.lastSession ? secs(now - c.lastSession) : -1, qtime: 0, ctime: 0, rtime: 0, ttime: 0, mode, ...httpColumns(b, mode), algo: b.plan.algorithm,
     conn_rate: '', dcon: '', qtime_max: 0, ctime_max: 0, rtime_max: 0, ttime_max: 0, eint: 0,
     uweight: b.servers.filter((s) => s.running).reduce((n, s) => n + s.weight, 0), agg_server_status: 0, agg_server_check_status: 0, agg_check_status: 0, '-': '-',
   }
@@ -93,16 +94,28 @@ export function showStat(source: StatSource): string {
   const out = ['# ' + STAT_COLUMNS_2_6.join(',') + ',']
   const names = new Set([...source.frontends.map((f) => f.name), ...source.backends.map((b) => b.name)])
   const order = [...names].sort((a, b) => proxyId(source, a) - proxyId(source, b))
+  // A backend runs in the mode of the frontends that use it (the planner refuses a mismatch).
+  const backendMode = new Map(source.frontends.map((f) => [f.plan.backend, f.plan.mode]))
   for (const name of order) {
     const f = source.frontends.find((x) => x.name === name)
     const b = source.backends.find((x) => x.name === name)
     if (f) out.push(line(frontendRow(f)))
     if (b) {
-      for (const s of b.servers) out.push(line(serverRow(b, s, source.now)))
-      out.push(line(backendRow(b, source.now)))
+      const mode = backendMode.get(b.name) ?? 'tcp'
+      for (const s of b.servers) out.push(line(serverRow(b, s, source.now, mode)))
+      out.push(line(backendRow(b, source.now, mode)))
     }
   }
   return out.join('\n') + '\n'
+}
+
+type Mode = 'tcp' | 'http'
+
+/** req_tot and hrsp_* are counted in mode http; HAProxy leaves them empty in mode tcp (but a tcp frontend's req_tot is 0). */
+function httpColumns(owner: object, mode: Mode): Row {
+  if (mode !== 'http') return {}
+  const {reqTot, hrsp} = httpCounters(owner)
+  return {req_tot: reqTot, hrsp_1xx: hrsp[0], hrsp_2xx: hrsp[1], hrsp_3xx: hrsp[2], hrsp_4xx: hrsp[3], hrsp_5xx: hrsp[4], hrsp_other: hrsp[5]}
 }
 
 function proxyId(source: StatSource, name: string): number {
