@@ -15,7 +15,7 @@ export interface UpResult {
 
 export default class Up extends BaseCommand {
   static override summary = 'Start a whole local HA pair: two load-balancer nodes sharing a VIP, plus demo backends'
-  static override description = `With no DIR: the built-in demo. Three HTTP backends on 127.0.0.1 (9001-9003 when free), and two nodes a (MASTER, priority 110) and b (BACKUP, priority 100), each its own process running \`lbctl run --local\` with a mode tcp haproxy.cfg and a keepalived.conf (VRID 51, VIP 127.0.0.100) written to a temp dir. The frontend on 127.0.0.100:8080 is bound only by the node that holds the VIP, so killing the master moves the traffic to the other node within about 4 seconds.
+  static override description = `With no DIR: the built-in demo. Three HTTP backends on 127.0.0.1 (9001-9003 when free), and two nodes a (MASTER, priority 110) and b (BACKUP, priority 100), each its own process running \`lbctl run --local\` with a mode http haproxy.cfg and a keepalived.conf (VRID 51, VIP 127.0.0.100) written to a temp dir. The frontend on 127.0.0.100:8080 is bound only by the node that holds the VIP, so killing the master moves the traffic to the other node within about 4 seconds.
 
 With DIR (made by \`lbctl init\`): runs those files locally the same way, the VIP mapped to a loopback address.
 

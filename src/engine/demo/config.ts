@@ -1,4 +1,4 @@
-/** The built-in demo's files: one haproxy.cfg (mode tcp) and one keepalived.conf per node. */
+/** The built-in demo's files: one haproxy.cfg (mode http) and one keepalived.conf per node. */
 
 export interface DemoNodeSpec {
   name: string
@@ -26,16 +26,18 @@ export const demoNodes: DemoNodeSpec[] = [
 
 export function demoHaproxyCfg(spec: DemoSpec, node: DemoNodeSpec, statsSocket: string): string {
   const servers = spec.backends.map((b) => `    server ${b.name} 127.0.0.1:${b.port} check inter 1s rise 2 fall 2`).join('\n')
-  return `# lbctl up demo: node ${node.name}. mode tcp: the bundled engine does not run mode http yet.
+  return `# lbctl up demo: node ${node.name}.
 global
     maxconn 1024
     stats socket ${statsSocket} mode 600 level admin
 
 defaults
-    mode tcp
+    mode http
+    option forwardfor
     timeout connect 2s
     timeout client 30s
     timeout server 30s
+    timeout http-request 10s
 
 # Bound only while this node holds the VIP (VRRP MASTER).
 frontend fe_vip
@@ -44,6 +46,8 @@ frontend fe_vip
 
 backend be_app
     balance roundrobin
+    option httpchk GET /
+    http-check expect status 200
 ${servers}
 `
 }

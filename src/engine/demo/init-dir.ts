@@ -80,7 +80,7 @@ export function prepareInitDir(dir: string, temp: string): PreparedDir {
       kept.push(line.replace(`${realVip}:${original}`, `${DEMO_VIP}:${local}`))
     }
   }
-  if (droppedStats) notes.push('the stats page (mode http) is left out: the bundled engine cannot run mode http yet; lbctl top shows the same on the stats sockets')
+  if (droppedStats) notes.push('the stats page is left out: the bundled engine does not serve stats pages yet; lbctl top shows the same on the stats sockets')
   if (port === 0) throw new UserError('up/no-vip-bind', `${haproxyPath} has no bind on the VIP ${realVip}`, {hint: 'lbctl up maps the VIP bind to a loopback VIP; add `bind VIP:PORT` to the frontend'})
 
   const launches = nodeNames.map((name, index): NodeLaunch => {
@@ -98,11 +98,6 @@ export function prepareInitDir(dir: string, temp: string): PreparedDir {
   const loaded = loadHaproxyConfig([launches[0]!.files[1]!], {...process.env, LBCTL_RUN_DIR: temp})
   if (!loaded.ok) {
     const problems = [...loaded.errors.map((d) => d.message), ...loaded.problems]
-    if (problems.some((p) => p.includes('mode http'))) {
-      throw new UserError('up/mode-http', `${haproxyPath} uses mode http, which the bundled engine cannot run yet (it runs mode tcp for now)`, {
-        hint: `run \`lbctl up\` with no directory for the built-in demo (mode tcp in front of HTTP backends), or make a tcp pair: \`lbctl init DIR --yes --mode tcp\``,
-      })
-    }
     throw new UserError('up/cannot-run', `${haproxyPath}: the bundled engine cannot run it: ${problems.join('; ')}`, {hint: `\`lbctl validate ${haproxyPath}\` shows everything`})
   }
   const loopbackServers = kept.flatMap((line) => {
