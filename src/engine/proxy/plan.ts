@@ -3,6 +3,7 @@
  * cannot run yet (instead of running it differently from HAProxy).
  */
 import type {Bind, HaproxyModel, Proxy, Server} from '../../config/haproxy/index.js'
+import {compileCondition, type RequestCondition} from './acl/index.js'
 import {type Algorithm, SUPPORTED_ALGORITHMS} from './balance/index.js'
 import type {HttpCheck, HttpExpect} from './health/probe.js'
 import {httpSettings, type HttpSettings} from './http/settings.js'
@@ -52,10 +53,18 @@ export interface FrontendPlan {
   binds: {address: ListenAddress; text: string}[]
   maxconn: number
   timeoutClient: number
+  /** The backend when no switching rule matches (default_backend, or an unconditional use_backend). */
   backend: string
+  /** `use_backend NAME if|unless COND` rules before it, tried in order per request (mode http). */
+  switching: SwitchingRule[]
   mode: 'tcp' | 'http'
   /** Set in mode http. */
   http?: HttpSettings
+}
+
+export interface SwitchingRule {
+  backend: string
+  condition: RequestCondition
 }
 
 export interface StatsSocketPlan {
@@ -97,21 +106,28 @@ export function planEngine(model: HaproxyModel): PlanResult {
 
   const frontends: FrontendPlan[] = []
   for (const p of model.proxies.filter((x) => x.kind === 'frontend' || x.kind === 'listen')) {
-    const conditional = p.useBackends.find((u) => u.condition)
-    if (conditional) problems.push(`${where(conditional)}: ${p.name}: use_backend with a condition needs ACLs, which the bundled engine does not run yet`)
     const unconditional = p.useBackends.find((u) => !u.condition)
     const backend = p.kind === 'listen' ? p.name : (unconditional?.backend ?? p.defaultBackend?.name ?? p.effective.defaultBackend)
     if (!backend) {
       problems.push(`${where(p)}: frontend ${p.name} has no default_backend`)
       continue
     }
-    if (!backends.some((b) => b.name === backend) && !problems.some((x) => x.includes(` ${backend}:`))) problems.push(`${where(p)}: ${p.name}: backend ${backend} not found`)
+    const mode = p.effective.mode
+    const switching = planSwitching(p, unconditional, mode, problems)
+    const modeOf = (name: string) => model.proxies.find((x) => x.name === name && (x.kind === 'backend' || x.kind === 'listen'))?.effective.mode
+    for (const target of [...switching.map((r) => r.backend), backend]) {
+      if (!backends.some((b) => b.name === target)) {
+        if (!problems.some((x) => x.includes(` ${target}:`))) problems.push(`${where(p)}: ${p.name}: backend ${target} not found`)
+      } else if (modeOf(target) !== mode) problems.push(`${where(p)}: ${p.kind} ${p.name} (mode ${mode}) uses backend ${target} (mode ${modeOf(target)}): the modes must match`)
+    }
+    if (mode === 'http') {
+      const differing = differingHttpSettings(p, backend, switching, model.proxies)
+      if (differing) problems.push(`${where(p)}: ${p.kind} ${p.name}: backend ${differing} sets other HTTP connection or forwardfor options than ${backend}, which the bundled engine cannot switch per request yet`)
+    }
     const binds: FrontendPlan['binds'] = []
     for (const bind of p.binds) binds.push(...planBind(bind, problems))
     const timeoutClient = p.effective.timeouts.client?.ms
-    const mode = p.effective.mode
     const backendProxy = model.proxies.find((x) => x.name === backend && (x.kind === 'backend' || x.kind === 'listen'))
-    if (backendProxy && backendProxy.effective.mode !== mode) problems.push(`${where(p)}: ${p.kind} ${p.name} (mode ${mode}) uses backend ${backend} (mode ${backendProxy.effective.mode}): the modes must match`)
     frontends.push({
       name: p.name,
       id: proxyIds.get(p) ?? 0,
@@ -119,6 +135,7 @@ export function planEngine(model: HaproxyModel): PlanResult {
       maxconn: p.effective.maxconn ?? globalMaxconn,
       timeoutClient: timeoutClient ?? 0,
       backend,
+      switching,
       mode,
       ...(mode === 'http' ? {http: httpSettings(p, backendProxy, problems)} : {}),
     })
@@ -138,11 +155,45 @@ export function planEngine(model: HaproxyModel): PlanResult {
 
   for (const backend of backends) {
     if (backend.fullconn !== undefined) continue
-    const total = frontends.filter((f) => f.backend === backend.name).reduce((sum, f) => sum + f.maxconn, 0)
+    const total = frontends.filter((f) => f.backend === backend.name || f.switching.some((r) => r.backend === backend.name)).reduce((sum, f) => sum + f.maxconn, 0)
     if (total > 0) backend.fullconn = Math.ceil(total / 10)
   }
   if (problems.length > 0) return {ok: false, problems}
   return {ok: true, plan: {frontends, backends, statsSockets, maxconn: globalMaxconn}}
+}
+
+/** The conditional use_backend rules before the first unconditional one (which acts as the default). */
+function planSwitching(p: Proxy, unconditional: Proxy['useBackends'][number] | undefined, mode: 'tcp' | 'http', problems: string[]): SwitchingRule[] {
+  const rules: SwitchingRule[] = []
+  for (const rule of p.useBackends) {
+    if (rule === unconditional) break
+    const at = `${rule.file}:${rule.line}: ${p.kind} ${p.name}: use_backend ${rule.backend}`
+    if (rule.backend.includes('%[')) {
+      problems.push(`${at}: dynamic backend names are not supported by the bundled engine yet`)
+      continue
+    }
+    if (!rule.condition) continue
+    if (mode !== 'http') {
+      problems.push(`${at}: conditions in mode tcp are not supported by the bundled engine yet`)
+      continue
+    }
+    const compiled = compileCondition(rule.condition, p.acls)
+    if (!compiled.ok) problems.push(`${at}: ${compiled.problem}`)
+    else rules.push({backend: rule.backend, condition: compiled.value})
+  }
+  if (unconditional?.backend.includes('%[')) problems.push(`${unconditional.file}:${unconditional.line}: ${p.kind} ${p.name}: use_backend ${unconditional.backend}: dynamic backend names are not supported by the bundled engine yet`)
+  return rules
+}
+
+/** A switching target whose connection mode or forwardfor differs from the default backend's (the session runs one set). */
+function differingHttpSettings(p: Proxy, backend: string, switching: SwitchingRule[], proxies: Proxy[]): string | undefined {
+  const find = (name: string) => proxies.find((x) => x.name === name && (x.kind === 'backend' || x.kind === 'listen'))
+  const settingsOf = (name: string) => {
+    const s = httpSettings(p, find(name), [])
+    return JSON.stringify([s.connection, s.forwardFor])
+  }
+  const base = settingsOf(backend)
+  return switching.map((r) => r.backend).find((name) => find(name) && settingsOf(name) !== base)
 }
 
 /** What mode http proxies may use that the bundled engine does not run yet: refused rather than ignored. */

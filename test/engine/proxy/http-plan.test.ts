@@ -38,7 +38,7 @@ describe('planEngine in mode http', () => {
     ['listen st\n  bind :8404\n  stats enable\n  stats uri /stats', 'stats page is not supported by the bundled engine yet'],
     ['listen l\n  bind :80\n  cookie SRV insert indirect\n  server a 127.0.0.1:80 cookie a', 'cookie persistence is not supported'],
     ['frontend fe\n  bind :80\n  redirect scheme https\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'redirect rules are not supported'],
-    ['frontend fe\n  bind :80\n  acl api path_beg /api\n  use_backend be if api\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'use_backend with a condition needs ACLs'],
+    ['frontend fe\n  bind :80\n  acl tls ssl_fc\n  use_backend be if tls\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', "ACL 'tls': fetch 'ssl_fc' is not supported by the bundled engine yet"],
     ['frontend fe\n  bind :80\n  http-request set-header X-A 1\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'http-request set-header rules are not supported'],
   ])('refuses %j', (body, message) => {
     const result = plan(body)

@@ -6,6 +6,7 @@
  * responses go back in order. Bodies are streamed with backpressure, never held whole.
  */
 import type {Socket} from 'node:net'
+import type {AclRequest} from '../acl/index.js'
 import {createRequestParser, encodeChunk, encodeLastChunk, HeaderList, LAST_CHUNK, type Http1Error, type Http1Sink, type RawHeaders, type RequestHead, type RequestParser, type ResponseHead} from '../http1/index.js'
 import type {BackendRuntime, FrontendRuntime, ServerRuntime} from '../runtime.js'
 import {countStatus, httpCounters} from './counters.js'
@@ -32,11 +33,12 @@ export function drainHttpSessions(frontend: FrontendRuntime): void {
   for (const session of live.get(frontend) ?? []) session.drain()
 }
 
-export function runHttpSession(client: Socket, frontend: FrontendRuntime, backend: BackendRuntime, settings: HttpSettings, hooks: HttpSessionHooks): Promise<void> {
+/** `backends` are the ones the frontend's use_backend rules may name (the default `backend` is used when none match). */
+export function runHttpSession(client: Socket, frontend: FrontendRuntime, backend: BackendRuntime, settings: HttpSettings, hooks: HttpSessionHooks, backends: readonly BackendRuntime[] = [backend]): Promise<void> {
   return new Promise((resolve) => {
     let sessions = live.get(frontend)
     if (!sessions) live.set(frontend, (sessions = new Set()))
-    const session = new HttpSession(client, frontend, backend, settings, () => {
+    const session = new HttpSession(client, frontend, backend, backends, settings, () => {
       sessions.delete(session)
       hooks.onEnd()
       resolve()
@@ -68,6 +70,8 @@ class Transaction implements ConnOwner {
     readonly session: HttpSession,
     readonly request: RequestHead,
     readonly first: boolean,
+    /** The default backend until selectServer applies the switching rules. */
+    public backend: BackendRuntime,
   ) {}
 
   onResponseHead(head: ResponseHead): void {
@@ -113,15 +117,20 @@ class HttpSession implements Http1Sink<RequestHead> {
   private pendingError: number | undefined
   /** Idle server connections this session opened, by server (reused first, `http-reuse safe`). */
   private readonly owned = new Map<ServerRuntime, ServerConn>()
+  /** The backend of the latest request, which the connection's byte counts go to. */
+  private lastBackend: BackendRuntime
 
   constructor(
     private readonly client: Socket,
     private readonly frontend: FrontendRuntime,
+    /** The default backend; each transaction has the one its switching rules chose. */
     private readonly backend: BackendRuntime,
+    private readonly backends: readonly BackendRuntime[],
     private readonly settings: HttpSettings,
     private readonly onEnd: () => void,
   ) {
     this.parser = createRequestParser(this)
+    this.lastBackend = backend
     this.ip = clientIp(client.remoteAddress)
     this.forwardedFor = settings.forwardFor ? new ForwardedFor(settings.forwardFor) : undefined
   }
@@ -164,7 +173,7 @@ class HttpSession implements Http1Sink<RequestHead> {
   onHead(head: RequestHead): void {
     this.clearTimer()
     this.started = false
-    const txn = new Transaction(this, head, this.requests === 0)
+    const txn = new Transaction(this, head, this.requests === 0, this.backend)
     this.requests++
     httpCounters(this.frontend).reqTot++
     this.queue.push(txn)
@@ -216,8 +225,29 @@ class HttpSession implements Http1Sink<RequestHead> {
 
   // ── phase: selectServer ──
 
+  /** The first `use_backend` rule whose condition matches, else the default backend. */
+  private chooseBackend(txn: Transaction): BackendRuntime {
+    const rules = this.frontend.plan.switching
+    if (rules.length === 0) return txn.backend
+    const request: AclRequest = {
+      method: txn.request.method,
+      target: txn.request.target,
+      version: txn.request.version,
+      headers: txn.request.headers,
+      src: this.ip,
+      dstPort: this.client.localPort ?? 0,
+      nbsrv: (name) => usableServers(this.backends.find((b) => b.name === name)),
+    }
+    for (const rule of rules) {
+      if (!rule.condition.matches(request)) continue
+      const chosen = this.backends.find((b) => b.name === rule.backend)
+      if (chosen) return chosen
+    }
+    return txn.backend
+  }
+
   private async serve(txn: Transaction): Promise<void> {
-    const backend = this.backend
+    const backend = (txn.backend = this.lastBackend = this.chooseBackend(txn))
     txn.inBackend = true
     backend.counters.stot++
     backend.counters.scur++
@@ -284,7 +314,7 @@ class HttpSession implements Http1Sink<RequestHead> {
 
   private forwardRequest(txn: Transaction): void {
     const conn = txn.conn!
-    conn.attach(txn, this.backend.plan.timeouts.server)
+    conn.attach(txn, txn.backend.plan.timeouts.server)
     conn.socket.on('drain', this.onServerDrain)
     conn.parser.expect(txn.request.method)
     const serverKeepAlive = this.settings.connection === 'keep-alive'
@@ -326,7 +356,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     txn.trailers = undefined
     this.write(clientResponseHead(head, txn.request, txn.framing))
     countStatus(this.frontend, head.status)
-    countStatus(this.backend, head.status)
+    countStatus(txn.backend, head.status)
     if (txn.server) countStatus(txn.server, head.status)
     if (head.status === 101) {
       txn.tunnel = true
@@ -365,7 +395,7 @@ class HttpSession implements Http1Sink<RequestHead> {
   serverFailed(txn: Transaction, status: number): void {
     if (txn !== this.queue[0] || txn.done) return
     if (status === 502) {
-      this.backend.counters.eresp++
+      txn.backend.counters.eresp++
       if (txn.server) txn.server.counters.eresp++
     }
     if (txn.response) {
@@ -375,7 +405,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     txn.conn?.destroy()
     txn.conn = undefined
     countStatus(this.frontend, status)
-    countStatus(this.backend, status)
+    countStatus(txn.backend, status)
     this.write(errorResponse(status))
     // The rest of an unread request body would be taken for the next request.
     txn.framing = {chunked: false, close: !txn.requestEnded || !txn.request.keepAlive || this.settings.connection === 'close' || errorCloses(status)}
@@ -386,7 +416,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     if (txn !== this.queue[0] || txn.done) return
     if (txn.tunnel) return this.close()
     if (reason === 'timeout') {
-      this.backend.counters.srvAbrt++
+      txn.backend.counters.srvAbrt++
       if (txn.server) txn.server.counters.srvAbrt++
       return this.serverFailed(txn, 504)
     }
@@ -424,13 +454,13 @@ class HttpSession implements Http1Sink<RequestHead> {
 
   private releaseServer(txn: Transaction): void {
     if (!txn.server) return
-    this.backend.release(txn.server)
+    txn.backend.release(txn.server)
     txn.server = undefined
   }
 
   private leaveBackend(txn: Transaction): void {
     this.releaseServer(txn)
-    if (txn.inBackend) this.backend.counters.scur--
+    if (txn.inBackend) txn.backend.counters.scur--
     txn.inBackend = false
   }
 
@@ -492,7 +522,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     const txn = this.queue[0]
     if (txn && !txn.done) {
       const counters = side === 'client' ? 'cliAbrt' : 'srvAbrt'
-      this.backend.counters[counters]++
+      txn.backend.counters[counters]++
       if (txn.server) txn.server.counters[counters]++
     }
     this.client.destroy()
@@ -512,9 +542,18 @@ class HttpSession implements Http1Sink<RequestHead> {
     this.owned.clear()
     this.frontend.counters.bin += this.client.bytesRead
     this.frontend.counters.bout += this.client.bytesWritten
-    this.backend.counters.bin += this.client.bytesRead
-    this.backend.counters.bout += this.client.bytesWritten
+    this.lastBackend.counters.bin += this.client.bytesRead
+    this.lastBackend.counters.bout += this.client.bytesWritten
     this.client.destroy()
     this.onEnd()
   }
+}
+
+/** `nbsrv(BACKEND)`: active usable servers, else 1 for the first backup (or every backup with allbackups). */
+function usableServers(backend: BackendRuntime | undefined): number {
+  if (!backend) return 0
+  const active = backend.activeUp()
+  if (active > 0) return active
+  const backups = backend.backupUp()
+  return backend.plan.allBackups ? backups : Math.min(backups, 1)
 }

@@ -1,0 +1,3 @@
+export type {AclHeaders, AclRequest} from './request.js'
+export {compileCondition, type ConditionOptions, type RequestCondition} from './condition.js'
+export {compileExpression, type AclTest} from './expression.js'
