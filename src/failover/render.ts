@@ -1,0 +1,95 @@
+/** The human report: figures, the theory beside them, and a small ASCII timeline chart. */
+import type {FailoverTestResult, RunReport} from './report.js'
+import type {Spread} from './figures.js'
+
+const WIDTH = 60
+
+const ms = (value: number | null) => (value === null ? 'never' : `${Math.round(value)} ms`)
+
+/**
+ * One column per slice of the run. Requests: `#` all ok, `x` all failed, `%` both, blank none.
+ * Roles: `M` MASTER, `b` BACKUP, `.` unreachable, `?` other/unknown. Events: `F` fault, `^` role change.
+ */
+export function renderChart(run: RunReport, width = WIDTH): string[] {
+  const total = Math.max(1, run.durationMs)
+  const column = (atMs: number) => Math.min(width - 1, Math.max(0, Math.floor((atMs / total) * width)))
+  const ok = new Array<number>(width).fill(0)
+  const failed = new Array<number>(width).fill(0)
+  for (const r of run.timeline.requests) (r.outcome.kind === 'ok' ? ok : failed)[column(r.startMs)]!++
+  const requests = ok.map((n, i) => (n > 0 && failed[i]! > 0 ? '%' : n > 0 ? '#' : failed[i]! > 0 ? 'x' : ' ')).join('')
+
+  const nodes = [...new Set(run.timeline.roles.map((r) => r.node))]
+  const roleRows = nodes.map((node) => {
+    const changes = run.timeline.roles.filter((r) => r.node === node)
+    let row = ''
+    for (let i = 0; i < width; i++) {
+      const at = ((i + 1) / width) * total
+      const state = changes.filter((c) => c.atMs < at).at(-1)?.to
+      row += state === undefined ? ' ' : state === 'MASTER' ? 'M' : state === 'BACKUP' ? 'b' : state === 'unreachable' ? '.' : '?'
+    }
+    return `${node.padEnd(10)}|${row}|`
+  })
+
+  const events = new Array<string>(width).fill(' ')
+  for (const r of run.timeline.roles) if (r.from !== null) events[column(r.atMs)] = '^'
+  events[column(run.fault.atMs)] = 'F'
+
+  const seconds = Math.floor(total / 1000)
+  const axis = new Array<string>(width + 2).fill(' ')
+  for (let s = 0; s <= seconds; s++) {
+    const label = `${s}s`
+    const at = column(s * 1000) + 1
+    if (at + label.length <= axis.length && axis.slice(at, at + label.length).every((c) => c === ' ') && (at === 1 || axis[at - 1] === ' ')) {
+      for (let k = 0; k < label.length; k++) axis[at + k] = label[k]!
+    }
+  }
+  return [
+    `${''.padEnd(10)}${axis.join('').trimEnd()}`,
+    `${'requests'.padEnd(10)}|${requests}|`,
+    ...roleRows,
+    `${'events'.padEnd(10)}|${events.join('')}|`,
+    `${''.padEnd(10)} # ok  x failed  % both   M master  b backup  . unreachable   F fault  ^ role change`,
+  ]
+}
+
+export function renderRun(run: RunReport, index?: number): string {
+  const head = index === undefined ? 'failover-test' : `run ${index + 1}`
+  const lines = [
+    `${head}: ${run.fault.kind} of node ${run.fault.node} (pid ${run.fault.pid}, ${run.fault.signal}) at ${(run.fault.atMs / 1000).toFixed(2)} s: ${run.pass ? 'PASS' : 'FAIL'}`,
+    `  failover time       ${ms(run.failoverMs)}   (fault -> first success after it)`,
+    `  theory              ${run.theory.expectedMs} ms   ${run.theory.formula}`,
+    ...(run.lastAdvertBeforeFaultMs === null || run.fault.kind !== 'kill'
+      ? []
+      : [`                      ${run.expectedAfterFaultMs} ms after the fault (the last advert was ${-run.lastAdvertBeforeFaultMs} ms before it)`]),
+    ...(run.deviationMs === null ? [] : [`  measured - theory   ${run.deviationMs >= 0 ? '+' : ''}${Math.round(run.deviationMs)} ms`]),
+    `  client-visible gap  ${ms(run.gapMs)}   (max ${run.maxGapMs} ms${run.gap ? `; ${run.gap.failed} failed in a row${run.gap.recovered ? '' : ', never recovered'}` : ''})`,
+    `  failed/total        ${run.requests.failed}/${run.requests.total}`,
+    `  new master          ${run.newMaster ? `${run.newMaster.node}, seen MASTER ${run.newMaster.afterMs} ms after the fault` : 'none seen'}`,
+    `  dual-master time    ${ms(run.dualMasterMs)}`,
+    `  recovery            ${run.recovery.done ? `${run.recovery.node} restarted at ${(run.recovery.atMs / 1000).toFixed(2)} s` : `not done: ${run.recovery.reason}`}`,
+    '',
+    ...renderChart(run).map((line) => `  ${line}`),
+  ]
+  return lines.join('\n')
+}
+
+const spreadText = (s: Spread | null) => (s === null ? 'n/a' : `${Math.round(s.min)} / ${Math.round(s.median)} / ${Math.round(s.max)}`)
+
+export function renderResult(result: FailoverTestResult): string {
+  const parts = result.runs.map((run, i) => renderRun(run, result.runs.length > 1 ? i : undefined))
+  if (result.runs.length > 1) {
+    const s = result.summary
+    parts.push(
+      [
+        `summary of ${s.runs} runs (min / median / max): ${s.passed}/${s.runs} passed`,
+        `  failover time ms    ${spreadText(s.failoverMs)}`,
+        `  gap ms              ${spreadText(s.gapMs)}`,
+        `  failed requests     ${spreadText(s.failedRequests)}`,
+        `  dual-master ms      ${spreadText(s.dualMasterMs)}`,
+      ].join('\n'),
+    )
+  }
+  parts.push(...result.notes.map((note) => `note: ${note}`))
+  parts.push(result.pass ? `PASS: every gap within ${result.maxGapMs} ms` : `FAIL: the client-visible gap exceeded ${result.maxGapMs} ms (or the VIP never answered again)`)
+  return parts.join('\n\n')
+}

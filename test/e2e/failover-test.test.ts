@@ -1,0 +1,66 @@
+/**
+ * `lbctl failover-test --local --json` end to end on the built bin/run.js: the built-in pair is
+ * started, its MASTER killed (SIGKILL) or stopped (SIGTERM) under traffic, and the report's figures
+ * sit near the theory (kill: 3 x 1 s + skew 609 ms counted from the last advert; stop: skew).
+ * Afterwards no node process is left. Loopback only, no root.
+ */
+import {existsSync} from 'node:fs'
+import {describe, expect, it} from 'vitest'
+import type {FailoverTestResult} from '../../src/failover/report.js'
+import {cliPath, runCli} from '../helpers/cli.js'
+
+const cli = process.env.LBCTL_E2E_CLI ?? cliPath
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function failoverTest(fault: 'kill' | 'stop'): Promise<FailoverTestResult> {
+  const result = await runCli(['failover-test', '--local', '--fault', fault, '--json', '--rate', '50', '--duration-before', '1.5s'])
+  expect(result.code, result.stderr).toBe(0)
+  const report = JSON.parse(result.stdout) as FailoverTestResult
+  // Nothing left running: the node the fault spared was stopped with the pair, the faulted one is gone.
+  for (const run of report.runs) {
+    expect(run.nodes.map((n) => n.name)).toEqual(['a', 'b'])
+    for (const node of run.nodes) expect(alive(node.pid), `node ${node.name}`).toBe(false)
+  }
+  expect(result.stderr).toContain('stopping the pair')
+  return report
+}
+
+describe.skipIf(!existsSync(cli))('lbctl failover-test --local', () => {
+  it('kill: b takes over after about 3 x advert + skew, the SLO holds', async () => {
+    const report = await failoverTest('kill')
+    expect(report).toMatchObject({type: 'failover-test', target: 'local', source: 'demo', fault: 'kill', rate: 50, maxGapMs: 4000, pass: true})
+    const [run] = report.runs
+    expect(run!.fault).toMatchObject({kind: 'kill', node: 'a', signal: 'SIGKILL'})
+    expect(run!.theory).toMatchObject({expectedMs: 3609, masterDownMs: 3609, skewMs: 609, version: 2, advertIntMs: 1000, priority: 100})
+    // Counted from the fault the backup's timer has between 2.6 s and 3.6 s left.
+    expect(run!.failoverMs).toBeGreaterThan(2500)
+    expect(run!.failoverMs).toBeLessThanOrEqual(4500)
+    expect(Math.abs(run!.deviationMs!)).toBeLessThan(500)
+    expect(run!.gapMs).toBeLessThanOrEqual(4000)
+    expect(run!.requests.failed).toBeGreaterThan(0)
+    expect(run!.newMaster?.node).toBe('b')
+    expect(run!.dualMasterMs).toBe(0)
+    const afterFault = run!.timeline.roles.filter((r) => r.atMs >= run!.fault.atMs)
+    expect(afterFault.map((r) => `${r.node} ${r.from} -> ${r.to}`)).toEqual(['a MASTER -> unreachable', 'b BACKUP -> MASTER'])
+    expect(run!.timeline.requests.length).toBe(run!.requests.total)
+    expect(report.summary).toMatchObject({runs: 1, passed: 1})
+  }, 60_000)
+
+  it('stop: the priority-0 advert makes b take over after its skew', async () => {
+    const report = await failoverTest('stop')
+    expect(report).toMatchObject({fault: 'stop', maxGapMs: 1500, pass: true})
+    const [run] = report.runs
+    expect(run!.fault).toMatchObject({kind: 'stop', node: 'a', signal: 'SIGTERM'})
+    expect(run!.theory.expectedMs).toBe(609)
+    expect(run!.failoverMs).toBeLessThan(1500)
+    expect(run!.newMaster?.node).toBe('b')
+  }, 60_000)
+})

@@ -1,0 +1,102 @@
+import {describe, expect, it} from 'vitest'
+import type {RequestRecord} from '../../src/failover/records.js'
+import {renderChart, renderResult} from '../../src/failover/render.js'
+import {buildRunReport, type FailoverTestResult, summarize} from '../../src/failover/report.js'
+
+const T0 = 1_000_000
+
+/** 100 req/s for 8 s: ok until 3.01 s, refused until 6.6 s, ok after. */
+function traffic(): RequestRecord[] {
+  const records: RequestRecord[] = []
+  for (let i = 0; i < 800; i++) {
+    const start = T0 + i * 10
+    const failed = start >= T0 + 3010 && start < T0 + 6600
+    records.push({start, end: start + (failed ? 1 : 3), outcome: failed ? {kind: 'error', code: 'ECONNREFUSED'} : {kind: 'ok', status: 200}, ...(failed ? {} : {servedBy: 'app1'})})
+  }
+  return records
+}
+
+const run = () =>
+  buildRunReport({
+    startedAt: T0,
+    endedAt: T0 + 8000,
+    requests: traffic(),
+    timeline: {
+      roles: [
+        {at: T0, node: 'a', instance: 'VI_1', vrid: 51, from: null, to: 'MASTER'},
+        {at: T0, node: 'b', instance: 'VI_1', vrid: 51, from: null, to: 'BACKUP'},
+        {at: T0 + 3050, node: 'a', instance: 'VI_1', vrid: null, from: 'MASTER', to: 'unreachable'},
+        {at: T0 + 6600, node: 'b', instance: 'VI_1', vrid: 51, from: 'BACKUP', to: 'MASTER'},
+      ],
+      dualMaster: [],
+      polls: 160,
+    },
+    fault: {kind: 'kill', node: 'a', pid: 42, signal: 'SIGKILL', at: T0 + 3000},
+    nodes: [{name: 'a', pid: 42}, {name: 'b', pid: 43}],
+    timing: {node: 'b', version: 2, advertIntMs: 1000, priority: 100},
+    maxGapMs: 4000,
+    lastAdvertAt: T0 + 2800,
+    recovery: {done: false, reason: 'not supported'},
+  })
+
+describe('buildRunReport', () => {
+  it('computes every figure fault-relative and against the theory', () => {
+    const report = run()
+    expect(report.fault).toEqual({kind: 'kill', node: 'a', pid: 42, signal: 'SIGKILL', atMs: 3000})
+    // First failure at 3.01 s, first success after it starts at 6.6 s and ends 3 ms later.
+    expect(report.failoverMs).toBe(3603)
+    expect(report.gapMs).toBe(3590)
+    expect(report.gap).toEqual({startMs: 3010, endMs: 6600, failed: 359, recovered: true})
+    expect(report.requests).toEqual({total: 800, ok: 441, failed: 359})
+    expect(report.newMaster).toEqual({node: 'b', afterMs: 3600})
+    expect(report.theory.expectedMs).toBe(3609)
+    // The last advert was 200 ms before the fault: b's timer fires 3409 ms after it.
+    expect(report.lastAdvertBeforeFaultMs).toBe(-200)
+    expect(report.expectedAfterFaultMs).toBe(3409)
+    expect(report.deviationMs).toBe(194)
+    expect(report.pass).toBe(true)
+    expect(report.timeline.requests[0]).toEqual({startMs: 0, endMs: 3, outcome: {kind: 'ok', status: 200}, servedBy: 'app1'})
+    expect(report.timeline.roles.at(-1)).toEqual({atMs: 6600, node: 'b', instance: 'VI_1', vrid: 51, from: 'BACKUP', to: 'MASTER'})
+  })
+
+  it('fails when the gap exceeds max gap', () => {
+    const report = buildRunReport({...rawWith(3000)})
+    expect(report.pass).toBe(false)
+  })
+
+  it('draws requests, roles and events on one time axis', () => {
+    const chart = renderChart(run(), 40)
+    expect(chart[0]).toMatch(/^ {10} *0s +1s/)
+    // 200 ms a column: 3.0-3.2 s has both, 3.2-6.6 s only failures.
+    expect(chart[1]).toBe(`requests  |${'#'.repeat(15)}%${'x'.repeat(17)}${'#'.repeat(7)}|`)
+    expect(chart[2]).toBe(`a         |${'M'.repeat(15)}${'.'.repeat(25)}|`)
+    expect(chart[3]).toBe(`b         |${'b'.repeat(33)}${'M'.repeat(7)}|`)
+    expect(chart[4]).toBe(`events    |${' '.repeat(15)}F${' '.repeat(17)}^${' '.repeat(6)}|`)
+  })
+
+  it('summarizes repeats as min/median/max and renders them', () => {
+    const runs = [run(), run(), buildRunReport(rawWith(3000))]
+    const summary = summarize(runs)
+    expect(summary).toMatchObject({runs: 3, passed: 2, failoverMs: {min: 3603, median: 3603, max: 3603}})
+    const result: FailoverTestResult = {type: 'failover-test', target: 'local', source: 'demo', fault: 'kill', rate: 100, keepalive: false, maxGapMs: 4000, pass: false, summary, runs, notes: []}
+    const text = renderResult(result)
+    expect(text).toContain('run 3: kill of node a (pid 42, SIGKILL) at 3.00 s: FAIL')
+    expect(text).toContain('summary of 3 runs (min / median / max): 2/3 passed')
+    expect(text).toContain('failover time ms    3603 / 3603 / 3603')
+    expect(text.split('\n').at(-1)).toMatch(/^FAIL/)
+  })
+})
+
+function rawWith(maxGapMs: number) {
+  return {
+    startedAt: T0,
+    endedAt: T0 + 8000,
+    requests: traffic(),
+    timeline: {roles: [], dualMaster: [], polls: 0},
+    fault: {kind: 'kill' as const, node: 'a', pid: 42, signal: 'SIGKILL' as const, at: T0 + 3000},
+    nodes: [],
+    timing: {node: 'b', version: 2 as const, advertIntMs: 1000, priority: 100},
+    maxGapMs,
+    recovery: {done: false as const, reason: 'x'},
+  }
+}
