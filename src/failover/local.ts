@@ -1,8 +1,9 @@
 /**
  * `failover-test --local`: for each run, starts the bundled pair (`startUp`, built-in demo or an
  * init DIR), waits for settled roles, sends traffic to the VIP, breaks the MASTER, watches until the
- * VIP answers again (plus a short tail), then stops everything. Each run gets a fresh pair: the up
- * cluster cannot restart a node yet, so the old master is not recovered (see RecoveryNote).
+ * VIP answers again (plus a short tail), then (unless --no-recover) restarts the old master and
+ * watches the failback: until it is MASTER again when its priority should preempt (or BACKUP when
+ * not) and the VIP answers, plus a tail. Then stops everything; each run gets a fresh pair.
  */
 import {startUp, type UpSession} from '../engine/demo/up.js'
 import {RuntimeApiClient} from '../observe/runtime-api.js'
@@ -10,8 +11,8 @@ import type {VrrpRow} from '../observe/show-vrrp.js'
 import {UserError} from '../errors.js'
 import {injectFault} from './faults.js'
 import {defaultMaxGapMs, failoverTime, theory} from './figures.js'
-import type {FaultKind, FaultRecord, VrrpTiming} from './records.js'
-import {buildRunReport, type FailoverTestResult, type RunReport, summarize} from './report.js'
+import type {FaultKind, FaultRecord, RequestRecord, VrrpTiming} from './records.js'
+import {buildRunReport, type FailoverTestResult, type RawRecovery, type RunReport, summarize} from './report.js'
 import {startTimeline, type TimelinePoller} from './timeline.js'
 import {startTraffic} from './traffic.js'
 
@@ -35,7 +36,9 @@ export interface LocalFailoverOptions {
   signal?: AbortSignal
 }
 
-const RECOVERY_UNSUPPORTED = 'the lbctl up cluster cannot restart a node yet (needs LocalCluster.restartNode); each run starts a fresh pair instead'
+/** How long after the restart the failback may take before the run ends without it. */
+const FAILBACK_WAIT_MS = 8000
+const TAIL_MS = 1000
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -78,6 +81,27 @@ async function waitSettled(poller: TimelinePoller, nodes: number, ms: number, si
   }
 }
 
+/**
+ * After the restart: until the node is MASTER again (preempts) or BACKUP (does not) and a request
+ * started after that succeeded, then a tail; at most FAILBACK_WAIT_MS after the restart.
+ */
+async function waitFailback(
+  poller: TimelinePoller,
+  traffic: {records: readonly RequestRecord[]},
+  expect: {node: string; preempts: boolean; restartedAt: number},
+  signal?: AbortSignal,
+): Promise<void> {
+  const want = expect.preempts ? 'MASTER' : 'BACKUP'
+  let settledAt: number | undefined
+  let doneAt: number | undefined
+  while (Date.now() < expect.restartedAt + FAILBACK_WAIT_MS) {
+    await sleep(50, signal)
+    if (settledAt === undefined && poller.recorder.latest().get(expect.node)?.some((r) => r.state === want)) settledAt = Date.now()
+    if (settledAt !== undefined && doneAt === undefined && traffic.records.some((r) => r.start >= settledAt! && r.outcome.kind === 'ok')) doneAt = Date.now()
+    if (doneAt !== undefined && Date.now() - doneAt >= TAIL_MS) return
+  }
+}
+
 function timingOf(rows: readonly VrrpRow[], node: string): VrrpTiming {
   const row = rows[0]
   return {
@@ -115,7 +139,7 @@ async function oneRun(options: LocalFailoverOptions, index: number): Promise<{re
 
     progress(`${master} is MASTER; ${options.rate} req/s to ${endpoints.url} for ${options.durationBeforeMs} ms before the fault`)
     const startedAt = Date.now()
-    const maxRunMs = options.durationBeforeMs + Math.max(2 * maxGapMs, expected + 3000) + 5000
+    const maxRunMs = options.durationBeforeMs + Math.max(2 * maxGapMs, expected + 3000) + 5000 + (options.recover ? FAILBACK_WAIT_MS + TAIL_MS + 6000 : 0)
     traffic = startTraffic({url: endpoints.url, rate: options.rate, keepalive: options.keepalive, timeoutMs: options.requestTimeoutMs ?? 1000, maxRequests: Math.ceil((options.rate * maxRunMs) / 1000)})
     await sleep(options.durationBeforeMs, options.signal)
 
@@ -134,10 +158,20 @@ async function oneRun(options: LocalFailoverOptions, index: number): Promise<{re
       const failed = records.some((r) => r.start >= fault.at && r.outcome.kind !== 'ok')
       if (failed && failoverTime(records, fault.at) !== null) {
         recoveredAt ??= Date.now()
-        if (Date.now() - recoveredAt >= 1000) break
+        if (Date.now() - recoveredAt >= TAIL_MS) break
       }
       // Nothing failed at all long after the theory says the switch happened: a seamless failover.
       if (!failed && Date.now() - fault.at > expected + 2000) break
+    }
+    let recovery: RawRecovery = {skipped: 'skipped (--no-recover)'}
+    if (options.recover) {
+      // Preemption should give the old master its role back when it outranks the node that took over.
+      const preempts = (latest.get(master)?.[0]?.effectivePriority ?? 0) > timing.priority
+      progress(`restarting node ${master}; expecting it to ${preempts ? 'take MASTER back (preemption)' : 'rejoin as BACKUP'}`)
+      const restartedAt = Date.now()
+      const restarted = await session.cluster.restartNode(master)
+      recovery = {node: master, pid: restarted.pid, restartedAt}
+      await waitFailback(poller, traffic, {node: master, preempts, restartedAt}, options.signal)
     }
     const requests = await traffic.stop()
     traffic = undefined
@@ -150,13 +184,18 @@ async function oneRun(options: LocalFailoverOptions, index: number): Promise<{re
       requests,
       timeline,
       fault,
-      nodes: endpoints.nodes.map((n) => ({name: n.name, pid: n.pid})),
+      // After a restart: the new process (the old one is fault.pid).
+      nodes: session.endpoints().nodes.map((n) => ({name: n.name, pid: n.pid})),
       timing,
       maxGapMs,
       ...(lastAdvertAt === undefined ? {} : {lastAdvertAt}),
-      recovery: options.recover ? {done: false, reason: RECOVERY_UNSUPPORTED} : {done: false, reason: 'skipped (--no-recover)'},
+      recovery,
     })
     progress(`failover ${report.failoverMs ?? 'never'} ms, gap ${report.gapMs} ms, ${report.requests.failed}/${report.requests.total} failed: ${report.pass ? 'pass' : 'FAIL'}`)
+    if (report.recovery) {
+      const r = report.recovery
+      progress(`failback: ${r.node} ${r.masterAgainAfterMs === null ? 'not MASTER again' : `MASTER again ${r.masterAgainAfterMs} ms after the restart`}, gap ${r.failbackGapMs} ms`)
+    }
     return {report, source: endpoints.source, notes: endpoints.notes}
   } finally {
     await traffic?.stop()
@@ -176,7 +215,6 @@ export async function runLocalFailover(options: LocalFailoverOptions): Promise<F
     source = run.source
     for (const note of run.notes) notes.add(note)
   }
-  if (options.recover) notes.add(`recovery of the old master was not done: ${RECOVERY_UNSUPPORTED}`)
   return {
     type: 'failover-test',
     target: 'local',

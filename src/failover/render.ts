@@ -8,7 +8,8 @@ const ms = (value: number | null) => (value === null ? 'never' : `${Math.round(v
 
 /**
  * One column per slice of the run. Requests: `#` all ok, `x` all failed, `%` both, blank none.
- * Roles: `M` MASTER, `b` BACKUP, `.` unreachable, `?` other/unknown. Events: `F` fault, `^` role change.
+ * Roles: `M` MASTER, `b` BACKUP, `.` unreachable, `?` other/unknown. Events: `F` fault, `R` restart of
+ * the old master, `^` role change.
  */
 export function renderChart(run: RunReport, width = WIDTH): string[] {
   const total = Math.max(1, run.durationMs)
@@ -33,6 +34,7 @@ export function renderChart(run: RunReport, width = WIDTH): string[] {
   const events = new Array<string>(width).fill(' ')
   for (const r of run.timeline.roles) if (r.from !== null) events[column(r.atMs)] = '^'
   events[column(run.fault.atMs)] = 'F'
+  if (run.recovery) events[column(run.recovery.restartedAt)] = 'R'
 
   const seconds = Math.floor(total / 1000)
   const axis = new Array<string>(width + 2).fill(' ')
@@ -48,7 +50,7 @@ export function renderChart(run: RunReport, width = WIDTH): string[] {
     `${'requests'.padEnd(10)}|${requests}|`,
     ...roleRows,
     `${'events'.padEnd(10)}|${events.join('')}|`,
-    `${''.padEnd(10)} # ok  x failed  % both   M master  b backup  . unreachable   F fault  ^ role change`,
+    `${''.padEnd(10)} # ok  x failed  % both   M master  b backup  . unreachable   F fault${run.recovery ? '  R restart' : ''}  ^ role change`,
   ]
 }
 
@@ -66,12 +68,25 @@ export function renderRun(run: RunReport, index?: number): string {
     `  failed/total        ${run.requests.failed}/${run.requests.total}`,
     `  new master          ${run.newMaster ? `${run.newMaster.node}, seen MASTER ${run.newMaster.afterMs} ms after the fault` : 'none seen'}`,
     `  dual-master time    ${ms(run.dualMasterMs)}`,
-    `  recovery            ${run.recovery.done ? `${run.recovery.node} restarted at ${(run.recovery.atMs / 1000).toFixed(2)} s` : `not done: ${run.recovery.reason}`}`,
+    ...recoveryLines(run),
     '',
     ...renderChart(run).map((line) => `  ${line}`),
   ]
   return lines.join('\n')
 }
+
+function recoveryLines(run: RunReport): string[] {
+  const r = run.recovery
+  if (!r) return [`  recovery            not done: ${run.recoveryReason ?? 'unknown'}`]
+  const back = r.masterAgainAt === null ? 'not MASTER again before the run ended' : `MASTER again at ${seconds(r.masterAgainAt)}, ${r.masterAgainAfterMs} ms after the restart`
+  const gap = r.failback ? `; ${r.failback.failed} failed in a row${r.failback.recovered ? '' : ', never recovered'}` : ''
+  return [
+    `  recovery            ${r.node} restarted at ${seconds(r.restartedAt)} (pid ${r.pid}); ${back}`,
+    `  failback gap        ${ms(r.failbackGapMs)}   (${r.requests.failed}/${r.requests.total} failed from the restart on${gap})`,
+  ]
+}
+
+const seconds = (atMs: number) => `${(atMs / 1000).toFixed(2)} s`
 
 const spreadText = (s: Spread | null) => (s === null ? 'n/a' : `${Math.round(s.min)} / ${Math.round(s.median)} / ${Math.round(s.max)}`)
 
@@ -86,6 +101,7 @@ export function renderResult(result: FailoverTestResult): string {
         `  gap ms              ${spreadText(s.gapMs)}`,
         `  failed requests     ${spreadText(s.failedRequests)}`,
         `  dual-master ms      ${spreadText(s.dualMasterMs)}`,
+        ...(s.failbackGapMs === null ? [] : [`  master again ms     ${spreadText(s.masterAgainAfterMs)}   (restart -> MASTER)`, `  failback gap ms     ${spreadText(s.failbackGapMs)}`]),
       ].join('\n'),
     )
   }

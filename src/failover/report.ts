@@ -16,19 +16,37 @@ export interface RawRun {
   nodes: {name: string; pid: number}[]
   timing: VrrpTiming
   maxGapMs: number
-  recovery: RecoveryNote
+  /** The old master's restart, or why there was none. */
+  recovery: RawRecovery
   /** When the old master last sent an advert before the fault (from its `show vrrp`), if known. */
   lastAdvertAt?: number
 }
 
-export type RecoveryNote = {done: true; node: string; atMs: number} | {done: false; reason: string}
+export type RawRecovery = {node: string; pid: number; restartedAt: number} | {skipped: string}
+
+/** The old master's return (times relative to the start of the traffic, like the timeline). */
+export interface RecoveryReport {
+  node: string
+  /** The restarted process. */
+  pid: number
+  restartedAt: number
+  /** When a poll first saw the restarted node MASTER again (preemption); null: not seen before the run ended. */
+  masterAgainAt: number | null
+  /** restartedAt → masterAgainAt. */
+  masterAgainAfterMs: number | null
+  /** The longest run of failed requests from the restart on (0: none failed). */
+  failbackGapMs: number
+  failback: {startMs: number; endMs: number; failed: number; recovered: boolean} | null
+  /** Requests sent from the restart on, and how many of them failed. */
+  requests: {total: number; failed: number}
+}
 
 export interface RunReport {
   nodes: {name: string; pid: number}[]
   fault: {kind: FaultKind; node: string; pid: number; signal: string; atMs: number}
   /** Fault → first success after it (null: the VIP never answered again). */
   failoverMs: number | null
-  /** The longest run of failed requests, in ms. */
+  /** The longest run of failed requests before the old master's restart (the failover's), in ms. */
   gapMs: number
   gap: {startMs: number; endMs: number; failed: number; recovered: boolean} | null
   requests: {total: number; ok: number; failed: number}
@@ -47,7 +65,9 @@ export interface RunReport {
   deviationMs: number | null
   maxGapMs: number
   pass: boolean
-  recovery: RecoveryNote
+  /** null when the old master was not restarted: see recoveryReason. */
+  recovery: RecoveryReport | null
+  recoveryReason: string | null
   durationMs: number
   timeline: {
     roles: {atMs: number; node: string; instance: string; vrid: number | null; from: string | null; to: string}[]
@@ -59,7 +79,9 @@ export interface RunReport {
 
 export function buildRunReport(run: RawRun): RunReport {
   const t = (at: number) => at - run.startedAt
-  const gap = longestGap(run.requests)
+  const restartedAt = 'restartedAt' in run.recovery ? run.recovery.restartedAt : undefined
+  const failoverPhase = restartedAt === undefined ? run.requests : run.requests.filter((r) => r.start < restartedAt)
+  const gap = longestGap(failoverPhase)
   const failoverMs = failoverTime(run.requests, run.fault.at)
   const ok = run.requests.filter((r) => r.outcome.kind === 'ok').length
   const expected = theory(run.fault.kind, run.timing)
@@ -81,7 +103,8 @@ export function buildRunReport(run: RawRun): RunReport {
     deviationMs: failoverMs === null ? null : failoverMs - expectedAfterFaultMs,
     maxGapMs: run.maxGapMs,
     pass: failoverMs !== null && gapMs <= run.maxGapMs && (gap?.recovered ?? true),
-    recovery: run.recovery,
+    recovery: 'skipped' in run.recovery ? null : recoveryReport(run, run.recovery),
+    recoveryReason: 'skipped' in run.recovery ? run.recovery.skipped : null,
     durationMs: run.endedAt - run.startedAt,
     timeline: {
       roles: run.timeline.roles.map((r) => ({atMs: t(r.at), node: r.node, instance: r.instance, vrid: r.vrid, from: r.from, to: r.to})),
@@ -92,6 +115,23 @@ export function buildRunReport(run: RawRun): RunReport {
   }
 }
 
+function recoveryReport(run: RawRun, recovery: {node: string; pid: number; restartedAt: number}): RecoveryReport {
+  const t = (at: number) => at - run.startedAt
+  const back = run.timeline.roles.find((r) => r.at >= recovery.restartedAt && r.node === recovery.node && r.to === 'MASTER')
+  const after = run.requests.filter((r) => r.start >= recovery.restartedAt)
+  const gap = longestGap(after)
+  return {
+    node: recovery.node,
+    pid: recovery.pid,
+    restartedAt: t(recovery.restartedAt),
+    masterAgainAt: back ? t(back.at) : null,
+    masterAgainAfterMs: back ? back.at - recovery.restartedAt : null,
+    failbackGapMs: gap?.ms ?? 0,
+    failback: gap ? {startMs: t(gap.start), endMs: t(gap.end), failed: gap.failed, recovered: gap.recovered} : null,
+    requests: {total: after.length, failed: after.filter((r) => r.outcome.kind !== 'ok').length},
+  }
+}
+
 export interface FailoverSummary {
   runs: number
   passed: number
@@ -99,6 +139,9 @@ export interface FailoverSummary {
   gapMs: Spread | null
   failedRequests: Spread | null
   dualMasterMs: Spread | null
+  /** Over the runs that restarted the old master. */
+  masterAgainAfterMs: Spread | null
+  failbackGapMs: Spread | null
 }
 
 export interface FailoverTestResult {
@@ -123,5 +166,7 @@ export function summarize(runs: readonly RunReport[]): FailoverSummary {
     gapMs: spread(runs.map((r) => r.gapMs)) ?? null,
     failedRequests: spread(runs.map((r) => r.requests.failed)) ?? null,
     dualMasterMs: spread(runs.map((r) => r.dualMasterMs)) ?? null,
+    masterAgainAfterMs: spread(runs.map((r) => r.recovery?.masterAgainAfterMs ?? null)) ?? null,
+    failbackGapMs: spread(runs.map((r) => r.recovery?.failbackGapMs ?? null)) ?? null,
   }
 }

@@ -36,7 +36,7 @@ const run = () =>
     timing: {node: 'b', version: 2, advertIntMs: 1000, priority: 100},
     maxGapMs: 4000,
     lastAdvertAt: T0 + 2800,
-    recovery: {done: false, reason: 'not supported'},
+    recovery: {skipped: 'skipped (--no-recover)'},
   })
 
 describe('buildRunReport', () => {
@@ -55,8 +55,56 @@ describe('buildRunReport', () => {
     expect(report.expectedAfterFaultMs).toBe(3409)
     expect(report.deviationMs).toBe(194)
     expect(report.pass).toBe(true)
+    expect(report.recovery).toBeNull()
+    expect(report.recoveryReason).toBe('skipped (--no-recover)')
     expect(report.timeline.requests[0]).toEqual({startMs: 0, endMs: 3, outcome: {kind: 'ok', status: 200}, servedBy: 'app1'})
     expect(report.timeline.roles.at(-1)).toEqual({atMs: 6600, node: 'b', instance: 'VI_1', vrid: 51, from: 'BACKUP', to: 'MASTER'})
+  })
+
+  it('measures the failback after the old master restarts, apart from the failover', () => {
+    // 12 s: the failover gap as above, a restart of a at 8 s, 150 ms refused from 9 s, a MASTER at 9.1 s.
+    const requests = Array.from({length: 1200}, (_, i): RequestRecord => {
+      const start = T0 + i * 10
+      const failed = (start >= T0 + 3010 && start < T0 + 6600) || (start >= T0 + 9000 && start < T0 + 9150)
+      return {start, end: start + 2, outcome: failed ? {kind: 'error', code: 'ECONNREFUSED'} : {kind: 'ok', status: 200}}
+    })
+    const base = run()
+    const report = buildRunReport({
+      ...rawWith(4000),
+      endedAt: T0 + 12_000,
+      requests,
+      timeline: {
+        roles: [
+          {at: T0 + 3050, node: 'a', instance: 'VI_1', vrid: null, from: 'MASTER', to: 'unreachable'},
+          {at: T0 + 6600, node: 'b', instance: 'VI_1', vrid: 51, from: 'BACKUP', to: 'MASTER'},
+          {at: T0 + 8300, node: 'a', instance: 'VI_1', vrid: 51, from: 'unreachable', to: 'BACKUP'},
+          {at: T0 + 9100, node: 'a', instance: 'VI_1', vrid: 51, from: 'BACKUP', to: 'MASTER'},
+          {at: T0 + 9120, node: 'b', instance: 'VI_1', vrid: 51, from: 'MASTER', to: 'BACKUP'},
+        ],
+        dualMaster: [],
+        polls: 240,
+      },
+      recovery: {node: 'a', pid: 77, restartedAt: T0 + 8000},
+    })
+    // The failover's figures only look before the restart.
+    expect(report.gapMs).toBe(base.gapMs)
+    expect(report.failoverMs).toBe(3602)
+    expect(report.recovery).toEqual({
+      node: 'a',
+      pid: 77,
+      restartedAt: 8000,
+      masterAgainAt: 9100,
+      masterAgainAfterMs: 1100,
+      failbackGapMs: 150,
+      failback: {startMs: 9000, endMs: 9150, failed: 15, recovered: true},
+      requests: {total: 400, failed: 15},
+    })
+    expect(report.recoveryReason).toBeNull()
+    const text = renderResult({type: 'failover-test', target: 'local', source: 'demo', fault: 'kill', rate: 100, keepalive: false, maxGapMs: 4000, pass: true, summary: summarize([report]), runs: [report], notes: []})
+    expect(text).toContain('recovery            a restarted at 8.00 s (pid 77); MASTER again at 9.10 s, 1100 ms after the restart')
+    expect(text).toContain('failback gap        150 ms   (15/400 failed from the restart on; 15 failed in a row)')
+    expect(renderChart(report, 60).at(-2)).toContain('R')
+    expect(summarize([report, base])).toMatchObject({masterAgainAfterMs: {min: 1100, median: 1100, max: 1100}, failbackGapMs: {min: 150, median: 150, max: 150}})
   })
 
   it('fails when the gap exceeds max gap', () => {
@@ -97,6 +145,6 @@ function rawWith(maxGapMs: number) {
     nodes: [],
     timing: {node: 'b', version: 2 as const, advertIntMs: 1000, priority: 100},
     maxGapMs,
-    recovery: {done: false as const, reason: 'x'},
+    recovery: {skipped: 'x'},
   }
 }

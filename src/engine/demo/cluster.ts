@@ -73,6 +73,8 @@ export async function freeUdpPort(): Promise<number> {
 export class LocalCluster extends EventEmitter<ClusterEvents> {
   private readonly live: LiveNode[] = []
   private stopping: Promise<void> | undefined
+  /** Set by start(): the advert port every node (and every restarted node) shares. */
+  private udpPort = 0
 
   private constructor(private readonly options: ClusterOptions) {
     super()
@@ -80,8 +82,8 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
 
   static async start(options: ClusterOptions): Promise<LocalCluster> {
     const cluster = new LocalCluster(options)
-    const udpPort = options.udpPort ?? (await freeUdpPort())
-    for (const node of options.nodes) cluster.spawnNode(node, udpPort)
+    cluster.udpPort = options.udpPort ?? (await freeUdpPort())
+    for (const node of options.nodes) cluster.live.push(cluster.spawnNode(node))
     return cluster
   }
 
@@ -89,12 +91,40 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
     return this.live.map((n) => n.info)
   }
 
-  private spawnNode(node: NodeLaunch, udpPort: number): void {
+  /**
+   * Starts node `name` again with the same files, address, advert port and log (appended). A node
+   * still running is stopped first (SIGTERM, SIGKILL after `graceMs`). Resolves to the new process's
+   * entry, which `nodes` returns from then on. Throws for an unknown node or once stop() has begun.
+   */
+  async restartNode(name: string, graceMs = 5000): Promise<ClusterNode> {
+    const index = this.live.findIndex((n) => n.info.name === name)
+    const old = this.live[index]
+    const launch = this.options.nodes.find((n) => n.name === name)
+    if (!old || !launch) throw new Error(`no node ${name} in this cluster`)
+    if (this.stopping) throw new Error(`cannot restart node ${name}: the cluster is stopping`)
+    await this.stopNode(old, graceMs)
+    // stop() may have begun while the old process was going: it must not miss a new one.
+    if (this.stopping) throw new Error(`cannot restart node ${name}: the cluster is stopping`)
+    const fresh = this.spawnNode(launch, old.log)
+    this.live[index] = fresh
+    return fresh.info
+  }
+
+  private async stopNode(node: LiveNode, graceMs: number): Promise<void> {
+    if (!node.info.exited) node.child.kill('SIGTERM')
+    if (!(await within(node.exit, graceMs)) && !node.info.exited) {
+      node.child.kill('SIGKILL')
+      await within(node.exit, 2000)
+    }
+  }
+
+  /** `log`: the node's open log when it is restarted (one stream per node, ended by stop()). */
+  private spawnNode(node: NodeLaunch, log: WriteStream = createWriteStream(node.logFile, {flags: 'a'})): LiveNode {
+    const udpPort = this.udpPort
     const args = [...this.options.lbctl.args, 'run', ...node.files.flatMap((f) => ['-f', f]), '--local', '--node', node.name, '--address', node.address]
     args.push('--local-port', String(udpPort), '--json', '--stop-with-parent')
     // Own process group: a Ctrl-C in the terminal reaches `lbctl up` only, which stops the nodes in order.
     const child = spawn(this.options.lbctl.command, args, {stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: {...process.env, NO_COLOR: '1', ...node.env}})
-    const log = createWriteStream(node.logFile, {flags: 'a'})
     const info: ClusterNode = {name: node.name, pid: child.pid ?? -1, state: 'starting', statsSocket: node.statsSocket, files: node.files, logFile: node.logFile, exited: false}
     const exit = new Promise<void>((resolve) => {
       child.once('exit', (code, signal) => {
@@ -105,7 +135,6 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
       })
       child.once('error', () => resolve())
     })
-    this.live.push({info, child, log, exit})
     let buffered = ''
     child.stdout?.on('data', (chunk: Buffer) => {
       log.write(chunk)
@@ -118,6 +147,7 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
       log.write(chunk)
       for (const line of chunk.toString().split('\n')) if (line.trim()) this.emit('line', node.name, line)
     })
+    return {info, child, log, exit}
   }
 
   private onJsonLine(info: ClusterNode, line: string): void {
@@ -153,11 +183,7 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
     this.stopping ??= (async () => {
       await Promise.all(
         this.live.map(async (node) => {
-          if (!node.info.exited) node.child.kill('SIGTERM')
-          if (!(await within(node.exit, graceMs)) && !node.info.exited) {
-            node.child.kill('SIGKILL')
-            await within(node.exit, 2000)
-          }
+          await this.stopNode(node, graceMs)
           await new Promise<void>((resolve) => node.log.end(() => resolve()))
         }),
       )
