@@ -18,7 +18,7 @@ export default class FailoverTest extends BaseCommand {
   static override summary = 'Break the VRRP master on purpose and measure what clients saw'
   static override description = `Starts the bundled pair (the built-in demo, or DIR made by lbctl init) as lbctl up would, sends HTTP requests to the VIP at a fixed rate (a new connection each, or --keepalive), polls both nodes' show vrrp every 50 ms, then breaks the MASTER: --fault kill sends SIGKILL (the backup takes over after 3 x advert_int + skew), --fault stop sends SIGTERM (a graceful stop: a priority-0 advert, so the backup waits only its skew time).
 
-Reports the failover time (fault -> first successful request after it), the client-visible gap (longest run of failed requests), failed/total, the time two nodes were MASTER at once, and the theory beside them, with a timeline chart. Exit 0 when every gap is within --max-gap (default: 4 advert intervals for kill, 1.5 for stop, at least 1 s), 1 when not. --repeat N runs N times on a fresh pair each (the old master is not restarted yet) and adds min/median/max.`
+Reports the failover time (fault -> first successful request after it), the client-visible gap (longest run of failed requests), failed/total, the time two nodes were MASTER at once, and the theory beside them, with a timeline chart. Exit 0 when every gap is within --max-gap (default: 4 advert intervals for kill, 1.5 for stop, at least 1 s), 1 when not. --repeat N runs N times on a fresh pair each and adds min/median/max. Unless --no-recover, the old master is restarted after the failover and the report adds when it is MASTER again (preemption) and the failback gap.`
 
   static override examples = [
     '<%= config.bin %> failover-test --local --fault kill',
