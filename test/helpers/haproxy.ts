@@ -1,9 +1,10 @@
 // A real haproxy on loopback for tests: a temp-dir config with stats sockets (admin and user level),
 // two tiny node:http backends on ephemeral ports, health checks every 200 ms.
+import {freePort} from './ports.js'
 import {spawn, type ChildProcess} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer as createHttpServer, type Server} from 'node:http'
-import {createServer as createNetServer, createConnection} from 'node:net'
+import {createConnection} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -29,18 +30,6 @@ export interface HaproxyLab {
   frontendPort: number
   backends: TestBackend[]
   stop(): Promise<void>
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 async function startBackend(name: string): Promise<TestBackend> {

@@ -195,7 +195,7 @@ export class ProxyEngine {
         },
       }
       const http = frontend.plan.http
-      const session = (http ? runHttpSession(socket, frontend, backend, http, hooks, generation.backends) : runTcpSession(socket, frontend, backend, hooks)).catch(() => {
+      const session = (http ? runHttpSession(socket, frontend, backend, http, hooks, generation.backends, () => ({frontends: generation.frontends, backends: generation.backends, now: this.clock.now()})) : runTcpSession(socket, frontend, backend, hooks)).catch(() => {
         socket.destroy()
       })
       this.sessions.add(session)

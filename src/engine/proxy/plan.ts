@@ -8,6 +8,7 @@ import {type Algorithm, SUPPORTED_ALGORITHMS} from './balance/index.js'
 import type {HttpCheck, HttpExpect} from './health/probe.js'
 import {httpSettings, type HttpSettings} from './http/settings.js'
 import {parseListenAddress, type ListenAddress} from './listen-address.js'
+import {statsPlan, type StatsPlan} from './stats/settings.js'
 
 export interface ServerPlan {
   id: number
@@ -60,6 +61,8 @@ export interface FrontendPlan {
   mode: 'tcp' | 'http'
   /** Set in mode http. */
   http?: HttpSettings
+  /** `stats enable|uri|...`: the stats page this mode http frontend serves before backend selection. */
+  stats?: StatsPlan
 }
 
 export interface SwitchingRule {
@@ -139,6 +142,8 @@ export function planEngine(model: HaproxyModel): PlanResult {
       mode,
       ...(mode === 'http' ? {http: httpSettings(p, backendProxy, problems)} : {}),
     })
+    const stats = mode === 'http' ? statsPlan(p) : undefined
+    if (stats) frontends.at(-1)!.stats = stats
   }
 
   const statsSockets: StatsSocketPlan[] = []
@@ -199,7 +204,12 @@ function differingHttpSettings(p: Proxy, backend: string, switching: SwitchingRu
 /** What mode http proxies may use that the bundled engine does not run yet: refused rather than ignored. */
 function unsupportedHttp(p: Proxy, problems: string[]): void {
   const at = (l: {file: string; line: number}) => `${l.file}:${l.line}: ${p.kind} ${p.name}`
-  if (p.effective.stats.enabled || p.effective.stats.uri !== undefined) problems.push(`${at(p)}: stats page is not supported by the bundled engine yet`)
+  const stats = p.effective.stats
+  if (p.kind === 'backend' && (stats.enabled || stats.uri !== undefined)) problems.push(`${at(p)}: a stats page in a backend section is not supported by the bundled engine yet (put it in the frontend or a listen)`)
+  if (p.stats.admin ?? stats.admin) {
+    const line = p.directives.find((d) => d.keyword === 'stats admin')
+    problems.push(`${at(line ?? p)}: stats admin is not supported by the bundled engine yet`)
+  }
   if (p.effective.cookie) problems.push(`${at(p.effective.cookie)}: cookie persistence is not supported by the bundled engine yet`)
   const refused: Record<string, string> = {
     redirect: 'redirect rules are',

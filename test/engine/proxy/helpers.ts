@@ -110,13 +110,7 @@ export async function waitFor(check: () => boolean | Promise<boolean>, ms = 5000
 }
 
 /** A free TCP port on loopback (bound then released). */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const port = (server.address() as AddressInfo).port
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
+export {freePort} from '../../helpers/ports.js'
 
 export async function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {

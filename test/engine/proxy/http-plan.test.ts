@@ -35,7 +35,7 @@ describe('planEngine in mode http', () => {
   })
 
   it.each([
-    ['listen st\n  bind :8404\n  stats enable\n  stats uri /stats', 'stats page is not supported by the bundled engine yet'],
+    ['listen st\n  bind :8404\n  stats enable\n  stats uri /stats\n  stats admin if TRUE', 'stats admin is not supported by the bundled engine yet'],
     ['listen l\n  bind :80\n  cookie SRV insert indirect\n  server a 127.0.0.1:80 cookie a', 'cookie persistence is not supported'],
     ['frontend fe\n  bind :80\n  redirect scheme https\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'redirect rules are not supported'],
     ['frontend fe\n  bind :80\n  acl tls ssl_fc\n  use_backend be if tls\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', "ACL 'tls': fetch 'ssl_fc' is not supported by the bundled engine yet"],

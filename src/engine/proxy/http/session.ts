@@ -9,6 +9,8 @@ import type {Socket} from 'node:net'
 import type {AclRequest} from '../acl/index.js'
 import {createRequestParser, encodeChunk, encodeLastChunk, HeaderList, LAST_CHUNK, type Http1Error, type Http1Sink, type RawHeaders, type RequestHead, type RequestParser, type ResponseHead} from '../http1/index.js'
 import type {BackendRuntime, FrontendRuntime, ServerRuntime} from '../runtime.js'
+import type {StatSource} from '../runtime-api/stat.js'
+import {type StatsResponder, statsResponder} from '../stats/index.js'
 import {countStatus, httpCounters} from './counters.js'
 import {errorCloses, errorResponse} from './errors.js'
 import {type ClientFraming, clientFraming, clientIp, clientResponseHead, ForwardedFor, serverRequestHead} from './heads.js'
@@ -33,12 +35,16 @@ export function drainHttpSessions(frontend: FrontendRuntime): void {
   for (const session of live.get(frontend) ?? []) session.drain()
 }
 
-/** `backends` are the ones the frontend's use_backend rules may name (the default `backend` is used when none match). */
-export function runHttpSession(client: Socket, frontend: FrontendRuntime, backend: BackendRuntime, settings: HttpSettings, hooks: HttpSessionHooks, backends: readonly BackendRuntime[] = [backend]): Promise<void> {
+/**
+ * `backends` are the ones the frontend's use_backend rules may name (the default `backend` is used when none match).
+ * `statSource` is what the stats page shows (every frontend and backend); without it, this frontend and `backends`.
+ */
+export function runHttpSession(client: Socket, frontend: FrontendRuntime, backend: BackendRuntime, settings: HttpSettings, hooks: HttpSessionHooks, backends: readonly BackendRuntime[] = [backend], statSource?: () => StatSource): Promise<void> {
   return new Promise((resolve) => {
     let sessions = live.get(frontend)
     if (!sessions) live.set(frontend, (sessions = new Set()))
-    const session = new HttpSession(client, frontend, backend, backends, settings, () => {
+    const source = statSource ?? (() => ({frontends: [frontend], backends: [...backends], now: backend.clock.now()}))
+    const session = new HttpSession(client, frontend, backend, backends, settings, source, () => {
       sessions.delete(session)
       hooks.onEnd()
       resolve()
@@ -65,6 +71,8 @@ class Transaction implements ConnOwner {
   done = false
   /** Counted in the backend's current sessions. */
   inBackend = false
+  /** Answered by the engine itself (the stats page): no backend, the request body is discarded. */
+  local = false
 
   constructor(
     readonly session: HttpSession,
@@ -119,6 +127,7 @@ class HttpSession implements Http1Sink<RequestHead> {
   private readonly owned = new Map<ServerRuntime, ServerConn>()
   /** The backend of the latest request, which the connection's byte counts go to. */
   private lastBackend: BackendRuntime
+  private readonly stats: StatsResponder | undefined
 
   constructor(
     private readonly client: Socket,
@@ -127,8 +136,10 @@ class HttpSession implements Http1Sink<RequestHead> {
     private readonly backend: BackendRuntime,
     private readonly backends: readonly BackendRuntime[],
     private readonly settings: HttpSettings,
+    private readonly statSource: () => StatSource,
     private readonly onEnd: () => void,
   ) {
+    this.stats = frontend.plan.stats ? statsResponder(frontend.plan.stats) : undefined
     this.parser = createRequestParser(this)
     this.lastBackend = backend
     this.ip = clientIp(client.remoteAddress)
@@ -197,6 +208,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     const txn = this.queue.at(-1)
     if (!txn) return
     txn.requestEnded = true
+    if (txn.local) return this.endTransaction(txn, true)
     if (txn.forwarding) this.sendRequestEnd(txn)
     this.updateFlow()
   }
@@ -205,7 +217,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     const last = this.queue.at(-1)
     if (last && !last.requestEnded) {
       // A broken body: the request cannot be completed.
-      if (last === this.queue[0] && !last.response) {
+      if (last === this.queue[0] && !last.response && !last.local) {
         last.conn?.destroy()
         last.conn = undefined
         this.leaveBackend(last)
@@ -246,7 +258,25 @@ class HttpSession implements Http1Sink<RequestHead> {
     return txn.backend
   }
 
+  /** The stats page, answered before backend selection when the request is for its URI (as HAProxy does). */
+  private answerStats(txn: Transaction): boolean {
+    const answer = this.stats?.answer(txn.request, this.statSource, this.settings.connection === 'close' || this.clientEnded)
+    if (!answer) return false
+    txn.local = true
+    countStatus(this.frontend, answer.status)
+    this.write(answer.data)
+    txn.framing = {chunked: false, close: answer.close}
+    // A request body (POST) is read and dropped; the transaction ends with the request.
+    if (txn.requestEnded) this.endTransaction(txn, true)
+    else {
+      txn.forwarding = true
+      this.updateFlow()
+    }
+    return true
+  }
+
   private async serve(txn: Transaction): Promise<void> {
+    if (this.stats && this.answerStats(txn)) return
     const backend = (txn.backend = this.lastBackend = this.chooseBackend(txn))
     txn.inBackend = true
     backend.counters.stot++

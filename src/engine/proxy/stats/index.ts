@@ -1,0 +1,5 @@
+export {BasicAuth, type Credentials} from './auth.js'
+export {humanDuration, renderStatsPage, serverClass} from './page.js'
+export {matchStatsRequest, type StatsRequest} from './request.js'
+export {type StatsAnswer, StatsResponder, statsResponder} from './respond.js'
+export {DEFAULT_STATS_REALM, DEFAULT_STATS_URI, type StatsPlan, statsPlan} from './settings.js'
