@@ -9,17 +9,9 @@ import {existsSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 import type {FailoverTestResult, RunReport} from '../../src/failover/report.js'
 import {cliPath, runCli} from '../helpers/cli.js'
+import {alive} from '../helpers/process.js'
 
 const cli = process.env.LBCTL_E2E_CLI ?? cliPath
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 async function failoverTest(fault: 'kill' | 'stop', extra: string[] = []): Promise<FailoverTestResult> {
   const result = await runCli(['failover-test', '--local', '--fault', fault, '--json', '--rate', '50', '--duration-before', '1.5s', ...extra])

@@ -9,6 +9,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import type {UpEndpoints} from '../../src/engine/demo/up.js'
 import type {TopSnapshot} from '../../src/observe/snapshot.js'
 import {cliPath, repoRoot, runCli} from '../helpers/cli.js'
+import {alive} from '../helpers/process.js'
 
 const cli = process.env.LBCTL_E2E_CLI ?? cliPath
 let up: ChildProcess | undefined
@@ -17,15 +18,6 @@ let endpoints: UpEndpoints | undefined
 afterAll(() => {
   for (const pid of [...(endpoints?.nodes.map((n) => n.pid) ?? []), up?.pid]) if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGKILL')
 })
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms: number): Promise<{value: T; elapsed: number}> {
   const start = Date.now()

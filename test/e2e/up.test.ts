@@ -8,6 +8,7 @@ import {get} from 'node:http'
 import {afterAll, describe, expect, it} from 'vitest'
 import type {UpEndpoints} from '../../src/engine/demo/up.js'
 import {cliPath, repoRoot} from '../helpers/cli.js'
+import {alive} from '../helpers/process.js'
 
 const cli = process.env.LBCTL_E2E_CLI ?? cliPath
 let up: ChildProcess | undefined
@@ -17,15 +18,6 @@ afterAll(() => {
   // Whatever happened, leave nothing behind.
   for (const pid of [...(endpoints?.nodes.map((n) => n.pid) ?? []), up?.pid]) if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGKILL')
 })
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 interface Answer {
   status: number

@@ -8,6 +8,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import type {LocalCluster} from '../../src/engine/demo/cluster.js'
 import {startUp, type UpSession} from '../../src/engine/demo/up.js'
 import {cliPath} from '../helpers/cli.js'
+import {alive} from '../helpers/process.js'
 
 let session: UpSession | undefined
 const pids: number[] = []
@@ -16,15 +17,6 @@ afterAll(async () => {
   await session?.stop()
   for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL')
 })
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** Resolves once `node` reports `state` (from its JSON transitions), rejects after `ms`. */
 function waitState(cluster: LocalCluster, node: string, state: string, ms: number): Promise<void> {
