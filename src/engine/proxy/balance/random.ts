@@ -1,8 +1,8 @@
 /** `balance random[(draws)]`: draws random points on the consistent ring and keeps the least loaded server (2 draws by default). */
 import {HashRing} from './chash.js'
-import {type Balancer, type BalancerOptions, type LbServer, type PickContext} from './types.js'
+import {type BalancerOptions, type LbServer, type PickContext, RebuiltBalancer} from './types.js'
 
-export class RandomBalancer implements Balancer {
+export class RandomBalancer extends RebuiltBalancer {
   private readonly ring: HashRing
 
   constructor(
@@ -12,6 +12,7 @@ export class RandomBalancer implements Balancer {
     /** 32-bit unsigned random numbers; injected so tests are reproducible. */
     private readonly random32: () => number = () => Math.floor(Math.random() * 0x1_0000_0000),
   ) {
+    super()
     this.ring = new HashRing(servers, options)
   }
 
@@ -25,19 +26,7 @@ export class RandomBalancer implements Balancer {
     return best
   }
 
-  serverUp(): void {
+  protected rebuild(): void {
     this.ring.rebuild()
   }
-
-  serverDown(): void {
-    this.ring.rebuild()
-  }
-
-  weightChanged(): void {
-    this.ring.rebuild()
-  }
-
-  connTaken(): void {}
-
-  connReleased(): void {}
 }

@@ -2,7 +2,7 @@
 import {HashRing} from './chash.js'
 import {fullHash, sourceHash} from './hash.js'
 import {buildMap} from './map-table.js'
-import {type Balancer, type BalancerOptions, eligibleGroup, type LbServer, type PickContext} from './types.js'
+import {type BalancerOptions, eligibleGroup, type LbServer, type PickContext, RebuiltBalancer} from './types.js'
 
 export interface HashOptions extends BalancerOptions {
   hashType: 'map-based' | 'consistent'
@@ -10,7 +10,7 @@ export interface HashOptions extends BalancerOptions {
   avalanche: boolean
 }
 
-export class SourceHash implements Balancer {
+export class SourceHash extends RebuiltBalancer {
   private table: LbServer[] = []
   private readonly ring: HashRing | undefined
 
@@ -18,11 +18,12 @@ export class SourceHash implements Balancer {
     private readonly servers: readonly LbServer[],
     private readonly options: HashOptions,
   ) {
+    super()
     if (options.hashType === 'consistent') this.ring = new HashRing(servers, options)
     this.rebuild()
   }
 
-  private rebuild(): void {
+  protected rebuild(): void {
     if (this.ring) this.ring.rebuild()
     else this.table = buildMap(eligibleGroup(this.servers, this.options).servers)
   }
@@ -37,19 +38,4 @@ export class SourceHash implements Balancer {
     return this.table.length === 0 ? undefined : this.table[hash % this.table.length]
   }
 
-  serverUp(): void {
-    this.rebuild()
-  }
-
-  serverDown(): void {
-    this.rebuild()
-  }
-
-  weightChanged(): void {
-    this.rebuild()
-  }
-
-  connTaken(): void {}
-
-  connReleased(): void {}
 }

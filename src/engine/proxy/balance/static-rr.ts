@@ -1,8 +1,8 @@
 /** `balance static-rr`: walks HAProxy's static weight map; weight changes apply only when the map is rebuilt. */
 import {buildMap} from './map-table.js'
-import {type Balancer, type BalancerOptions, eligibleGroup, type LbServer, type PickContext, saturated} from './types.js'
+import {type BalancerOptions, eligibleGroup, type LbServer, type PickContext, saturated, RebuiltBalancer} from './types.js'
 
-export class StaticRoundRobin implements Balancer {
+export class StaticRoundRobin extends RebuiltBalancer {
   private table: LbServer[] = []
   private index = 0
 
@@ -10,10 +10,11 @@ export class StaticRoundRobin implements Balancer {
     private readonly servers: readonly LbServer[],
     private readonly options: BalancerOptions,
   ) {
+    super()
     this.rebuild()
   }
 
-  private rebuild(): void {
+  protected rebuild(): void {
     this.table = buildMap(eligibleGroup(this.servers, this.options).servers)
   }
 
@@ -39,19 +40,4 @@ export class StaticRoundRobin implements Balancer {
     return avoided?.server
   }
 
-  serverUp(): void {
-    this.rebuild()
-  }
-
-  serverDown(): void {
-    this.rebuild()
-  }
-
-  weightChanged(): void {
-    this.rebuild()
-  }
-
-  connTaken(): void {}
-
-  connReleased(): void {}
 }

@@ -38,6 +38,32 @@ export interface Balancer {
   connReleased(server: LbServer): void
 }
 
+/**
+ * A balancer whose whole state is recomputed from the server list when a server goes up or down or changes
+ * weight, and which ignores connection counts (static-rr, source, random).
+ */
+export abstract class RebuiltBalancer implements Balancer {
+  abstract pick(context: PickContext): LbServer | undefined
+  /** Recomputes the algorithm's table or ring from the servers as they are now. */
+  protected abstract rebuild(): void
+
+  serverUp(): void {
+    this.rebuild()
+  }
+
+  serverDown(): void {
+    this.rebuild()
+  }
+
+  weightChanged(): void {
+    this.rebuild()
+  }
+
+  connTaken(): void {}
+
+  connReleased(): void {}
+}
+
 /** HAProxy's weight scale: effective weights are user weights × 16 for dynamic algorithms. */
 export const WEIGHT_SCALE = 16
 export const UWEIGHT_RANGE = 256
