@@ -3,21 +3,17 @@
  * `show vrrp` gives one MASTER and one BACKUP; after SIGKILL of node a, a snapshot shows b MASTER and a
  * unreachable within 5 s. Loopback only, no root.
  */
-import {type ChildProcess, spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {afterAll, describe, expect, it} from 'vitest'
-import type {UpEndpoints} from '../../src/engine/demo/up.js'
 import type {TopSnapshot} from '../../src/observe/snapshot.js'
-import {cliPath, repoRoot, runCli} from '../helpers/cli.js'
+import {cliPath, runCli} from '../helpers/cli.js'
 import {alive} from '../helpers/process.js'
+import {startUpJson, type UpRun} from '../helpers/up.js'
 
 const cli = process.env.LBCTL_E2E_CLI ?? cliPath
-let up: ChildProcess | undefined
-let endpoints: UpEndpoints | undefined
+let up: UpRun | undefined
 
-afterAll(() => {
-  for (const pid of [...(endpoints?.nodes.map((n) => n.pid) ?? []), up?.pid]) if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGKILL')
-})
+afterAll(() => up?.killAll())
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms: number): Promise<{value: T; elapsed: number}> {
   const start = Date.now()
@@ -38,17 +34,8 @@ const roles = (s: TopSnapshot) => s.vrrp.map((v) => `${v.node} ${v.instance} ${v
 
 describe.skipIf(!existsSync(cli))('lbctl top on the pair from lbctl up', () => {
   it('shows one MASTER and one BACKUP, then b MASTER and a unreachable after SIGKILL of a', async () => {
-    const child = spawn(process.execPath, [cli, 'up', '--no-top', '--json'], {cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}})
-    up = child
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-    await until('the endpoints line', () => (stdout.includes('\n') ? true : undefined), 20_000).catch((error: Error) => {
-      throw new Error(`${error.message} (stderr: ${stderr})`)
-    })
-    endpoints = JSON.parse(stdout.split('\n')[0]!) as UpEndpoints
+    up = await startUpJson(cli)
+    const {child, endpoints, exited} = up
     const sockets = endpoints.nodes.map((n) => `${n.name}=${n.statsSocket}`)
 
     // Settled roles: a (priority 110) MASTER, b BACKUP, b knows a as its master.

@@ -2,22 +2,18 @@
  * `lbctl up --no-top --json` end to end (the built bin/run.js): the VIP answers, SIGKILL of node a's
  * process moves it to node b within 4 s, SIGTERM leaves nothing running. Loopback only, no root.
  */
-import {type ChildProcess, spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {get} from 'node:http'
 import {afterAll, describe, expect, it} from 'vitest'
-import type {UpEndpoints} from '../../src/engine/demo/up.js'
-import {cliPath, repoRoot} from '../helpers/cli.js'
+import {cliPath} from '../helpers/cli.js'
 import {alive} from '../helpers/process.js'
+import {startUpJson, type UpRun} from '../helpers/up.js'
 
 const cli = process.env.LBCTL_E2E_CLI ?? cliPath
-let up: ChildProcess | undefined
-let endpoints: UpEndpoints | undefined
+let up: UpRun | undefined
 
-afterAll(() => {
-  // Whatever happened, leave nothing behind.
-  for (const pid of [...(endpoints?.nodes.map((n) => n.pid) ?? []), up?.pid]) if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGKILL')
-})
+// Whatever happened, leave nothing behind.
+afterAll(() => up?.killAll())
 
 interface Answer {
   status: number
@@ -65,16 +61,8 @@ async function until(check: () => boolean, ms: number, what: string): Promise<vo
 
 describe.skipIf(!existsSync(cli))('lbctl up (built-in demo)', () => {
   it('serves the VIP, fails over to b when a is killed, and stops cleanly', async () => {
-    const child = spawn(process.execPath, [cli, 'up', '--no-top', '--json'], {cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}})
-    up = child
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-
-    await until(() => stdout.includes('\n'), 20_000, `the endpoints line (stderr: ${stderr})`)
-    endpoints = JSON.parse(stdout.split('\n')[0]!) as UpEndpoints
+    up = await startUpJson(cli)
+    const {child, endpoints, exited} = up
     expect(endpoints.type).toBe('ready')
     expect(endpoints.url).toBe('http://127.0.0.100:8080/')
     expect(endpoints.nodes.map((n) => n.name)).toEqual(['a', 'b'])
@@ -91,12 +79,12 @@ describe.skipIf(!existsSync(cli))('lbctl up (built-in demo)', () => {
 
     // Node a is the MASTER: kill its process hard; node b must answer on the VIP within 4 s.
     const a = endpoints.nodes.find((n) => n.name === 'a')!
-    await until(() => stderr.includes('a | bind 127.0.0.100:8080 opened'), 5000, 'node a to hold the VIP')
+    await until(() => up!.stderr().includes('a | bind 127.0.0.100:8080 opened'), 5000, 'node a to hold the VIP')
     process.kill(a.pid, 'SIGKILL')
     await until(() => !alive(a.pid), 2000, 'node a to die')
     const after = await fetchUntilOk(endpoints.url, 4000)
     expect(after.answer.body).toMatch(/^hello from app[123]\n$/)
-    await until(() => stderr.includes('b | bind 127.0.0.100:8080 opened'), 1000, 'node b to report the VIP bind')
+    await until(() => up!.stderr().includes('b | bind 127.0.0.100:8080 opened'), 1000, 'node b to report the VIP bind')
 
     // SIGTERM: every child gone, temp dir removed, ports free.
     child.kill('SIGTERM')
@@ -104,7 +92,7 @@ describe.skipIf(!existsSync(cli))('lbctl up (built-in demo)', () => {
     const code = await Promise.race([exited, new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still running'), 10_000)))])
     clearTimeout(timer)
     expect(code).toBe(0)
-    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {type: string; signal: string}
+    const result = JSON.parse(up.stdout().trim().split('\n').at(-1)!) as {type: string; signal: string}
     expect(result).toMatchObject({type: 'stopped', signal: 'SIGTERM'})
     for (const node of endpoints.nodes) expect(alive(node.pid)).toBe(false)
     expect(existsSync(endpoints.dir)).toBe(false)
