@@ -36,7 +36,30 @@ export type HealthEvent = Base & {
   activeLeft?: number
   backupLeft?: number
 }
-export type VrrpAdvertEvent = Base & {kind: 'vrrp-advert'; src: string; dst: string; vrid: number; priority: number; authType: string; intervalMs: number}
+/** A VRRP message captured on the wire (src/observe/vrrp-sniffer.ts); `node` is the interface it was seen on. */
+export type VrrpAdvertEvent = Base & {
+  kind: 'vrrp-advert'
+  src: string
+  dst: string
+  family: 4 | 6
+  version: number
+  vrid: number
+  priority: number
+  /** `none`, `simple` (PASS) or `ah` for VRRPv2, as tcpdump words it; `none` for VRRPv3. */
+  authType: string
+  intervalMs: number
+  addresses: string[]
+  /** VRRP message length (tcpdump's `length`). */
+  length: number
+  ttl: number
+  /** Sent to a unicast peer rather than the VRRP multicast group. */
+  unicast: boolean
+  sourceMac?: string
+  /** Why a router would drop it (bad checksum, TTL, length); empty for a valid advert. */
+  problems: string[]
+}
+/** A gratuitous ARP on the wire: `mac` claims `ip` (a new VRRP master announcing its VIPs). */
+export type GarpEvent = Base & {kind: 'garp'; ip: string; mac: string; op: 'request' | 'reply'}
 export type RoleChangeEvent = Base & {kind: 'role'; instance: string; vrid?: number; from: string; to: string}
 /** More than one MASTER for one VRID across the watched nodes (`resolved`: the condition ended). */
 export type VrrpSplitEvent = Base & {kind: 'vrrp-split'; vrid: number; masters: {node: string; instance: string}[]; resolved: boolean}
@@ -45,7 +68,7 @@ export type RequestLogEvent = Base & {kind: 'request'}
 /** A node's stats socket became unreachable, or reachable again. */
 export type NodeEvent = Base & {kind: 'node'; reachable: boolean}
 
-export type LbEvent = StatsEvent | HealthEvent | VrrpAdvertEvent | RoleChangeEvent | VrrpSplitEvent | ReloadEvent | RequestLogEvent | NodeEvent
+export type LbEvent = StatsEvent | HealthEvent | VrrpAdvertEvent | GarpEvent | RoleChangeEvent | VrrpSplitEvent | ReloadEvent | RequestLogEvent | NodeEvent
 
 export function serverKey(node: string, proxy: string, name: string): string {
   return `${node}/${proxy}/${name}`
@@ -124,8 +147,12 @@ export function clockTime(at: number): string {
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`
 }
 
-/** One line for a log: `12:00:01.234 lb1 app/web1 DOWN, L4CON in 0ms, 1 active server left`. */
+/**
+ * One line for a log: `12:00:01.234 lb1 app/web1 DOWN, L4CON in 0ms, 1 active server left`. Packets seen on
+ * the wire read as tcpdump prints them: `12:00:01.234 198.18.0.1 > 224.0.0.18: VRRPv2, Advertisement, ...`.
+ */
 export function formatEventLine(event: LbEvent): string {
+  if (event.kind === 'vrrp-advert' || event.kind === 'garp') return `${clockTime(event.at)} ${event.text}`
   return `${clockTime(event.at)} ${event.node} ${event.text}`
 }
 
