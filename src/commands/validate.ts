@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
-import {countBySeverity, renderDiagnostic} from '../config/diagnostics.js'
-import {validateConfigs, type ValidateResult} from '../config/validate.js'
+import {validateConfigs, validateReport, type ValidateResult} from '../config/validate.js'
 import {ExitCode} from '../errors.js'
 
 export default class Validate extends BaseCommand {
@@ -42,17 +41,7 @@ export default class Validate extends BaseCommand {
       targetVersion: flags['target-version'],
       oracle: flags.oracle,
     })
-    if (!this.jsonEnabled()) {
-      const shown = flags.quiet ? run.diagnostics.filter((d) => d.severity === 'error') : run.diagnostics
-      for (const d of shown) this.log(renderDiagnostic(d, {color: this.color, sources: run.sources}) + '\n')
-      const counts = countBySeverity(run.diagnostics)
-      const verdict = run.result.valid ? 'valid' : 'INVALID'
-      const names = run.result.files.map((f) => `${f.path} (${f.type})`).join(', ')
-      this.log(`${verdict}: ${names || 'no configuration'} — ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} note(s)`)
-      for (const o of run.result.oracle) {
-        if (!o.available) this.log(`note: ${o.tool} is not installed; --oracle checked nothing for it`)
-      }
-    }
+    if (!this.jsonEnabled()) for (const line of validateReport(run, {quiet: flags.quiet, color: this.color})) this.log(line)
     if (!run.result.valid) process.exitCode = ExitCode.checkFailed
     return run.result
   }

@@ -1,3 +1,4 @@
+import {isUtf8} from 'node:buffer'
 import {readFileSync, statSync} from 'node:fs'
 import {UserError} from '../errors.js'
 
@@ -51,12 +52,11 @@ export function decodeText(path: string, bytes: Buffer): string {
       hint: 'pass the text haproxy.cfg or keepalived.conf',
     })
   }
-  try {
-    return new TextDecoder('utf-8', {fatal: true}).decode(bytes)
-  } catch {
-    // HAProxy and keepalived read bytes, not UTF-8: accept legacy encodings losslessly as latin1.
-    return bytes.toString('latin1')
-  }
+  // HAProxy and keepalived read bytes, not UTF-8: accept legacy encodings losslessly as latin1.
+  if (!isUtf8(bytes)) return bytes.toString('latin1')
+  // A UTF-8 byte order mark is dropped, as TextDecoder does (isUtf8 + toString is several times faster on big files).
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+  return bytes.toString('utf8', bom ? 3 : 0)
 }
 
 function fileError(path: string, error: unknown): UserError {

@@ -2,7 +2,7 @@ import {readdirSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {UserError} from '../errors.js'
 import {type ConfigType, detectConfigType} from './detect.js'
-import {type Diagnostic, diagnostic, diagnosticToJson, lineRange, sortDiagnostics} from './diagnostics.js'
+import {countBySeverity, type Diagnostic, diagnostic, diagnosticToJson, lineRange, renderDiagnostic, sortDiagnostics} from './diagnostics.js'
 import type {KeepalivedConfigParse} from './keepalived/index.js'
 import {readSourceFile, type SourceFile} from './source.js'
 
@@ -131,6 +131,20 @@ export async function validateConfigs(options: ValidateOptions): Promise<Validat
     diagnostics: sorted,
     sources: texts,
   }
+}
+
+/** What `lbctl validate` prints without --json, one entry per `log` call: each diagnostic with its source line, then the verdict. */
+export function validateReport(run: ValidateRun, options: {quiet: boolean; color: boolean}): string[] {
+  const shown = options.quiet ? run.diagnostics.filter((d) => d.severity === 'error') : run.diagnostics
+  const out = shown.map((d) => renderDiagnostic(d, {color: options.color, sources: run.sources}) + '\n')
+  const counts = countBySeverity(run.diagnostics)
+  const verdict = run.result.valid ? 'valid' : 'INVALID'
+  const names = run.result.files.map((f) => `${f.path} (${f.type})`).join(', ')
+  out.push(`${verdict}: ${names || 'no configuration'} — ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} note(s)`)
+  for (const o of run.result.oracle) {
+    if (!o.available) out.push(`note: ${o.tool} is not installed; --oracle checked nothing for it`)
+  }
+  return out
 }
 
 /** Directories expand like `haproxy -f DIR`: the regular, non-hidden files inside, in lexical order. */

@@ -67,7 +67,8 @@ const simpleEscapes: Record<string, string> = {' ': ' ', '#': '#', '\\': '\\', "
 
 /** Splits one line (without its line ending) into words. Never throws. */
 export function lexLine(text: string, env: Env, cache?: WordCache): LexedLine {
-  if (isPlainLine(text)) return lexPlainLine(text, cache)
+  const plain = lexPlainLine(text, cache)
+  if (plain !== undefined) return plain
   const words: Word[] = []
   let errors: LexError[] = NO_ERRORS
   let comment: LexComment | undefined
@@ -226,18 +227,12 @@ function isTextAt(value: string, text: string, start: number): boolean {
   return true
 }
 
-/** No quote, backslash or `#`: every word is its raw text, and there is no comment nor error but the word count. */
-function isPlainLine(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    // ", #, ', \
-    if (c === 34 || c === 35 || c === 39 || c === 92) return false
-  }
-  return true
-}
-
-/** lexLine for a plain line (see isPlainLine): the words split on spaces and tabs. */
-function lexPlainLine(text: string, cache: WordCache | undefined): LexedLine {
+/**
+ * lexLine for a line without quote, backslash or `#` (every word is its raw text, and there is no comment
+ * nor error but the word count): the words split on spaces and tabs. Undefined, in the same single scan,
+ * as soon as one of those characters shows up.
+ */
+function lexPlainLine(text: string, cache: WordCache | undefined): LexedLine | undefined {
   const words: Word[] = []
   const n = text.length
   let i = 0
@@ -247,12 +242,15 @@ function lexPlainLine(text: string, cache: WordCache | undefined): LexedLine {
       i++
       continue
     }
+    // ", #, ', \
+    if (c === 34 || c === 35 || c === 39 || c === 92) return undefined
     const start = i
     let hash = c + start * 131
     // Never read past the end: charCodeAt out of bounds makes V8 drop the optimized code.
     for (i++; i < n; i++) {
       const d = text.charCodeAt(i)
       if (d === 32 || d === 9) break
+      if (d === 34 || d === 35 || d === 39 || d === 92) return undefined
       hash = (Math.imul(hash, 31) + d) | 0
     }
     if (cache === undefined) {
