@@ -12,10 +12,13 @@ import {drainHttpSessions, runHttpSession} from './http/session.js'
 import {initialHealth} from './health/state.js'
 import {type ListenAddress, listenKey} from './listen-address.js'
 import {Listener} from './listener.js'
+import {LogSinks, ProxyLogger, streamOnlyPlan} from './log/index.js'
 import type {EnginePlan} from './plan.js'
 import {BackendRuntime, type EngineEvent, FrontendRuntime, type ServerRuntime} from './runtime.js'
 import type {EngineView, VrrpStatusRow} from './runtime-api/commands.js'
+import {EventHub, healthWireEvent} from './runtime-api/events.js'
 import {StatsSocket} from './runtime-api/server.js'
+import {formatEngineEvent} from './format.js'
 import {runTcpSession} from './tcp/session.js'
 
 interface Generation {
@@ -35,6 +38,8 @@ export interface EngineOptions {
   canBind?: (address: ListenAddress) => boolean
   /** `show vrrp` rows when the engine runs inside a node with VRRP (node.ts); absent for a plain haproxy.cfg. */
   vrrp?: () => VrrpStatusRow[]
+  /** Where `log stdout` / `log stderr` lines go (default: the process's streams). */
+  logStreams?: {stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream}
 }
 
 export interface BindSync {
@@ -56,10 +61,19 @@ export class ProxyEngine {
   private stopping = false
   private readonly canBind: (address: ListenAddress) => boolean
   private bindChain: Promise<unknown> = Promise.resolve()
+  /** `show events` listeners (health transitions, request log lines, VRRP roles from node.ts). */
+  readonly events: EventHub
+  private readonly logSinks: LogSinks
 
   constructor(plan: EnginePlan, options: EngineOptions = {}) {
     this.clock = options.clock ?? systemClock
-    this.emit = options.onEvent ?? (() => {})
+    const onEvent = options.onEvent ?? (() => {})
+    this.emit = (event) => {
+      onEvent(event)
+      this.observe(event)
+    }
+    this.logSinks = new LogSinks({...options.logStreams, onProblem: (message) => onEvent({type: 'log', message: `[WARNING] ${message}`})})
+    this.events = new EventHub((active) => this.streamRequests(this.generation.frontends, active))
     this.canBind = options.canBind ?? (() => true)
     this.vrrpRows = options.vrrp
     this.startedAt = this.clock.now()
@@ -69,7 +83,35 @@ export class ProxyEngine {
   private build(plan: EnginePlan): Generation {
     const backends = plan.backends.map((b) => new BackendRuntime(b, this.clock, this.emit))
     const frontends = plan.frontends.map((f) => new FrontendRuntime(f, this.clock))
+    for (const b of backends) if (b.plan.log) b.logger = new ProxyLogger(b.plan.log, this.logSinks, () => this.sessions.size)
+    for (const f of frontends) {
+      if (f.plan.log) f.logger = new ProxyLogger(f.plan.log, this.logSinks, () => this.sessions.size, (text) => this.events.publish({at: this.clock.now(), kind: 'request', frontend: f.name, text}))
+    }
+    this.streamRequests(frontends, this.events?.active ?? false)
     return {plan, frontends, backends, checkers: []}
+  }
+
+  /** While `show events` has listeners, frontends without log targets log to the stream only. */
+  private streamRequests(frontends: FrontendRuntime[], active: boolean): void {
+    for (const f of frontends) {
+      if (f.plan.log) continue
+      f.logger = active ? new ProxyLogger(streamOnlyPlan(f.plan.mode), this.logSinks, () => this.sessions.size, (text) => this.events.publish({at: this.clock.now(), kind: 'request', frontend: f.name, text})) : undefined
+    }
+  }
+
+  /** Health and admin changes go to `show events` and to the backend's log targets. */
+  private observe(event: EngineEvent): void {
+    if (event.type === 'log') return
+    const at = this.clock.now()
+    if (event.type === 'health') {
+      this.events.publish(healthWireEvent(at, event.backend, event.server, event.from, event.to, event.result, event.active, event.backup))
+      const logger = this.generation?.backends.find((b) => b.name === event.backend)?.logger
+      // HAProxy sends a server going DOWN at level alert, the others at notice.
+      if (logger) logger.send(event.to.startsWith('DOWN') && !event.from.startsWith('DOWN') ? 'alert' : 'notice', formatEngineEvent(event).replace(/^\[\w+\] /, ''))
+      return
+    }
+    const arrow = / -> /.exec(event.change)
+    if (arrow) this.events.publish(healthWireEvent(at, event.backend, event.server, event.change.slice(0, arrow.index), event.change.slice(arrow.index + 4), undefined))
   }
 
   get frontends(): FrontendRuntime[] {
@@ -187,6 +229,8 @@ export class ProxyEngine {
       frontend.counters.smax = Math.max(frontend.counters.smax, frontend.counters.scur)
       frontend.rate.hit()
       this.cumulated++
+      const logger = frontend.logger
+      if (logger && !logger.plan.line) logger.connect(socket.remoteAddress ?? '', socket.remotePort ?? 0, socket.localAddress ?? '', socket.localPort ?? 0, frontend.name, frontend.plan.mode)
       const hooks = {
         onEnd: () => {
           frontend.counters.scur--
@@ -323,5 +367,6 @@ export class ProxyEngine {
     }
     await Promise.all([...this.statsSockets.values()].map((s) => s.close()))
     this.statsSockets.clear()
+    await this.logSinks.close()
   }
 }

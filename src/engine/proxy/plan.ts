@@ -8,6 +8,7 @@ import {type Algorithm, SUPPORTED_ALGORITHMS} from './balance/index.js'
 import type {HttpCheck, HttpExpect} from './health/probe.js'
 import {httpSettings, type HttpSettings} from './http/settings.js'
 import {parseListenAddress, type ListenAddress} from './listen-address.js'
+import {type LogPlan, logPlan} from './log/plan.js'
 import {statsPlan, type StatsPlan} from './stats/settings.js'
 
 export interface ServerPlan {
@@ -46,6 +47,8 @@ export interface BackendPlan {
   fullconn?: number
   http?: HttpCheck
   servers: ServerPlan[]
+  /** Where health transitions are logged (the backend's `log` lines); undefined: nowhere. */
+  log?: LogPlan
 }
 
 export interface FrontendPlan {
@@ -63,6 +66,8 @@ export interface FrontendPlan {
   http?: HttpSettings
   /** `stats enable|uri|...`: the stats page this mode http frontend serves before backend selection. */
   stats?: StatsPlan
+  /** Traffic logging; undefined when the frontend has no log target (no logging work at all). */
+  log?: LogPlan
 }
 
 export interface SwitchingRule {
@@ -104,6 +109,9 @@ export function planEngine(model: HaproxyModel): PlanResult {
   const backends: BackendPlan[] = []
   for (const p of model.proxies.filter((x) => x.kind === 'backend' || x.kind === 'listen')) {
     const backend = planBackend(p, proxyIds.get(p) ?? 0, problems)
+    // A listen's log lines are reported once, by its frontend side below.
+    const log = backend && logPlan(p, model.global, p.kind === 'listen' ? [] : problems)
+    if (log) backend.log = log
     if (backend) backends.push(backend)
   }
 
@@ -144,6 +152,8 @@ export function planEngine(model: HaproxyModel): PlanResult {
     })
     const stats = mode === 'http' ? statsPlan(p) : undefined
     if (stats) frontends.at(-1)!.stats = stats
+    const log = logPlan(p, model.global, problems)
+    if (log) frontends.at(-1)!.log = log
   }
 
   const statsSockets: StatsSocketPlan[] = []

@@ -7,6 +7,7 @@ import type {LbServer} from './balance/types.js'
 import type {Clock} from './clock.js'
 import type {CheckResult} from './health/probe.js'
 import {healthText, type HealthState, initialHealth, isUp} from './health/state.js'
+import type {ProxyLogger} from './log/logger.js'
 import type {BackendPlan, FrontendPlan, ServerPlan} from './plan.js'
 import {RateCounter} from './rate.js'
 
@@ -117,6 +118,8 @@ export class BackendRuntime {
   lastChange: number
   downSince: number | undefined
   downtimeMs = 0
+  /** Set by the engine when the backend has log targets (health transitions). */
+  logger: ProxyLogger | undefined
 
   constructor(
     readonly plan: BackendPlan,
@@ -273,6 +276,8 @@ export class FrontendRuntime {
   /** Accepted connections waiting for a slot under maxconn (HAProxy leaves them in the kernel backlog). */
   readonly pending: (() => void)[] = []
   denied = 0
+  /** Set by the engine when the frontend has log targets; undefined means no logging work at all. */
+  logger: ProxyLogger | undefined
 
   constructor(
     readonly plan: FrontendPlan,

@@ -8,9 +8,13 @@
 import type {Socket} from 'node:net'
 import type {AclRequest} from '../acl/index.js'
 import {createRequestParser, encodeChunk, encodeLastChunk, HeaderList, LAST_CHUNK, type Http1Error, type Http1Sink, type RawHeaders, type RequestHead, type RequestParser, type ResponseHead} from '../http1/index.js'
-import type {BackendRuntime, FrontendRuntime, ServerRuntime} from '../runtime.js'
+import {systemClock} from '../clock.js'
+import {type ConnectionFacts, type LocalReply, renderReply} from '../rules/index.js'
+import {cookieServer, L7State, replyFor, requestRules, responseRules} from '../rules/transaction.js'
+import {BackendRuntime, type FrontendRuntime, type ServerRuntime} from '../runtime.js'
 import type {StatSource} from '../runtime-api/stat.js'
 import {type StatsResponder, statsResponder} from '../stats/index.js'
+import {logStream, StreamLog} from '../log/index.js'
 import {countStatus, httpCounters} from './counters.js'
 import {errorCloses, errorResponse} from './errors.js'
 import {type ClientFraming, clientFraming, clientIp, clientResponseHead, ForwardedFor, serverRequestHead} from './heads.js'
@@ -39,7 +43,8 @@ export function drainHttpSessions(frontend: FrontendRuntime): void {
  * `backends` are the ones the frontend's use_backend rules may name (the default `backend` is used when none match).
  * `statSource` is what the stats page shows (every frontend and backend); without it, this frontend and `backends`.
  */
-export function runHttpSession(client: Socket, frontend: FrontendRuntime, backend: BackendRuntime, settings: HttpSettings, hooks: HttpSessionHooks, backends: readonly BackendRuntime[] = [backend], statSource?: () => StatSource): Promise<void> {
+export function runHttpSession(client: Socket, frontend: FrontendRuntime, defaultBackend: BackendRuntime | undefined, settings: HttpSettings, hooks: HttpSessionHooks, backends: readonly BackendRuntime[] = defaultBackend ? [defaultBackend] : [], statSource?: () => StatSource): Promise<void> {
+  const backend = defaultBackend ?? noBackend(frontend)
   return new Promise((resolve) => {
     let sessions = live.get(frontend)
     if (!sessions) live.set(frontend, (sessions = new Set()))
@@ -52,6 +57,22 @@ export function runHttpSession(client: Socket, frontend: FrontendRuntime, backen
     sessions.add(session)
     session.start()
   })
+}
+
+const placeholders = new WeakMap<FrontendRuntime, BackendRuntime>()
+
+/**
+ * What a frontend without default_backend routes to when no use_backend matches: a backend with no
+ * server, never shown in stats; the session answers HAProxy's 503 for it without counting it anywhere.
+ */
+function noBackend(frontend: FrontendRuntime): BackendRuntime {
+  let out = placeholders.get(frontend)
+  if (!out) {
+    const plan = {name: frontend.name, id: 0, algorithm: 'roundrobin', hashType: 'map-based', avalanche: false, draws: 2, allBackups: false, retries: 0, redispatch: false, timeouts: {connect: 0, server: 0, queue: 0}, servers: []} as const
+    out = new BackendRuntime({...plan, servers: []}, systemClock, () => {})
+    placeholders.set(frontend, out)
+  }
+  return out
 }
 
 /** One request and its response. */
@@ -73,6 +94,17 @@ class Transaction implements ConnOwner {
   inBackend = false
   /** Answered by the engine itself (the stats page): no backend, the request body is discarded. */
   local = false
+  /** Timers and outcome for the log line; only when the frontend logs. */
+  log: StreamLog | undefined
+  /** Rules, captures and cookie state; only when a proxy of the session has L7 rules or persistence. */
+  l7: L7State | undefined
+  /** Response edits (http-response rules, persistence cookie) to apply to the head sent to the client. */
+  edit: {headers: HeaderList; status: number; reason: string} | undefined
+
+  /** `capture request|response header` values for the log line (`{a|b}`), undefined without captures. */
+  get captures(): {request: (string | undefined)[]; response: (string | undefined)[]} | undefined {
+    return this.l7?.captures
+  }
 
   constructor(
     readonly session: HttpSession,
@@ -128,6 +160,12 @@ class HttpSession implements Http1Sink<RequestHead> {
   /** The backend of the latest request, which the connection's byte counts go to. */
   private lastBackend: BackendRuntime
   private readonly stats: StatsResponder | undefined
+  /** Some proxy of this session has L7 rules, captures, a monitor URI or cookie persistence. */
+  private readonly l7: boolean
+  /** Log timers (epoch ms): when the next stream began (accept, then each request's end) and its first byte; 0 when not logging. */
+  private streamStart = 0
+  private requestStart = 0
+  private errorLogged = false
 
   constructor(
     private readonly client: Socket,
@@ -140,6 +178,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     private readonly onEnd: () => void,
   ) {
     this.stats = frontend.plan.stats ? statsResponder(frontend.plan.stats) : undefined
+    this.l7 = frontend.plan.rules !== undefined || backends.some((b) => b.plan.rules !== undefined || b.plan.cookie !== undefined) || backend.servers.length === 0
     this.parser = createRequestParser(this)
     this.lastBackend = backend
     this.ip = clientIp(client.remoteAddress)
@@ -154,6 +193,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     client.on('data', (chunk: Buffer) => {
       if (!this.started && this.queue.length === 0) {
         this.started = true
+        if (this.frontend.logger) this.requestStart = Date.now()
         // Once a request begins, it has `timeout http-request` to arrive whole.
         if (this.requests > 0) this.armTimer(this.settings.timeouts.httpRequest, true)
       }
@@ -169,7 +209,12 @@ class HttpSession implements Http1Sink<RequestHead> {
       for (const t of this.queue) t.conn?.socket.resume()
       this.updateFlow()
     })
-    client.on('timeout', () => this.abort('client'))
+    client.on('timeout', () => {
+      const log = this.queue[0]?.log
+      log?.fail('c', log.phase())
+      this.abort('client')
+    })
+    if (this.frontend.logger) this.streamStart = Date.now()
     this.armTimer(this.settings.timeouts.httpRequest, true)
     client.resume()
   }
@@ -185,6 +230,8 @@ class HttpSession implements Http1Sink<RequestHead> {
     this.clearTimer()
     this.started = false
     const txn = new Transaction(this, head, this.requests === 0, this.backend)
+    if (this.l7) txn.l7 = new L7State()
+    if (this.frontend.logger) this.startLog(txn)
     this.requests++
     httpCounters(this.frontend).reqTot++
     this.queue.push(txn)
@@ -241,7 +288,7 @@ class HttpSession implements Http1Sink<RequestHead> {
   private chooseBackend(txn: Transaction): BackendRuntime {
     const rules = this.frontend.plan.switching
     if (rules.length === 0) return txn.backend
-    const request: AclRequest = {
+    const request: AclRequest = txn.l7?.ctx ?? {
       method: txn.request.method,
       target: txn.request.target,
       version: txn.request.version,
@@ -263,6 +310,10 @@ class HttpSession implements Http1Sink<RequestHead> {
     const answer = this.stats?.answer(txn.request, this.statSource, this.settings.connection === 'close' || this.clientEnded)
     if (!answer) return false
     txn.local = true
+    if (txn.log) {
+      txn.log.status = answer.status
+      txn.log.fail('L', 'R')
+    }
     countStatus(this.frontend, answer.status)
     this.write(answer.data)
     txn.framing = {chunked: false, close: answer.close}
@@ -276,8 +327,19 @@ class HttpSession implements Http1Sink<RequestHead> {
   }
 
   private async serve(txn: Transaction): Promise<void> {
+    if (txn.log) txn.log.outStart = this.client.bytesWritten
+    // HAProxy's order: monitor-uri, the frontend's http-request rules, the stats page, its redirects,
+    // use_backend, then the backend's http-request rules and redirects.
+    const feRules = this.frontend.plan.rules
+    if (txn.l7 && feRules && this.answerRules(txn, feRules, 'rules')) return
     if (this.stats && this.answerStats(txn)) return
+    if (txn.l7 && feRules && this.answerRules(txn, feRules, 'redirects')) return
     const backend = (txn.backend = this.lastBackend = this.chooseBackend(txn))
+    if (txn.l7) {
+      if (backend.servers.length === 0 && backend.plan.id === 0) return this.answerLocal(txn, {kind: 'error', status: 503})
+      const beRules = backend.plan.rules
+      if (beRules && beRules !== feRules && (this.answerRules(txn, beRules, 'rules') || this.answerRules(txn, beRules, 'redirects'))) return
+    }
     txn.inBackend = true
     backend.counters.stot++
     backend.counters.scur++
@@ -287,16 +349,33 @@ class HttpSession implements Http1Sink<RequestHead> {
     httpCounters(backend).reqTot++
     let avoid: ServerRuntime | undefined
     for (let attempt = 0; ; attempt++) {
+      if (!txn.server && attempt === 0 && txn.l7 && backend.plan.cookie) {
+        const persistent = cookieServer(txn.l7, backend.plan.cookie, txn.request, backend.servers, this.facts, backend.plan.rules)
+        if (persistent) {
+          backend.take(persistent)
+          txn.server = persistent
+          if (txn.log) txn.log.server = persistent
+        }
+      }
       if (!txn.server) {
         const acquired = await backend.acquire(this.ip, avoid)
         if (this.finished || txn.done) {
           if (acquired) backend.release(acquired)
           return
         }
-        if (!acquired) return this.serverFailed(txn, 503)
+        if (!acquired) {
+          // A usable server existed: the queue timed out (sQ); none: no server to connect to (SC, <NOSRV>).
+          if (txn.log) txn.log.fail(backend.servers.some((s) => s.running && s.weight > 0) ? 's' : 'S', backend.servers.some((s) => s.running && s.weight > 0) ? 'Q' : 'C')
+          return this.serverFailed(txn, 503)
+        }
         txn.server = acquired
+        if (txn.log) {
+          txn.log.server = acquired
+          if (txn.log.pickedMs < 0) txn.log.pickedMs = Date.now()
+        }
       }
       const server = txn.server
+      if (txn.log && txn.log.connectStartMs < 0) txn.log.connectStartMs = Date.now()
       const conn = this.reusable(server, txn.first) ?? (await connectServer(server, backend.plan.timeouts.connect))
       if (this.finished || txn.done) {
         conn?.destroy()
@@ -304,17 +383,23 @@ class HttpSession implements Http1Sink<RequestHead> {
       }
       if (conn) {
         txn.conn = conn
+        if (txn.log) txn.log.connectedMs = Date.now()
         break
       }
       server.counters.econ++
       backend.counters.econ++
-      if (attempt >= backend.plan.retries) return this.serverFailed(txn, 503)
+      if (txn.log) txn.log.retries = attempt
+      if (attempt >= backend.plan.retries) {
+        txn.log?.fail('S', 'C')
+        return this.serverFailed(txn, 503)
+      }
       server.counters.wretr++
       backend.counters.wretr++
       if (backend.plan.redispatch && attempt + 1 === backend.plan.retries) {
         server.counters.wredis++
         backend.counters.wredis++
         avoid = server
+        if (txn.log) txn.log.redispatched = true
         this.releaseServer(txn)
       } else {
         await new Promise((resolve) => setTimeout(resolve, TURN_AROUND_MS))
@@ -381,6 +466,10 @@ class HttpSession implements Http1Sink<RequestHead> {
       return
     }
     txn.response = head
+    if (txn.log) {
+      txn.log.respondedMs = Date.now()
+      txn.log.status = head.status
+    }
     const wantKeepAlive = txn.request.keepAlive && this.settings.connection !== 'close' && !this.clientEnded
     txn.framing = clientFraming(head, txn.request, wantKeepAlive)
     txn.trailers = undefined
@@ -424,6 +513,10 @@ class HttpSession implements Http1Sink<RequestHead> {
   /** No server (503), bad response (502), timeout (504): answered if nothing was sent yet, else the client is cut. */
   serverFailed(txn: Transaction, status: number): void {
     if (txn !== this.queue[0] || txn.done) return
+    if (txn.log) {
+      txn.log.fail('S', txn.response ? 'D' : 'H')
+      if (!txn.response) txn.log.status = status
+    }
     if (status === 502) {
       txn.backend.counters.eresp++
       if (txn.server) txn.server.counters.eresp++
@@ -444,6 +537,7 @@ class HttpSession implements Http1Sink<RequestHead> {
 
   serverGone(txn: Transaction, reason: 'closed' | 'error' | 'timeout'): void {
     if (txn !== this.queue[0] || txn.done) return
+    txn.log?.fail(reason === 'timeout' ? 's' : 'S', txn.response ? 'D' : 'H')
     if (txn.tunnel) return this.close()
     if (reason === 'timeout') {
       txn.backend.counters.srvAbrt++
@@ -466,6 +560,7 @@ class HttpSession implements Http1Sink<RequestHead> {
       else this.keepIdle(conn)
     }
     this.leaveBackend(txn)
+    if (txn.log) this.endLog(txn)
     this.queue.shift()
     if (txn.request.upgrade || txn.request.method === 'CONNECT') this.parser.upgradeRefused()
     if (txn.framing?.close || (this.clientEnded && this.queue.length === 0)) {
@@ -518,6 +613,7 @@ class HttpSession implements Http1Sink<RequestHead> {
       this.timer = undefined
       if (this.queue.length > 0) return
       if (answer || this.started) {
+        if (this.frontend.logger) this.logError('cR', 408)
         this.write(errorResponse(408))
         this.close()
       } else this.close()
@@ -530,8 +626,42 @@ class HttpSession implements Http1Sink<RequestHead> {
   }
 
   private sendError(status: number): void {
+    if (this.frontend.logger) this.logError(status === 408 ? 'cR' : 'PR', status)
     this.write(errorResponse(status))
     this.close()
+  }
+
+  // ── logging (only when the frontend has a logger) ──
+
+  private startLog(txn: Transaction): void {
+    const now = Date.now()
+    const log = (txn.log = new StreamLog(this.streamStart || now, this.requestStart || now))
+    this.requestStart = 0
+    log.headMs = now
+    log.inStart = this.client.bytesRead
+    log.method = txn.request.method
+    log.uri = txn.request.target
+    log.version = txn.request.version
+  }
+
+  private endLog(txn: Transaction): void {
+    const logger = this.frontend.logger
+    if (!logger || !txn.log) return
+    logStream(logger, txn.log, this.client, {frontend: this.frontend, backend: txn.local ? undefined : txn.backend, server: txn.server, ...(txn.local ? {serverLabel: '<STATS>'} : {})})
+    this.streamStart = Date.now()
+  }
+
+  /** A request that never parsed (`<BADREQ>`): bad syntax, timeout, or the client leaving. Logged once per connection. */
+  private logError(state: string, status: number): void {
+    const logger = this.frontend.logger
+    if (!logger || this.errorLogged) return
+    this.errorLogged = true
+    const now = Date.now()
+    const log = new StreamLog(this.streamStart || now, this.requestStart || this.streamStart || now)
+    log.status = status
+    log.state = state
+    log.outStart = this.client.bytesWritten
+    logStream(logger, log, this.client, {frontend: this.frontend, backend: undefined, server: undefined}, now)
   }
 
   // ── ending ──
@@ -551,6 +681,7 @@ class HttpSession implements Http1Sink<RequestHead> {
   private abort(side: 'client' | 'server'): void {
     const txn = this.queue[0]
     if (txn && !txn.done) {
+      txn.log?.fail(side === 'client' ? 'C' : 'S', txn.log.phase())
       const counters = side === 'client' ? 'cliAbrt' : 'srvAbrt'
       txn.backend.counters[counters]++
       if (txn.server) txn.server.counters[counters]++
@@ -567,7 +698,13 @@ class HttpSession implements Http1Sink<RequestHead> {
       txn.done = true
       txn.conn?.destroy()
       this.leaveBackend(txn)
+      if (txn.log) {
+        txn.log.fail('C', txn.log.phase())
+        this.endLog(txn)
+      }
     }
+    // A connection closed before any request (or in the middle of one): HAProxy logs it as `CR` 400.
+    if (this.frontend.logger && (this.requests === 0 || this.started) && !(this.requests === 0 && this.client.bytesRead === 0 && this.frontend.logger.plan.dontlognull)) this.logError('CR', 400)
     for (const conn of this.owned.values()) releaseIdle(conn)
     this.owned.clear()
     this.frontend.counters.bin += this.client.bytesRead

@@ -4,6 +4,7 @@
  * session ends when both directions are closed, or on an error or a timeout.
  */
 import {connect, type Socket} from 'node:net'
+import {logStream, StreamLog} from '../log/index.js'
 import type {BackendRuntime, FrontendRuntime, ServerRuntime} from '../runtime.js'
 
 /** HAProxy waits this long before retrying the same server after a refused connection. */
@@ -22,6 +23,10 @@ export async function runTcpSession(client: Socket, frontend: FrontendRuntime, b
   const timeouts = backend.plan.timeouts
   let server: ServerRuntime | undefined
   let upstream: Socket | undefined
+  // Only when the frontend logs (tcplog): timers and how the session ended.
+  const logger = frontend.logger
+  const log = logger ? new StreamLog(Date.now(), Date.now()) : undefined
+  if (log) log.headMs = log.acceptMs
   const finish = () => {
     if (server) {
       backend.release(server)
@@ -46,16 +51,24 @@ export async function runTcpSession(client: Socket, frontend: FrontendRuntime, b
         const acquired = await backend.acquire(clientAddress, avoid)
         if (!acquired || clientClosed) {
           if (acquired) backend.release(acquired)
+          log?.fail(clientClosed ? 'C' : 'S', clientClosed ? 'Q' : 'C')
           client.destroy()
           return
         }
         server = acquired
+        if (log && log.pickedMs < 0) log.pickedMs = Date.now()
       }
+      if (log && log.connectStartMs < 0) log.connectStartMs = Date.now()
       upstream = await tryConnect(server, timeouts.connect)
-      if (upstream) break
+      if (upstream) {
+        if (log) log.connectedMs = log.respondedMs = Date.now()
+        break
+      }
       server.counters.econ++
       backend.counters.econ++
+      if (log) log.retries = attempt
       if (attempt >= backend.plan.retries || clientClosed) {
+        log?.fail(clientClosed ? 'C' : 'S', 'C')
         client.destroy()
         return
       }
@@ -66,6 +79,7 @@ export async function runTcpSession(client: Socket, frontend: FrontendRuntime, b
         server.counters.wredis++
         backend.counters.wredis++
         avoid = server
+        if (log) log.redispatched = true
         backend.release(server)
         server = undefined
       } else {
@@ -73,10 +87,11 @@ export async function runTcpSession(client: Socket, frontend: FrontendRuntime, b
       }
     }
     if (!upstream) return
-    await pipeBoth(client, upstream, frontend.plan.timeoutClient, timeouts.server, backend, server)
+    await pipeBoth(client, upstream, frontend.plan.timeoutClient, timeouts.server, backend, server, log)
   } finally {
     backend.counters.scur--
     finish()
+    if (logger && log && !(logger.plan.dontlognull && client.bytesRead === 0)) logStream(logger, log, client, {frontend, backend, server})
   }
 }
 
@@ -101,7 +116,7 @@ function tryConnect(server: ServerRuntime, timeoutMs: number): Promise<Socket | 
 }
 
 /** Pipes both ways; resolves when both sockets are closed. */
-function pipeBoth(client: Socket, server: Socket, clientTimeout: number, serverTimeout: number, backend: BackendRuntime, target: ServerRuntime | undefined): Promise<void> {
+function pipeBoth(client: Socket, server: Socket, clientTimeout: number, serverTimeout: number, backend: BackendRuntime, target: ServerRuntime | undefined, log?: StreamLog): Promise<void> {
   return new Promise((resolve) => {
     let closed = 0
     const onClose = () => {
@@ -118,12 +133,12 @@ function pipeBoth(client: Socket, server: Socket, clientTimeout: number, serverT
       client.destroy()
       server.destroy()
     }
-    server.on('error', () => abort('server'))
-    client.on('error', () => abort('client'))
+    server.on('error', () => (log?.fail('S', 'D'), abort('server')))
+    client.on('error', () => (log?.fail('C', 'D'), abort('client')))
     client.on('close', onClose)
     server.on('close', onClose)
-    if (clientTimeout > 0) client.setTimeout(clientTimeout, () => abort('client'))
-    if (serverTimeout > 0) server.setTimeout(serverTimeout, () => abort('server'))
+    if (clientTimeout > 0) client.setTimeout(clientTimeout, () => (log?.fail('c', 'D'), abort('client')))
+    if (serverTimeout > 0) server.setTimeout(serverTimeout, () => (log?.fail('s', 'D'), abort('server')))
     // A FIN from one side is passed on; pipe() ends the other side's writable when `end` arrives.
     client.pipe(server)
     server.pipe(client)
