@@ -39,7 +39,7 @@ export function isoTime(micros: number): string {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${fraction}${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`
 }
 
-/** The whole line for one target: header, message, newline; cut to `maxLength` bytes (newline included). */
+/** The whole line for one target: header and message cut to `maxLength` bytes, then a newline. */
 export function frame(format: LogFormatName, facility: number, level: number, message: string, context: FrameContext, micros: number, maxLength: number): string {
   const pri = facility * 8 + level
   let line: string
@@ -65,6 +65,7 @@ export function frame(format: LogFormatName, facility: number, level: number, me
     default:
       line = `<${pri}>${rfc3164Time(micros / 1000)} ${context.hostname ? `${context.hostname} ` : ''}${context.tag}[${context.pid}]: ${message}`
   }
-  if (line.length >= maxLength) line = Buffer.from(line, 'utf8').subarray(0, maxLength - 1).toString('utf8')
+  // HAProxy cuts the line at `len` bytes and still ends it with a newline.
+  if (line.length > maxLength) line = Buffer.from(line, 'utf8').subarray(0, maxLength).toString('utf8')
   return `${line}\n`
 }

@@ -112,7 +112,7 @@ export function parseLogTarget(args: readonly string[]): Parsed<LogTarget> {
     if (value === undefined) return {ok: false, problem: `log ${text}: '${word}' expects a value`}
     if (word === 'len') {
       maxLength = Number(value)
-      if (!Number.isInteger(maxLength) || maxLength <= 0) return {ok: false, problem: `log ${text}: invalid max length '${value}'`}
+      if (!Number.isInteger(maxLength) || maxLength < 80 || maxLength > 65535) return {ok: false, problem: `log ${text}: invalid log length '${value}', must be between 80 and 65535`}
     } else if (word === 'format') {
       if (!(LOG_FORMATS as readonly string[]).includes(value)) return {ok: false, problem: `log ${text}: unknown log format '${value}'`}
       format = value as LogFormatName
