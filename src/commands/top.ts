@@ -1,14 +1,16 @@
 import {existsSync} from 'node:fs'
+import type {AdminClient} from '../observe/runtime-api.js'
 import {basename} from 'node:path'
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
 import {ExitCode, UserError} from '../errors.js'
-import {formatEventLine, summarizeSnapshot} from '../observe/events.js'
+import {formatEventLine, summarizeSnapshot, type LbEvent} from '../observe/events.js'
+import {openLiveSource, type SniffTarget} from '../observe/live-source.js'
 import {RuntimeApiClient} from '../observe/runtime-api.js'
 import {buildTopSnapshot, type TopSnapshot} from '../observe/snapshot.js'
-import {pollNode, startPoller, systemClock, type PollTarget} from '../observe/source.js'
+import {pollNode, systemClock, type PollTarget} from '../observe/source.js'
 import {renderPlainTable} from '../tui/top/columns.js'
-import {topReducer, initialTopState, visibleRows} from '../tui/state/top-state.js'
+import {topReducer, initialTopState, visibleRows, type TopState} from '../tui/state/top-state.js'
 
 const DEFAULT_SOCKET = '/run/haproxy/admin.sock'
 
@@ -49,76 +51,140 @@ export function parseSocketFlags(values: string[]): SocketSpec[] {
   return specs
 }
 
+/** `--vrid 51 --vrid 52` or `--vrid 51,52` → [51, 52]. */
+export function parseVrids(values: string[]): number[] {
+  const vrids = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean)
+  return vrids.map((text) => {
+    const n = Number(text)
+    if (!Number.isInteger(n) || n < 1 || n > 255) throw new UserError('top.vrid', `--vrid ${text} is not a VRID`, {hint: 'a VRID (virtual_router_id) is an integer from 1 to 255'})
+    return n
+  })
+}
+
+/** The source flags `lbctl top` and `lbctl dash` share. */
+export const sourceFlags = {
+  socket: Flags.string({description: 'stats socket of a node: PATH, HOST:PORT or NAME=PATH (repeat for each node)', multiple: true}),
+  hosts: Flags.string({description: 'remote nodes reached over ssh (not available yet)', hidden: true}),
+  sniff: Flags.string({description: 'interface to capture VRRP adverts and gratuitous ARPs on (root; `any` for all)'}),
+  vrid: Flags.string({description: 'VRIDs expected on the wire (with --sniff); any other one is flagged rogue', multiple: true}),
+  interval: Flags.string({description: 'refresh interval (1s, 500ms, 2)', default: '1s'}),
+}
+
+export interface ResolvedSources {
+  targets: PollTarget[]
+  sockets: Record<string, string>
+  admin: (node: string) => AdminClient | undefined
+  sniff?: SniffTarget
+  expectedVrids: number[]
+  intervalMs: number
+}
+
+/** Flags → stats targets, sniffer and expected VRIDs; refuses a run with nothing to watch. */
+export function resolveSources(flags: {socket?: string[]; hosts?: string; sniff?: string; vrid?: string[]; interval: string}): ResolvedSources {
+  if (flags.hosts !== undefined) throw new UserError('top.unavailable', '--hosts is not available yet', {hint: 'forward the stats socket yourself (ssh -L 9999:/run/haproxy/admin.sock HOST) and use --socket 127.0.0.1:9999'})
+  const intervalMs = parseInterval(flags.interval)
+  const expectedVrids = parseVrids(flags.vrid ?? [])
+  const sniff: SniffTarget | undefined = flags.sniff === undefined ? undefined : {iface: flags.sniff}
+  if (flags.sniff === '') throw new UserError('top.sniff', '--sniff needs an interface name', {hint: 'e.g. --sniff eth0 (the interface keepalived uses), or --sniff any'})
+  const socketValues = flags.socket ?? (existsSync(DEFAULT_SOCKET) ? [DEFAULT_SOCKET] : [])
+  if (socketValues.length === 0 && !sniff) {
+    throw new UserError('top.socket', `no stats socket given and ${DEFAULT_SOCKET} does not exist`, {
+      hint: 'pass --socket PATH or --socket HOST:PORT (haproxy.cfg: "stats socket /run/haproxy/admin.sock level admin"), or --sniff IFACE for VRRP only',
+    })
+  }
+  const specs = parseSocketFlags(socketValues)
+  const clients = new Map(specs.map((s) => [s.node, RuntimeApiClient.connect(s.socket, {timeoutMs: Math.max(1000, intervalMs * 2)})]))
+  const resolved: ResolvedSources = {
+    targets: specs.map((s) => ({node: s.node, client: clients.get(s.node)!})),
+    sockets: Object.fromEntries(specs.map((s) => [s.node, s.socket])),
+    admin: (node) => clients.get(node),
+    expectedVrids,
+    intervalMs,
+  }
+  if (sniff) resolved.sniff = sniff
+  return resolved
+}
+
+/** Everything heard and polled, folded by the same reducer the screen uses. */
+function foldEvents(nodes: string[], events: LbEvent[], now: number, expectedVrids: number[]): TopState {
+  const state = events.reduce((s, event) => topReducer(s, {type: 'event', event}), initialTopState({nodes, now: 0, expectedVrids}))
+  return topReducer(state, {type: 'tick', now})
+}
+
 export default class Top extends BaseCommand {
-  static override summary = 'Live stats, health flaps and events of one or several HAProxy nodes in one screen'
-  static override description = `Polls each node's stats socket (HAProxy's runtime API: the bundled engine's or a real HAProxy's) and shows frontends, backends and servers with their status, sessions, rates, last check and a health flap timeline, the VRRP role of each instance (from the bundled engine's \`show vrrp\`, with a warning when one VRID has two masters), plus a stream of health transitions and role changes. On a terminal it is an interactive screen (? for keys); otherwise it prints one line per event until interrupted. --once --json prints one snapshot and exits.`
+  static override summary = 'Live stats, health flaps, VRRP roles and adverts of one or several HAProxy nodes in one screen'
+  static override description = `Polls each node's stats socket (HAProxy's runtime API: the bundled engine's or a real HAProxy's) and shows frontends, backends and servers with their status, sessions, rates, last check and a health flap timeline, the VRRP role of each instance (from the bundled engine's \`show vrrp\`, with a warning when one VRID has two masters), plus a stream of health transitions and role changes.
+
+With --sniff IFACE (root) it also captures VRRP adverts and gratuitous ARPs on the wire with tcpdump, from any keepalived or lbctl node: every sender shows in the VRRP panel as MASTER of its VRID (silent backups are inferred by their absence), two senders for one VRID raise the split-brain banner, VRIDs outside --vrid and the nodes' own instances are flagged rogue, and adverts print as tcpdump does.
+
+On a terminal it is an interactive screen (? for keys); otherwise it prints one line per event until interrupted. --once --json prints one snapshot and exits (with --sniff, after listening for --sniff-for).`
 
   static override examples = [
     '<%= config.bin %> top --socket /run/haproxy/admin.sock',
     '<%= config.bin %> top --socket lb1=198.18.0.11:9999 --socket lb2=198.18.0.12:9999',
     '<%= config.bin %> top --socket /run/haproxy/admin.sock --once --json',
+    'sudo <%= config.bin %> top --socket /run/haproxy/admin.sock --sniff eth0 --vrid 51',
+    'sudo <%= config.bin %> top --sniff eth0 --once --json --sniff-for 3s',
   ]
 
   static override flags = {
-    socket: Flags.string({description: 'stats socket of a node: PATH, HOST:PORT or NAME=PATH (repeat for each node)', multiple: true}),
-    interval: Flags.string({description: 'refresh interval (1s, 500ms, 2)', default: '1s'}),
+    ...sourceFlags,
     once: Flags.boolean({description: 'print one snapshot and exit'}),
-    hosts: Flags.string({description: 'remote nodes reached over ssh (not available yet)', hidden: true}),
-    sniff: Flags.string({description: 'interface to sniff VRRP adverts on (not available yet)', hidden: true}),
+    'sniff-for': Flags.string({description: 'with --once and --sniff: how long to listen before the snapshot', default: '3s'}),
   }
 
   async run(): Promise<TopSnapshot | undefined> {
     const {flags} = await this.parse(Top)
-    if (flags.hosts !== undefined) throw new UserError('top.unavailable', '--hosts is not available yet', {hint: 'forward the stats socket yourself (ssh -L 9999:/run/haproxy/admin.sock HOST) and use --socket 127.0.0.1:9999'})
-    if (flags.sniff !== undefined) throw new UserError('top.unavailable', '--sniff is not available yet', {hint: 'watch adverts with tcpdump -i IFACE vrrp meanwhile'})
-    const intervalMs = parseInterval(flags.interval)
-    const socketValues = flags.socket ?? (existsSync(DEFAULT_SOCKET) ? [DEFAULT_SOCKET] : [])
-    if (socketValues.length === 0) {
-      throw new UserError('top.socket', `no stats socket given and ${DEFAULT_SOCKET} does not exist`, {
-        hint: 'pass --socket PATH or --socket HOST:PORT (haproxy.cfg: "stats socket /run/haproxy/admin.sock level admin")',
-      })
-    }
-    const specs = parseSocketFlags(socketValues)
-    const clients = new Map(specs.map((s) => [s.node, RuntimeApiClient.connect(s.socket, {timeoutMs: Math.max(1000, intervalMs * 2)})]))
-    const targets: PollTarget[] = specs.map((s) => ({node: s.node, client: clients.get(s.node)!}))
-    const sockets = Object.fromEntries(specs.map((s) => [s.node, s.socket]))
+    const sources = resolveSources(flags)
+    const {targets, sockets, intervalMs, expectedVrids} = sources
+    const nodes = targets.map((t) => t.node)
 
     if (flags.once) {
+      const sniffForMs = sources.sniff ? parseInterval(flags['sniff-for']) : 0
+      const heard: LbEvent[] = []
+      const live = sources.sniff ? await openLiveSource({targets: [], intervalMs, sniff: sources.sniff}) : undefined
+      live?.subscribe((event) => heard.push(event))
+      if (live) {
+        if (!this.jsonEnabled()) this.logToStderr(`lbctl: listening on ${sources.sniff?.iface} for ${flags['sniff-for']}…`)
+        await new Promise((resolve) => setTimeout(resolve, sniffForMs))
+      }
       const polls = await Promise.all(targets.map((t) => pollNode(t, systemClock)))
-      const snapshot = buildTopSnapshot(polls, sockets)
+      await live?.stop()
+      const now = Date.now()
+      const state = foldEvents(nodes, [...polls.flatMap((p) => (p.snapshot ? [{kind: 'stats' as const, at: p.snapshot.at, node: p.node, snapshot: p.snapshot, text: ''}] : [])), ...heard], now, expectedVrids)
+      const snapshot = buildTopSnapshot(polls, sockets, heard, sources.sniff ? {peers: state.live.wire, now, expectedVrids} : undefined)
       if (polls.some((p) => p.error !== undefined)) process.exitCode = ExitCode.checkFailed
       if (!this.jsonEnabled()) {
         for (const p of polls) if (p.error !== undefined) this.logToStderr(`lbctl: ${p.node}: ${p.error}`)
-        let state = initialTopState({nodes: specs.map((s) => s.node), now: Date.now()})
-        for (const p of polls) if (p.snapshot) state = topReducer(state, {type: 'event', event: {kind: 'stats', at: p.snapshot.at, node: p.node, snapshot: p.snapshot, text: ''}})
-        this.log(renderPlainTable(visibleRows(state), process.stdout.columns || 120, {multiNode: specs.length > 1}))
+        if (targets.length > 0) this.log(renderPlainTable(visibleRows(state), process.stdout.columns || 120, {multiNode: targets.length > 1}))
+        for (const e of heard) this.log(formatEventLine(e))
         for (const v of snapshot.vrrp) {
-          this.log(`vrrp ${v.node} ${v.instance} vrid ${v.vrid ?? '-'} ${v.state} priority ${v.effectivePriority ?? '-'} master ${v.master ?? '-'} vips ${v.vips.join(' ') || '-'}`)
+          const age = v.source === 'wire' && v.lastAdvertMsAgo !== null ? ` last advert ${(v.lastAdvertMsAgo / 1000).toFixed(1)}s ago` : ''
+          this.log(`vrrp ${v.node} ${v.instance} vrid ${v.vrid ?? '-'}${v.rogue ? ' (rogue)' : ''} ${v.state} priority ${v.effectivePriority ?? '-'} master ${v.master ?? '-'} vips ${v.vips.join(' ') || '-'}${age}`)
         }
         for (const e of snapshot.events) if (e.kind === 'vrrp-split') this.logToStderr(`lbctl: warning: ${String(e.text)}`)
+        const rogue = [...new Set(snapshot.vrrp.filter((v) => v.rogue).map((v) => v.vrid))]
+        if (rogue.length > 0) this.logToStderr(`lbctl: warning: rogue VRID${rogue.length > 1 ? 's' : ''} on the wire: ${rogue.join(', ')}`)
       }
       return snapshot
     }
     if (this.jsonEnabled()) throw new UserError('top.json', '--json needs --once', {hint: 'use --once --json for a snapshot; without --once events print one per line'})
 
+    const live = await openLiveSource({targets, intervalMs, ...(sources.sniff ? {sniff: sources.sniff} : {})})
     if (process.stdout.isTTY && process.stdin.isTTY) {
       const {runTopScreen} = await import('../tui/top/run-top.js')
-      await runTopScreen({targets, admin: (node) => clients.get(node), intervalMs})
+      await runTopScreen({nodes, source: live, admin: sources.admin, expectedVrids})
       return undefined
     }
 
     // No terminal: a log of events, one line each, until SIGINT/SIGTERM; each node starts with a summary line.
     const greeted = new Set<string>()
-    const poller = startPoller({
-      targets,
-      intervalMs,
-      onEvent: (event) => {
-        if (event.kind === 'stats' && !greeted.has(event.node)) {
-          greeted.add(event.node)
-          process.stdout.write(formatEventLine({...event, text: summarizeSnapshot(event.snapshot)}) + '\n')
-        }
-        if (event.kind !== 'stats') process.stdout.write(formatEventLine(event) + '\n')
-      },
+    live.subscribe((event) => {
+      if (event.kind === 'stats' && !greeted.has(event.node)) {
+        greeted.add(event.node)
+        process.stdout.write(formatEventLine({...event, text: summarizeSnapshot(event.snapshot)}) + '\n')
+      }
+      if (event.kind !== 'stats') process.stdout.write(formatEventLine(event) + '\n')
     })
     await new Promise<void>((resolve) => {
       const done = () => {
@@ -129,7 +195,7 @@ export default class Top extends BaseCommand {
       process.on('SIGINT', done)
       process.on('SIGTERM', done)
     })
-    await poller.stop()
+    await live.stop()
     return undefined
   }
 }

@@ -3,6 +3,7 @@ import {eventForJson, type LbEvent} from './events.js'
 import {findSplitBrains, splitBrainText, type VrrpRow} from './show-vrrp.js'
 import type {NodePoll} from './source.js'
 import type {StatRow, StatusState} from './stat-csv.js'
+import {rogueVrids, sortedPeers, wireRole, wireSplitBrains, type WirePeers} from './wire-peers.js'
 
 export interface NodeJson {
   name: string
@@ -55,6 +56,21 @@ export interface VrrpJson {
   master: string | null
   vips: string[]
   lastAdvertMsAgo: number | null
+  /** Present on senders heard by the VRRP sniffer (`node` is their address, the role is inferred from their adverts). */
+  source?: 'wire'
+  /** A VRID that neither --vrid nor any watched node's instances account for. */
+  rogue?: boolean
+  /** Adverts heard from this sender in its current run. */
+  adverts?: number
+  /** Link-layer address of the sender. */
+  mac?: string
+}
+
+/** What the sniffer heard, for the snapshot. */
+export interface WireSummary {
+  peers: WirePeers
+  now: number
+  expectedVrids: number[]
 }
 
 export interface TopSnapshot {
@@ -109,7 +125,32 @@ export function rowToJson(node: string, row: StatRow): ServerJson {
   }
 }
 
-export function buildTopSnapshot(polls: NodePoll[], sockets: Record<string, string>, events: LbEvent[] = []): TopSnapshot {
+function wireRows(wire: WireSummary, expected: ReadonlySet<number>): VrrpJson[] {
+  const rogue = new Set(rogueVrids(wire.peers, expected))
+  return sortedPeers(wire.peers).map((peer) => {
+    const state = wireRole(peer, wire.now)
+    const row: VrrpJson = {
+      node: peer.src,
+      instance: '(wire)',
+      vrid: peer.vrid,
+      state,
+      priority: peer.priority,
+      effectivePriority: peer.priority,
+      version: peer.version,
+      advertIntMs: peer.intervalMs,
+      master: state === 'MASTER' ? peer.src : null,
+      vips: peer.addresses,
+      lastAdvertMsAgo: Math.max(0, Math.round(wire.now - peer.lastAt)),
+      source: 'wire',
+      rogue: rogue.has(peer.vrid),
+      adverts: peer.count,
+    }
+    if (peer.sourceMac !== undefined) row.mac = peer.sourceMac
+    return row
+  })
+}
+
+export function buildTopSnapshot(polls: NodePoll[], sockets: Record<string, string>, events: LbEvent[] = [], wire?: WireSummary): TopSnapshot {
   const nodes: NodeJson[] = polls.map((p) => {
     const node: NodeJson = {name: p.node, socket: sockets[p.node] ?? '', reachable: p.snapshot !== undefined}
     if (p.error !== undefined) node.error = p.error
@@ -122,8 +163,15 @@ export function buildTopSnapshot(polls: NodePoll[], sockets: Record<string, stri
   })
   const servers = polls.flatMap((p) => (p.snapshot?.rows ?? []).map((r) => rowToJson(p.node, r)))
   const vrrp = polls.flatMap((p) => (p.snapshot?.vrrp ?? []).map((r) => vrrpRowToJson(p.node, r)))
-  const at = Math.max(0, ...polls.map((p) => p.snapshot?.at ?? 0))
-  const splits = findSplitBrains(polls.map((p) => [p.node, p.snapshot?.vrrp ?? []] as const)).map((split) =>
+  const at = Math.max(0, ...polls.map((p) => p.snapshot?.at ?? 0), wire?.now ?? 0)
+  const statSplits = findSplitBrains(polls.map((p) => [p.node, p.snapshot?.vrrp ?? []] as const))
+  const splitList = [...statSplits]
+  if (wire) {
+    const expected = new Set([...wire.expectedVrids, ...vrrp.flatMap((v) => (v.vrid === null ? [] : [v.vrid]))])
+    vrrp.push(...wireRows(wire, expected))
+    splitList.push(...wireSplitBrains(wire.peers, wire.now).filter((s) => !statSplits.some((t) => t.vrid === s.vrid)))
+  }
+  const splits = splitList.map((split) =>
     eventForJson({kind: 'vrrp-split', at, node: split.masters.map((m) => m.node).join(','), vrid: split.vrid, masters: split.masters, resolved: false, text: splitBrainText(split)}),
   )
   return {nodes, servers, vrrp, events: [...events.filter((e) => e.kind !== 'stats').map(eventForJson), ...splits]}

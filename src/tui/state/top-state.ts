@@ -2,6 +2,7 @@
 // the container turns events and key presses into actions.
 import {countFlaps, type LbEvent, serverKey} from '../../observe/events.js'
 import type {VrrpRow} from '../../observe/show-vrrp.js'
+import {recordAdvert, recordGarp, type WireGarpClaim, type WirePeer} from '../../observe/wire-peers.js'
 import type {StatRow} from '../../observe/stat-csv.js'
 import {cellState, recordCell, type TimelineCell, type TimelineConfig} from './timeline.js'
 
@@ -28,6 +29,10 @@ export interface LiveData {
   now: number
   /** Each node's latest `show vrrp` rows and when they arrived; nodes without VRRP have none. */
   vrrp: Record<string, {at: number; rows: VrrpRow[]}>
+  /** Senders of VRRP adverts seen by the sniffer, by peerKey(vrid, src). */
+  wire: Record<string, WirePeer>
+  /** The latest gratuitous ARP per address. */
+  garps: Record<string, WireGarpClaim>
 }
 
 export type PromptKind = 'filter' | 'weight'
@@ -47,6 +52,8 @@ export interface TopState {
   selectedKey?: string
   help: boolean
   size: {columns: number; rows: number}
+  /** VRIDs the operator expects (`--vrid`); with the nodes' own instances, any other VRID on the wire is rogue. */
+  expectedVrids: number[]
   message?: {text: string; level: 'info' | 'error'}
 }
 
@@ -65,10 +72,10 @@ export type TopAction =
   | {type: 'resize'; columns: number; rows: number}
   | {type: 'message'; text: string; level: 'info' | 'error'}
 
-export function initialTopState(options: {nodes: string[]; now: number; columns?: number; rows?: number; timeline?: TimelineConfig; maxEvents?: number}): TopState {
+export function initialTopState(options: {nodes: string[]; now: number; columns?: number; rows?: number; timeline?: TimelineConfig; maxEvents?: number; expectedVrids?: number[]}): TopState {
   return {
     nodes: options.nodes.map((name) => ({name, reachable: false})),
-    live: {rows: {}, flaps: {}, timeline: {}, events: [], now: options.now, vrrp: {}},
+    live: {rows: {}, flaps: {}, timeline: {}, events: [], now: options.now, vrrp: {}, wire: {}, garps: {}},
     paused: false,
     timeline: options.timeline ?? {bucketMs: 10_000, buckets: 30},
     maxEvents: options.maxEvents ?? 200,
@@ -76,6 +83,7 @@ export function initialTopState(options: {nodes: string[]; now: number; columns?
     filter: '',
     help: false,
     size: {columns: options.columns ?? 80, rows: options.rows ?? 24},
+    expectedVrids: options.expectedVrids ?? [],
   }
 }
 
@@ -117,6 +125,19 @@ function applyEvent(state: TopState, event: LbEvent): TopState {
       nodes: updateNode(state.nodes, event.node, patch),
       live: {...live, rows: {...live.rows, [event.node]: event.snapshot.rows}, timeline, vrrp, now: Math.max(live.now, event.at)},
     }
+  }
+  if (event.kind === 'vrrp-advert') {
+    // Adverts repeat every interval: the log keeps the ones that say something new, the panel keeps the rest.
+    const {peers, news} = recordAdvert(live.wire, event)
+    const now = Math.max(live.now, event.at)
+    return {...state, live: {...live, wire: peers, now, events: news ? [...live.events, event].slice(-state.maxEvents) : live.events}}
+  }
+  if (event.kind === 'garp') {
+    const old = live.garps[event.ip]
+    // keepalived repeats its gratuitous ARPs (vrrp_garp_master_repeat): log a claim once, or when it changes hands.
+    const news = !old || old.mac !== event.mac || event.at - old.at > 10_000
+    const now = Math.max(live.now, event.at)
+    return {...state, live: {...live, garps: recordGarp(live.garps, event), now, events: news ? [...live.events, event].slice(-state.maxEvents) : live.events}}
   }
   const events = [...live.events, event].slice(-state.maxEvents)
   const nodes = event.kind === 'node' ? updateNode(state.nodes, event.node, event.reachable ? {reachable: true} : {reachable: false, error: event.text}) : state.nodes

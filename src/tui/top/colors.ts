@@ -45,6 +45,8 @@ export function roleColor(role: string): string {
     case 'FAULT':
     case 'UNREACHABLE':
       return 'red'
+    case 'RESIGNED':
+      return 'yellow'
     default:
       return 'gray'
   }

@@ -12,6 +12,10 @@ function eventColor(event: LbEvent): string | undefined {
       return 'yellow'
     case 'vrrp-split':
       return event.resolved ? 'green' : 'red'
+    case 'vrrp-advert':
+      return event.problems.length > 0 ? 'red' : event.priority === 0 ? 'yellow' : undefined
+    case 'garp':
+      return 'cyan'
     default:
       return undefined
   }

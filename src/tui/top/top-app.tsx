@@ -18,6 +18,8 @@ export interface TopAppProps {
   /** Terminal size when stdout cannot tell (tests). */
   size?: {columns: number; rows: number}
   onQuit?: () => void
+  /** VRIDs expected on the wire (`--vrid`); others heard by the sniffer are flagged rogue. */
+  expectedVrids?: number[]
 }
 
 type AdminAction = 'enable' | 'disable' | 'drain' | 'weight'
@@ -36,11 +38,11 @@ async function runAdmin(client: AdminClient, action: AdminAction, backend: strin
 }
 
 /** The live `lbctl top` screen: state in a reducer, events from the source, keys mapped to actions. */
-export function TopApp({nodes, subscribe, admin, refresh, clock, size, onQuit}: TopAppProps) {
+export function TopApp({nodes, subscribe, admin, refresh, clock, size, onQuit, expectedVrids}: TopAppProps) {
   const {exit} = useApp()
   const {stdout} = useStdout()
   const measured = () => ({columns: size?.columns ?? stdout.columns ?? 80, rows: size?.rows ?? stdout.rows ?? 24})
-  const [state, dispatch] = useReducer(topReducer, undefined, (): TopState => initialTopState({nodes, now: clock.now(), ...measured()}))
+  const [state, dispatch] = useReducer(topReducer, undefined, (): TopState => initialTopState({nodes, now: clock.now(), ...measured(), ...(expectedVrids ? {expectedVrids} : {})}))
   // Keys read the state as of the previous key, even before React re-renders (several keys in one write).
   const stateRef = useRef(state)
   stateRef.current = state

@@ -2,13 +2,13 @@ import {Box, Text} from 'ink'
 import {clockTime, serverKey} from '../../observe/events.js'
 import {cellsUntil} from '../state/timeline.js'
 import {selectedRow, shown, visibleRows, type TopState} from '../state/top-state.js'
-import {splitBrains, vrrpPanelRows} from '../state/vrrp-panel.js'
+import {rogueVridsOf, splitBrains, vrrpPanelRows} from '../state/vrrp-panel.js'
 import {fitColumns, humanDuration} from './columns.js'
 import {EventLog} from './event-log.js'
 import {FlapTimeline, type TimelineEntry} from './flap-timeline.js'
 import {HelpPanel} from './help-panel.js'
 import {StatsTable} from './stats-table.js'
-import {SplitBrainBanner, VrrpPanel, vrrpPanelHeight} from './vrrp-panel.js'
+import {RogueBanner, SplitBrainBanner, VrrpPanel, vrrpPanelHeight} from './vrrp-panel.js'
 
 const LABEL_WIDTH = 16
 const FLAP_SUFFIX = 9
@@ -74,9 +74,13 @@ export function TopScreen({state}: {state: TopState}) {
   const servers = rows.filter((r) => r.row.type === 'server')
   const vrrpRows = vrrpPanelRows(state)
   const splits = splitBrains(state)
-  const vrrpMax = Math.max(2, Math.floor(state.size.rows / 5))
-  const vrrpHeight = vrrpPanelHeight(vrrpRows.length, vrrpMax)
-  const split = layout(state.size.rows - vrrpHeight - splits.length, servers.length)
+  const rogues = rogueVridsOf(state)
+  // Only sniffing (no stats socket): no stats table nor timeline; the VRRP panel and the events share the screen.
+  const wireOnly = state.nodes.length === 0
+  const banners = splits.length + (rogues.length > 0 ? 1 : 0)
+  const vrrpMax = wireOnly ? Math.max(1, Math.floor((state.size.rows - banners - 6) / 2)) : Math.max(2, Math.floor(state.size.rows / 5))
+  const vrrpHeight = wireOnly ? vrrpMax + 2 : vrrpPanelHeight(vrrpRows.length, vrrpMax)
+  const split = layout(state.size.rows - vrrpHeight - banners, servers.length)
   const columns = fitColumns(state.size.columns - 2, {multiNode: state.nodes.length > 1})
   const selected = selectedRow(state)
   const cellCount = Math.max(5, Math.min(state.timeline.buckets, state.size.columns - LABEL_WIDTH - FLAP_SUFFIX - 4))
@@ -97,7 +101,8 @@ export function TopScreen({state}: {state: TopState}) {
     <Box flexDirection="column" width={state.size.columns}>
       <Header state={state} />
       <SplitBrainBanner splits={splits} />
-      {state.help ? (
+      <RogueBanner vrids={rogues} />
+      {wireOnly && !state.help ? null : state.help ? (
         <Box height={split.table + split.timeline + 2} flexDirection="column">
           <HelpPanel />
         </Box>
@@ -116,8 +121,8 @@ export function TopScreen({state}: {state: TopState}) {
           <VrrpPanel rows={vrrpRows} height={vrrpHeight - 2} multiNode={state.nodes.length > 1} />
         </Box>
       ) : null}
-      <Box height={split.events + 1} flexDirection="column">
-        <EventLog events={data.events} height={split.events} />
+      <Box height={(wireOnly ? state.size.rows - vrrpHeight - banners - 3 : split.events) + 1} flexDirection="column">
+        <EventLog events={data.events} height={wireOnly ? state.size.rows - vrrpHeight - banners - 3 : split.events} />
       </Box>
       <Footer state={state} />
     </Box>

@@ -30,9 +30,11 @@ export interface VrrpPanelProps {
 export function VrrpPanel({rows, height, multiNode}: VrrpPanelProps) {
   const shown = rows.slice(0, Math.max(1, height))
   const hidden = rows.length - shown.length
-  const nodeWidth = multiNode ? Math.min(8, Math.max(4, ...rows.map((r) => r.node.length))) : 0
+  // Senders heard on the wire are named by address: the node column shows then, wide enough for one.
+  const withNodes = multiNode || rows.some((r) => r.source === 'wire')
+  const nodeWidth = withNodes ? Math.min(rows.some((r) => r.source === 'wire') ? 15 : 8, Math.max(4, ...rows.map((r) => r.node.length))) : 0
   const instanceWidth = Math.min(14, Math.max(8, ...rows.map((r) => r.instance.length)))
-  const head = `${multiNode ? pad('NODE', nodeWidth) + ' ' : ''}${pad('INSTANCE', instanceWidth)} ${pad('VRID', 4)} ${pad('ROLE', 11)} ${pad('PRIO', 7)} ${pad('ADVERT', 6)} ${pad('MASTER', 15)} VIPS`
+  const head = `${withNodes ? pad('NODE', nodeWidth) + ' ' : ''}${pad('INSTANCE', instanceWidth)} ${pad('VRID', 4)} ${pad('ROLE', 11)} ${pad('PRIO', 7)} ${pad('ADVERT', 6)} ${pad('MASTER', 15)} VIPS`
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
@@ -40,13 +42,17 @@ export function VrrpPanel({rows, height, multiNode}: VrrpPanelProps) {
         {hidden > 0 ? <Text dimColor>{` (+${hidden} more)`}</Text> : null}
       </Text>
       <Text dimColor wrap="truncate">{`  ${head}`}</Text>
+      {rows.length === 0 ? <Text dimColor>  (no VRRP advert heard yet)</Text> : null}
       {shown.map((r) => {
         const prio = r.effectivePriority === null ? '-' : r.priority !== null && r.priority !== r.effectivePriority ? `${r.effectivePriority}/${r.priority}` : String(r.effectivePriority)
         return (
           <Text key={r.key} wrap="truncate">
             {'  '}
-            {multiNode ? `${pad(r.node, nodeWidth)} ` : ''}
-            {pad(r.instance, instanceWidth)} {pad(r.vrid === null ? '-' : String(r.vrid), 4)}{' '}
+            {withNodes ? `${pad(r.node, nodeWidth)} ` : ''}
+            {pad(r.instance, instanceWidth)}{' '}
+            <Text color={r.rogue ? 'magenta' : undefined} bold={r.rogue}>
+              {pad(r.vrid === null ? '-' : `${r.vrid}${r.rogue ? '!' : ''}`, 4)}
+            </Text>{' '}
             <Text color={roleColor(r.role)} bold={r.role === 'MASTER'}>
               {pad(r.role, 11)}
             </Text>{' '}
@@ -55,6 +61,16 @@ export function VrrpPanel({rows, height, multiNode}: VrrpPanelProps) {
         )
       })}
     </Box>
+  )
+}
+
+/** The yellow warning line for VRIDs on the wire that nobody expects (a misconfigured box, a test lab leaking). */
+export function RogueBanner({vrids}: {vrids: number[]}) {
+  if (vrids.length === 0) return null
+  return (
+    <Text color="black" backgroundColor="yellow" bold wrap="truncate">
+      {` ⚠ ROGUE VRID${vrids.length > 1 ? 's' : ''} on the wire: ${vrids.join(', ')} (not configured on the watched nodes nor given with --vrid) `}
+    </Text>
   )
 }
 

@@ -11,7 +11,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import type {AdvertToEncode} from '../../../src/engine/vrrp/packet.js'
 import {decodeFrame, type WireAdvert} from '../../../src/observe/wire/decode.js'
 import {ETHERTYPE} from '../../../src/observe/wire/link-layer.js'
-import {LINKTYPE, PcapStreamParser} from '../../../src/observe/wire/pcap-stream.js'
+import {LINKTYPE, PcapStreamParser, type PcapRecord} from '../../../src/observe/wire/pcap-stream.js'
 import {requireBinary} from '../../helpers/oracles.js'
 import {advertPacket, arpPacket, ethernet, pcapFile, sll, sll2} from './frames.js'
 
@@ -81,7 +81,7 @@ describe.skipIf(!requireBinary('tcpdump'))('wire decoder reads what tcpdump read
 
     // Fed in 7-byte chunks, as a pipe may deliver it.
     const parser = new PcapStreamParser()
-    const records = []
+    const records: PcapRecord[] = []
     for (let at = 0; at < pcap.length; at += 7) records.push(...parser.push(pcap.subarray(at, at + 7)))
     expect(parser.header?.linkType).toBe(linkType)
     expect(records).toHaveLength(packets.length)
