@@ -1,10 +1,46 @@
-// `npm run bench [-- SCENARIO...] [-- --json]`: benchmarks measured side by side with the real tools.
+// `npm run bench [-- SCENARIO...] [-- --json] [--duration=S --rounds=N --idle=N --reloads=N --nbthread=N]`:
+// benchmarks measured side by side with the real tools. Progress goes to stderr, results to stdout.
+import {benchFeatures} from './proxy/features.js'
+import {benchMemory} from './proxy/memory.js'
+import {renderFeatures, renderMemory, renderProxy, renderReload} from './proxy/report.js'
+import {benchReload} from './proxy/reload.js'
+import {benchProxy} from './proxy/throughput.js'
+import {findTools} from './proxy/tools.js'
 import {benchValidate, type ValidateBenchResult} from './validate.js'
 
 const args = process.argv.slice(2)
 const json = args.includes('--json')
 const wanted = args.filter((a) => !a.startsWith('--'))
-const scenarios: Record<string, () => Promise<ValidateBenchResult>> = {validate: () => benchValidate()}
+const flag = (name: string): number | undefined => {
+  const found = args.find((a) => a.startsWith(`--${name}=`))
+  if (!found) return undefined
+  const value = Number(found.slice(name.length + 3))
+  if (!Number.isFinite(value) || value <= 0) {
+    process.stderr.write(`bench: --${name} wants a positive number, got ${found}\n`)
+    process.exit(2)
+  }
+  return value
+}
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`)
+const durationS = flag('duration')
+const rounds = flag('rounds')
+const common = {log, ...(durationS ? {durationS} : {}), ...(rounds ? {rounds} : {})}
+const nbthread = flag('nbthread')
+const idle = flag('idle')
+const reloads = flag('reloads')
+
+interface Scenario {
+  run: () => Promise<{scenario: string}>
+  render: (result: never) => string
+}
+
+const scenarios: Record<string, Scenario> = {
+  validate: {run: () => benchValidate(), render: printValidate},
+  proxy: {run: () => benchProxy({...common, ...(nbthread ? {nbthread} : {})}), render: renderProxy},
+  memory: {run: () => benchMemory({log, ...(idle ? {connections: idle} : {})}), render: renderMemory},
+  reload: {run: () => benchReload({log, ...(reloads ? {reloads} : {})}), render: renderReload},
+  features: {run: () => benchFeatures(common), render: renderFeatures},
+}
 
 const unknown = wanted.filter((name) => !(name in scenarios))
 if (unknown.length > 0) {
@@ -12,23 +48,35 @@ if (unknown.length > 0) {
   process.exit(2)
 }
 
-const results = []
-for (const name of wanted.length > 0 ? wanted : Object.keys(scenarios)) {
-  if (!json) process.stderr.write(`bench: running ${name}...\n`)
-  results.push(await scenarios[name]!())
+const names = wanted.length > 0 ? wanted : Object.keys(scenarios)
+if (names.some((n) => n !== 'validate')) {
+  for (const line of findTools().missing) log(`missing: ${line}`)
 }
 
-if (json) {
-  process.stdout.write(JSON.stringify({results}, null, 2) + '\n')
-} else {
-  for (const r of results) printValidate(r)
+const results: {scenario: string}[] = []
+let failed = false
+for (const name of names) {
+  log(`running ${name}...`)
+  try {
+    const result = await scenarios[name]!.run()
+    results.push(result)
+    if (!json) console.log(scenarios[name]!.render(result as never) + '\n')
+  } catch (error) {
+    failed = true
+    log(`${name} failed: ${(error as Error).message}`)
+  }
 }
 
-function printValidate(r: ValidateBenchResult): void {
+if (json) process.stdout.write(JSON.stringify({results}, null, 2) + '\n')
+process.exitCode = failed ? 1 : 0
+
+function printValidate(r: ValidateBenchResult): string {
   const ms = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(0)} ms`)
   const ratio = (v: number | null) => (v === null ? 'haproxy not installed' : `${v.toFixed(2)} x haproxy -c`)
-  console.log(`validate: ${r.backends} backends, ${r.servers} servers, ${(r.bytes / 1024).toFixed(0)} KiB, median of ${r.rounds}`)
-  console.log(`  haproxy -c          ${ms(r.haproxyCheckMs)}`)
-  console.log(`  lbctl (in process)  ${ms(r.lbctlInProcessMs)}  ${ratio(r.ratioInProcess)}`)
-  console.log(`  lbctl validate CLI  ${ms(r.lbctlCliMs)}  ${ratio(r.ratioCli)}`)
+  return [
+    `validate: ${r.backends} backends, ${r.servers} servers, ${(r.bytes / 1024).toFixed(0)} KiB, median of ${r.rounds}`,
+    `  haproxy -c          ${ms(r.haproxyCheckMs)}`,
+    `  lbctl (in process)  ${ms(r.lbctlInProcessMs)}  ${ratio(r.ratioInProcess)}`,
+    `  lbctl validate CLI  ${ms(r.lbctlCliMs)}  ${ratio(r.ratioCli)}`,
+  ].join('\n')
 }

@@ -93,6 +93,8 @@ export class ServerConn implements Http1Sink<ResponseHead> {
 }
 
 const pools = new WeakMap<BackendRuntime, Map<ServerRuntime, Set<ServerConn>>>()
+/** Backends of a replaced or stopped configuration: connections their sessions give back are closed. */
+const retired = new WeakSet<BackendRuntime>()
 
 function idle(backend: BackendRuntime): Map<ServerRuntime, Set<ServerConn>> {
   let pool = pools.get(backend)
@@ -103,6 +105,7 @@ function idle(backend: BackendRuntime): Map<ServerRuntime, Set<ServerConn>> {
 /** Gives an idle connection back to the server's pool (shared by every session). */
 export function releaseIdle(conn: ServerConn): void {
   if (conn.closed) return
+  if (retired.has(conn.server.backend)) return conn.destroy()
   const pool = idle(conn.server.backend)
   let set = pool.get(conn.server)
   if (!set) pool.set(conn.server, (set = new Set()))
@@ -121,8 +124,9 @@ export function takeIdle(server: ServerRuntime): ServerConn | undefined {
   return undefined
 }
 
-/** Closes every idle connection of a backend (engine stop, reload). */
+/** Closes every idle connection of a backend, and those its sessions give back later (engine stop, reload). */
 export function closeIdle(backend: BackendRuntime): void {
+  retired.add(backend)
   for (const set of idle(backend).values()) for (const conn of [...set]) conn.destroy()
 }
 

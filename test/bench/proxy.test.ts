@@ -1,0 +1,83 @@
+// Smoke test of the proxy benchmark harness: tiny durations, real tools, checks the report's shape
+// and that every target really carried the load, so `npm run bench` cannot rot unnoticed.
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
+import {execa} from 'execa'
+import {describe, expect, it} from 'vitest'
+import {benchMemory} from '../../bench/proxy/memory.js'
+import {benchReload} from '../../bench/proxy/reload.js'
+import {renderMemory, renderProxy, renderReload} from '../../bench/proxy/report.js'
+import {benchProxy} from '../../bench/proxy/throughput.js'
+import {parseWrk} from '../../bench/proxy/wrk.js'
+import {repoRoot} from '../helpers/cli.js'
+import {requireBinary} from '../helpers/oracles.js'
+
+const tools = requireBinary('wrk') && requireBinary('nginx') && requireBinary('haproxy')
+const built = existsSync(join(repoRoot, 'dist', 'commands', 'run.js'))
+
+describe('wrk report parsing', () => {
+  it('reads requests/s, percentiles in any unit and every kind of error', () => {
+    const text = `Running 1s test @ http://127.0.0.1:1/
+  1 threads and 50 connections
+  Latency Distribution
+     50%  840.00us
+     75%    1.20ms
+     90%    2.00ms
+     99%    1.50s
+  1234 requests in 1.00s, 200.00KB read
+  Socket errors: connect 1, read 2, write 3, timeout 4
+  Non-2xx or 3xx responses: 5
+Requests/sec:   1234.50
+Transfer/sec:    200.00KB
+`
+    expect(parseWrk(text)).toEqual({requests: 1234, rps: 1234.5, p50Ms: 0.84, p99Ms: 1500, errors: 15})
+    expect(() => parseWrk('wrk: connection refused')).toThrow(/not understood|no 50%/)
+  })
+})
+
+describe.skipIf(!tools || !built)('proxy benchmark harness (tiny durations)', () => {
+  it('measures lbctl, haproxy, http-proxy and direct in keep-alive and tcp, with ratios to haproxy', async () => {
+    const r = await benchProxy({durationS: 1, rounds: 1, warmupS: 0, connections: 8, modes: ['http-keepalive', 'tcp']})
+    expect(r.scenario).toBe('proxy')
+    expect(r.machine.haproxy).toMatch(/^\d+\.\d+/)
+    expect(r.modes.map((m) => m.mode)).toEqual(['http-keepalive', 'tcp'])
+    const http = r.modes[0]!.targets
+    expect(http.map((t) => t.target).sort()).toEqual(['direct', 'haproxy', 'http-proxy', 'lbctl'])
+    for (const t of http) {
+      expect(t.rps).toBeGreaterThan(100)
+      expect(t.errors).toBe(0)
+      expect(t.p99Ms).toBeGreaterThanOrEqual(t.p50Ms)
+      expect(t.vsHaproxy).toBeCloseTo(t.rps / http.find((x) => x.target === 'haproxy')!.rps, 6)
+    }
+    expect(http.find((t) => t.target === 'lbctl')!.rssKiB).toBeGreaterThan(10_000)
+    expect(http.find((t) => t.target === 'direct')!.rssKiB).toBeNull()
+    expect(r.modes[1]!.targets.map((t) => t.target).sort()).toEqual(['direct', 'haproxy', 'lbctl'])
+    expect(renderProxy(r)).toMatch(/L7, keep-alive[\s\S]*lbctl[\s\S]*L4/)
+  }, 30_000)
+
+  it('holds idle connections through both proxies and reloads them under load', async () => {
+    const memory = await benchMemory({connections: 300, settleMs: 20})
+    expect(memory.targets.map((t) => t.target)).toEqual(['lbctl', 'haproxy'])
+    for (const t of memory.targets) {
+      expect(t.dropped).toBe(0)
+      expect(t.rssAfterKiB).toBeGreaterThan(0)
+      expect(t.kibPerConnection).toBe((t.rssAfterKiB - t.rssBeforeKiB) / 300)
+    }
+    expect(renderMemory(memory)).toContain('KiB per connection')
+    const reload = await benchReload({reloads: 2, gapMs: 100, connections: 4})
+    expect(reload.targets.map((t) => [t.target, t.reloads])).toEqual([
+      ['lbctl', 2],
+      ['haproxy', 2],
+    ])
+    for (const t of reload.targets) expect(t.requests).toBeGreaterThan(100)
+    expect(renderReload(reload)).toContain('failed')
+  }, 30_000)
+})
+
+describe('bench CLI', () => {
+  it('refuses an unknown scenario with exit 2 and lists the known ones', async () => {
+    const r = await execa(process.execPath, ['--import', 'tsx', 'bench/run.ts', 'nosuch'], {cwd: repoRoot, reject: false})
+    expect(r.exitCode).toBe(2)
+    expect(r.stderr).toMatch(/unknown scenario nosuch; known: validate, proxy, memory, reload, features/)
+  })
+})
