@@ -49,8 +49,9 @@ describe('IpVipManager', () => {
 
   it('sends gratuitous ARP with arping when it exists, and says once that it skips otherwise', async () => {
     const withArping = recorder()
-    await new IpVipManager({run: withArping.run, arping: true}).garp([vip], 5)
-    expect(withArping.calls).toEqual(['arping -U -c 1 -I eth0 198.18.0.100'])
+    await new IpVipManager({run: withArping.run, arping: true}).garp([vip], 3)
+    // One arping per packet: arping itself cannot send faster than one a second.
+    expect(withArping.calls).toEqual(Array.from({length: 3}, () => 'arping -U -c 1 -I eth0 198.18.0.100'))
 
     const without = recorder()
     const notices: string[] = []
@@ -58,7 +59,19 @@ describe('IpVipManager', () => {
     await manager.garp([vip], 5)
     await manager.garp([vip], 5)
     expect(without.calls).toEqual([])
-    expect(notices).toEqual(['gratuitous ARP skipped: arping is not installed (neighbours learn the VIP on their next ARP request)'])
+    expect(notices).toEqual(['gratuitous ARP skipped: arping (iputils) is not installed (neighbours learn the VIP on their next ARP request)'])
+  })
+
+  it('adds IPv6 VIPs with nodad and announces them with the IPv6 announcer', async () => {
+    const {calls, run} = recorder()
+    const announced: string[] = []
+    const announce6 = {announce: async (v: VipSpec & {dev: string}, count: number, interval: number) => void announced.push(`${v.address} ${v.dev} x${count} ${interval}ms`)}
+    const manager = new IpVipManager({run, arping: false, announce6})
+    const v6: VipSpec = {address: 'fd00:198:18::100', family: 6, prefix: 64, dev: 'eth0'}
+    await manager.add([v6])
+    await manager.garp([v6], 2, 10)
+    expect(calls).toEqual(['ip -6 addr add fd00:198:18::100/64 dev eth0 nodad'])
+    expect(announced).toEqual(['fd00:198:18::100 eth0 x2 10ms'])
   })
 })
 

@@ -1,12 +1,14 @@
 /**
  * Privileged mode: VIPs added and removed with iproute2 as keepalived does
- * (`ip addr add VIP/PREFIX dev IFACE`), gratuitous ARP with `arping -U` when it is installed.
+ * (`ip addr add VIP/PREFIX dev IFACE`, IPv6 with `nodad`), announced with gratuitous ARP / unsolicited NA
+ * (vip/garp.ts, vip/na.ts) after becoming MASTER.
  */
 import {execa} from 'execa'
 import type {VipSpec} from '../settings.js'
+import {ArpingAnnouncer, type Announcer, type CommandRunner} from './garp.js'
 import type {VipManager, VipNotice} from './types.js'
 
-export type CommandRunner = (file: string, args: readonly string[]) => Promise<{exitCode: number; stderr: string}>
+export type {CommandRunner}
 
 const runCommand: CommandRunner = async (file, args) => {
   const result = await execa(file, args, {reject: false, timeout: 5000, stdin: 'ignore'})
@@ -19,24 +21,32 @@ export interface IpVipOptions {
   notice?: VipNotice
   /** Whether `arping` can be used; looked up on first use when not given. */
   arping?: boolean
+  /** Gratuitous ARP for IPv4 VIPs (default: arping). */
+  announce4?: Announcer
+  /** Unsolicited Neighbor Advertisements for IPv6 VIPs (default: none, reported once). */
+  announce6?: Announcer
 }
 
 export class IpVipManager implements VipManager {
   private readonly run: CommandRunner
   private readonly notice: VipNotice
-  private arping: Promise<boolean> | undefined
-  private arpingSkipReported = false
+  private readonly announce4: Announcer
+  private readonly announce6: Announcer | undefined
+  private naSkipReported = false
 
   constructor(options: IpVipOptions = {}) {
     this.run = options.run ?? runCommand
     this.notice = options.notice ?? (() => {})
-    if (options.arping !== undefined) this.arping = Promise.resolve(options.arping)
+    this.announce4 = options.announce4 ?? new ArpingAnnouncer({run: this.run, notice: this.notice, ...(options.arping === undefined ? {} : {available: options.arping})})
+    this.announce6 = options.announce6
   }
 
   async add(vips: readonly VipSpec[]): Promise<void> {
     for (const vip of vips) {
       const args = ['addr', 'add', `${vip.address}/${vip.prefix}`, 'dev', deviceOf(vip)]
       if (vip.label !== undefined) args.push('label', vip.label)
+      // keepalived adds IPv6 VIPs with IFA_F_NODAD: the address must work at once, not after duplicate address detection.
+      if (vip.family === 6) args.push('nodad')
       const result = await this.run('ip', family(vip, args))
       // "RTNETLINK answers: File exists": already there, which is what we wanted.
       if (result.exitCode !== 0 && !/File exists/i.test(result.stderr)) this.notice(`ip ${args.join(' ')} failed: ${firstLine(result.stderr)}`)
@@ -54,20 +64,20 @@ export class IpVipManager implements VipManager {
     }
   }
 
-  async garp(vips: readonly VipSpec[], repeat: number): Promise<void> {
-    const v4 = vips.filter((vip) => vip.family === 4)
-    if (v4.length === 0 || repeat < 1) return
-    this.arping ??= this.run('sh', ['-c', 'command -v arping']).then((result) => result.exitCode === 0)
-    if (!(await this.arping)) {
-      if (!this.arpingSkipReported) this.notice('gratuitous ARP skipped: arping is not installed (neighbours learn the VIP on their next ARP request)')
-      this.arpingSkipReported = true
-      return
+  /** One burst: `repeat` announcements per VIP, `intervalMs` apart (keepalived garp_interval / gna_interval). */
+  async garp(vips: readonly VipSpec[], repeat: number, intervalMs = 0): Promise<void> {
+    if (repeat < 1) return
+    const runs: Promise<void>[] = []
+    for (const vip of vips) {
+      const withDev = {...vip, dev: deviceOf(vip)}
+      if (vip.family === 4) runs.push(this.announce4.announce(withDev, repeat, intervalMs))
+      else if (this.announce6) runs.push(this.announce6.announce(withDev, repeat, intervalMs))
+      else if (!this.naSkipReported) {
+        this.naSkipReported = true
+        this.notice('unsolicited neighbour advertisements skipped: no ICMPv6 sender configured')
+      }
     }
-    // One unsolicited ARP per VIP and burst: arping paces repeats a second apart, far slower than keepalived.
-    for (const vip of v4) {
-      const result = await this.run('arping', ['-U', '-c', '1', '-I', deviceOf(vip), vip.address])
-      if (result.exitCode !== 0) this.notice(`arping for ${vip.address} failed: ${firstLine(result.stderr)}`)
-    }
+    await Promise.all(runs)
   }
 }
 

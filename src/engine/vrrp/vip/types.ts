@@ -9,8 +9,8 @@ export interface VipManager {
   add(vips: readonly VipSpec[]): Promise<void>
   /** Removes the addresses; one already gone is not an error. */
   remove(vips: readonly VipSpec[]): Promise<void>
-  /** Announces the addresses: gratuitous ARP (IPv4) / unsolicited NA (IPv6), `repeat` times each. */
-  garp(vips: readonly VipSpec[], repeat: number): Promise<void>
+  /** Announces the addresses: gratuitous ARP (IPv4) / unsolicited NA (IPv6), `repeat` times each, `intervalMs` apart (default 0: back to back). */
+  garp(vips: readonly VipSpec[], repeat: number, intervalMs?: number): Promise<void>
 }
 
 /** What a VIP manager tells the runner about work it could not do, or chose to skip. */
