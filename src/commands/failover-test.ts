@@ -2,11 +2,20 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
 import {ExitCode, UserError} from '../errors.js'
 import {parseDurationMs} from '../failover/duration.js'
+import {runLabFailover} from '../failover/lab.js'
 import {runLocalFailover} from '../failover/local.js'
+import {FAULT_KINDS, type FaultKind} from '../failover/records.js'
 import {renderResult} from '../failover/render.js'
 import type {FailoverTestResult} from '../failover/report.js'
+import {sweepLeftovers} from '../lab/topology.js'
 
 export type {FailoverTestResult, RunReport} from '../failover/report.js'
+
+/** `--lab --cleanup`: the namespaces of crashed labs that were removed. */
+export interface LabCleanupResult {
+  type: 'failover-lab-cleanup'
+  removed: string[]
+}
 
 function duration(flag: string, text: string): number {
   const ms = parseDurationMs(text)
@@ -16,14 +25,25 @@ function duration(flag: string, text: string): number {
 
 export default class FailoverTest extends BaseCommand {
   static override summary = 'Break the VRRP master on purpose and measure what clients saw'
-  static override description = `Starts the bundled pair (the built-in demo, or DIR made by lbctl init) as lbctl up would, sends HTTP requests to the VIP at a fixed rate (a new connection each, or --keepalive), polls both nodes' show vrrp every 50 ms, then breaks the MASTER: --fault kill sends SIGKILL (the backup takes over after 3 x advert_int + skew), --fault stop sends SIGTERM (a graceful stop: a priority-0 advert, so the backup waits only its skew time).
+  static override description = `Sends HTTP requests to the VIP at a fixed rate (a new connection each, or --keepalive), follows both nodes' VRRP state, then breaks the MASTER:
+  kill        SIGKILL of the VRRP process: the backup takes over after 3 x advert_int + skew
+  stop        graceful stop: a priority-0 advert, so the backup waits only its skew time
+  proxy       kill the proxy only: the track script (vrrp_script, negative weight) lowers the priority (--lab)
+  link        the VRRP interface goes down (--lab)
+  block-vrrp  VRRP packets are dropped: both nodes become MASTER, the split brain (--lab)
 
-Reports the failover time (fault -> first successful request after it), the client-visible gap (longest run of failed requests), failed/total, the time two nodes were MASTER at once, and the theory beside them, with a timeline chart. Exit 0 when every gap is within --max-gap (default: 4 advert intervals for kill, 1.5 for stop, at least 1 s), 1 when not. --repeat N runs N times on a fresh pair each and adds min/median/max. Unless --no-recover, the old master is restarted after the failover and the report adds when it is MASTER again (preemption) and the failback gap.`
+Targets: --local starts the bundled pair (the built-in demo, or DIR made by lbctl init) as lbctl up would and polls show vrrp; --lab builds, as root, network namespaces on 198.18.0.0/24 with real haproxy and keepalived on two nodes (configs from the lbctl init scaffold, VRRPv3 adverts every --advert-int), two backends and a client namespace the traffic comes from, follows keepalived's notify script and sniffs VRRP adverts and GARPs on the lab's switch, and removes it all afterwards (also on Ctrl-C); --lab --cleanup removes what a crashed lab left.
+
+Reports the failover time (fault -> first answer via the new master, or first success after the failures), the client-visible gap (longest run of failed requests), failed/total, the time two nodes were MASTER at once (from the polls, and from the wire), and the theory beside them, with a timeline chart. Exit 0 when every gap is within --max-gap (default: 4 advert intervals, 1.5 for stop, plus the track script for proxy, at least 1 s), 1 when not. --repeat N runs N times on a fresh pair each and adds min/median/max. Unless --no-recover, the fault is undone afterwards (restart, link up, filter removed) and the report adds when the old master is MASTER again (preemption) and the failback gap.`
 
   static override examples = [
     '<%= config.bin %> failover-test --local --fault kill',
     '<%= config.bin %> failover-test --local --fault stop --rate 100 --json',
     '<%= config.bin %> failover-test --local ./demo --fault kill --repeat 5 --max-gap 4.5s',
+    'sudo <%= config.bin %> failover-test --lab --fault proxy',
+    'sudo <%= config.bin %> failover-test --lab --fault block-vrrp --no-recover --json',
+    'sudo <%= config.bin %> failover-test --lab --fault kill --vrrp-version 2 --advert-int 1s --repeat 3',
+    'sudo <%= config.bin %> failover-test --lab --cleanup',
   ]
 
   static override args = {
@@ -31,43 +51,61 @@ Reports the failover time (fault -> first successful request after it), the clie
   }
 
   static override flags = {
-    local: Flags.boolean({description: 'test the local pair lbctl up runs (the only target so far)'}),
-    fault: Flags.string({description: 'how to break the MASTER', options: ['kill', 'stop'], required: true}),
+    local: Flags.boolean({description: 'test the local pair lbctl up runs', exclusive: ['lab']}),
+    lab: Flags.boolean({description: 'build a namespace lab with real haproxy + keepalived and test it (root)', exclusive: ['local']}),
+    cleanup: Flags.boolean({description: 'with --lab: remove the namespaces crashed labs left, then exit', dependsOn: ['lab']}),
+    fault: Flags.string({description: 'how to break the MASTER', options: [...FAULT_KINDS]}),
     rate: Flags.integer({description: 'requests per second to the VIP', default: 200, min: 1, max: 2000}),
     keepalive: Flags.boolean({description: 'reuse connections instead of a new one per request'}),
     'duration-before': Flags.string({description: 'traffic before the fault', default: '3s'}),
-    'max-gap': Flags.string({description: 'the longest client-visible gap that passes (default: 4 adverts for kill, 1.5 for stop, at least 1s)'}),
+    'max-gap': Flags.string({description: 'the longest client-visible gap that passes (default: 4 adverts, 1.5 for stop, + the track script for proxy, at least 1s)'}),
     'request-timeout': Flags.string({description: 'per-request timeout', default: '1s'}),
-    'no-recover': Flags.boolean({description: 'do not restart the old master afterwards'}),
+    'no-recover': Flags.boolean({description: 'do not undo the fault afterwards'}),
     repeat: Flags.integer({description: 'run the experiment N times and report min/median/max', default: 1, min: 1, max: 50}),
+    'vrrp-version': Flags.string({description: 'with --lab: VRRP version the lab runs', options: ['2', '3'], default: '3'}),
+    'advert-int': Flags.string({description: 'with --lab: advert_int (default 100ms with VRRPv3, 1s with VRRPv2, which takes whole seconds only)'}),
+    'no-sniff': Flags.boolean({description: 'with --lab: no VRRP sniffer on the lab switch (no tcpdump needed)'}),
   }
 
-  async run(): Promise<FailoverTestResult> {
+  async run(): Promise<FailoverTestResult | LabCleanupResult> {
     const {args, flags} = await this.parse(FailoverTest)
-    if (!flags.local) {
-      throw new UserError('failover.target', 'choose what to test: --local (the pair lbctl up runs)', {hint: 'lbctl failover-test --local --fault kill (--lab and --hosts are not built yet)'})
+    if (flags.lab && flags.cleanup) {
+      if (process.getuid?.() !== 0) throw new UserError('failover.lab-root', '--lab --cleanup deletes network namespaces and needs root', {hint: 'sudo lbctl failover-test --lab --cleanup'})
+      const removed = sweepLeftovers()
+      if (!this.jsonEnabled()) this.log(removed.length === 0 ? 'no leftover lab namespaces' : `removed ${removed.length} leftover lab namespaces: ${removed.join(', ')}`)
+      return {type: 'failover-lab-cleanup', removed}
     }
+    if (!flags.local && !flags.lab) {
+      throw new UserError('failover.target', 'choose what to test: --local (the pair lbctl up runs) or --lab (a namespace lab with real haproxy + keepalived, as root)', {hint: 'lbctl failover-test --local --fault kill'})
+    }
+    if (flags.fault === undefined) throw new UserError('failover.fault', 'say how to break the MASTER: --fault kill, stop, proxy, link or block-vrrp', {hint: 'lbctl failover-test --local --fault kill'})
+    if (flags.lab && args.dir !== undefined) throw new UserError('failover.lab-dir', `--lab builds its configs from the init scaffold; DIR (${args.dir}) is for --local`, {hint: 'drop DIR, or use --local DIR'})
     const json = this.jsonEnabled()
     const abort = new AbortController()
     const onSignal = () => abort.abort()
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
+    const common = {
+      fault: flags.fault as FaultKind,
+      rate: flags.rate,
+      keepalive: flags.keepalive,
+      durationBeforeMs: duration('duration-before', flags['duration-before']),
+      ...(flags['max-gap'] === undefined ? {} : {maxGapMs: duration('max-gap', flags['max-gap'])}),
+      requestTimeoutMs: duration('request-timeout', flags['request-timeout']),
+      recover: !flags['no-recover'],
+      repeat: flags.repeat,
+      onProgress: (text: string) => process.stderr.write(`failover-test: ${text}\n`),
+      signal: abort.signal,
+    }
     let result: FailoverTestResult
     try {
-      result = await runLocalFailover({
-        ...(args.dir === undefined ? {} : {dir: args.dir}),
-        lbctl: {command: process.execPath, args: [...process.execArgv, process.argv[1]!]},
-        fault: flags.fault as 'kill' | 'stop',
-        rate: flags.rate,
-        keepalive: flags.keepalive,
-        durationBeforeMs: duration('duration-before', flags['duration-before']),
-        ...(flags['max-gap'] === undefined ? {} : {maxGapMs: duration('max-gap', flags['max-gap'])}),
-        requestTimeoutMs: duration('request-timeout', flags['request-timeout']),
-        recover: !flags['no-recover'],
-        repeat: flags.repeat,
-        onProgress: (text) => process.stderr.write(`failover-test: ${text}\n`),
-        signal: abort.signal,
-      })
+      if (flags.lab) {
+        const advertIntMs = duration('advert-int', flags['advert-int'] ?? (flags['vrrp-version'] === '2' ? '1s' : '100ms'))
+        if (advertIntMs < 10 || advertIntMs > 40_950) throw new UserError('failover.advert-int', `--advert-int ${flags['advert-int'] ?? ''}: VRRP adverts are 10 ms to 40.95 s apart`, {hint: 'e.g. --advert-int 100ms (VRRPv3) or 1s'})
+        result = await runLabFailover({...common, vrrp: {version: flags['vrrp-version'] === '2' ? 2 : 3, advertIntMs, scriptIntervalS: 1}, sniff: !flags['no-sniff']})
+      } else {
+        result = await runLocalFailover({...common, ...(args.dir === undefined ? {} : {dir: args.dir}), lbctl: {command: process.execPath, args: [...process.execArgv, process.argv[1]!]}})
+      }
     } finally {
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)

@@ -80,22 +80,50 @@ export interface Theory {
 }
 
 /**
- * kill: the backup notices only when Master_Down_Interval (3 × advert + skew) passes without an
- * advert; stop: the master's priority-0 advert makes it wait only Skew_Time.
+ * What RFC 5798 says the takeover costs, per fault:
+ * - kill, link: the old master falls silent; the backup waits Master_Down_Interval (3 × advert + skew)
+ *   from the last advert it heard;
+ * - stop: the old master's priority-0 advert makes the backup wait only Skew_Time (§6.4.2);
+ * - proxy: the track script needs up to interval × fall to see the dead proxy; then the master
+ *   advertises a priority below the backup's, which a preempting backup discards (§6.4.2), so it
+ *   takes over after Master_Down_Interval from the last higher-priority advert;
+ * - block-vrrp: the backup hears nothing, so after Master_Down_Interval it becomes a second MASTER.
  */
 export function theory(kind: FaultKind, timing: VrrpTiming): Theory {
   const advertCs = Math.round(timing.advertIntMs / 10)
   const skewMs = skewTimeMs(timing.version, timing.priority, advertCs)
   const masterDownMs = masterDownIntervalMs(timing.version, timing.priority, advertCs)
   const skewText = timing.version === 2 ? `(256-${timing.priority})/256 s` : `(256-${timing.priority})*${timing.advertIntMs}/256 ms`
-  return kind === 'kill'
-    ? {expectedMs: masterDownMs, formula: `3 x ${timing.advertIntMs} ms + skew ${skewText} = ${masterDownMs} ms`, masterDownMs, skewMs, advertIntMs: timing.advertIntMs, priority: timing.priority, version: timing.version}
-    : {expectedMs: skewMs, formula: `skew ${skewText} = ${skewMs} ms`, masterDownMs, skewMs, advertIntMs: timing.advertIntMs, priority: timing.priority, version: timing.version}
+  const base = {masterDownMs, skewMs, advertIntMs: timing.advertIntMs, priority: timing.priority, version: timing.version}
+  const masterDown = `3 x ${timing.advertIntMs} ms + skew ${skewText} = ${masterDownMs} ms`
+  switch (kind) {
+    case 'stop':
+      return {...base, expectedMs: skewMs, formula: `skew ${skewText} = ${skewMs} ms`}
+    case 'proxy': {
+      const detect = timing.trackDetectMs ?? 0
+      return {...base, expectedMs: detect + masterDownMs, formula: `up to track script ${detect} ms + 3 x ${timing.advertIntMs} ms + skew = ${detect + masterDownMs} ms`}
+    }
+    case 'block-vrrp':
+      return {...base, expectedMs: masterDownMs, formula: `second MASTER after ${masterDown}`}
+    default:
+      return {...base, expectedMs: masterDownMs, formula: masterDown}
+  }
 }
 
-/** The default SLO: kill 4 adverts (4 s with VRRPv2's 1 s), stop 1.5 adverts; never under 1 s. */
+/** The default SLO: 4 adverts (4 s with VRRPv2's 1 s) plus the track script for proxy; stop 1.5 adverts; never under 1 s. */
 export function defaultMaxGapMs(kind: FaultKind, timing: VrrpTiming): number {
-  return Math.max(1000, Math.round((kind === 'kill' ? 4 : 1.5) * timing.advertIntMs))
+  const adverts = kind === 'stop' ? 1.5 : 4
+  const detect = kind === 'proxy' ? (timing.trackDetectMs ?? 0) : 0
+  return Math.max(1000, Math.round(adverts * timing.advertIntMs + detect))
+}
+
+/**
+ * Fault → end of the first successful request that the new master forwarded (the `x-lb-node` header
+ * names it), among requests started after the fault; null when no answer named it.
+ */
+export function firstViaNode(requests: readonly RequestRecord[], faultAt: number, node: string): number | null {
+  const via = requests.filter((r) => r.start >= faultAt && isOk(r) && r.lbNode === node).sort((x, y) => x.end - y.end)[0]
+  return via ? via.end - faultAt : null
 }
 
 export interface Spread {

@@ -3,7 +3,14 @@
  * time, and the fault. Times are ms since the epoch (Date.now()); the report makes them relative.
  */
 
-export type FaultKind = 'kill' | 'stop'
+/**
+ * kill: SIGKILL of the VRRP process; stop: a graceful stop; proxy: the proxy killed, VRRP left running
+ * (its track script lowers the priority); link: the VRRP interface down; block-vrrp: VRRP packets
+ * dropped (the split-brain case).
+ */
+export type FaultKind = 'kill' | 'stop' | 'proxy' | 'link' | 'block-vrrp'
+
+export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'stop', 'proxy', 'link', 'block-vrrp']
 
 export type RequestOutcome =
   | {kind: 'ok'; status: number}
@@ -16,8 +23,10 @@ export interface RequestRecord {
   start: number
   end: number
   outcome: RequestOutcome
-  /** The `x-served-by` header of the answer (the demo backends set it). */
+  /** The `x-served-by` header of the answer (the demo and lab backends set it). */
   servedBy?: string
+  /** The `x-lb-node` header: the load balancer that forwarded the answer (the lab's haproxy sets it). */
+  lbNode?: string
 }
 
 /** One node's role as a poll of its stats socket saw it; `unreachable` when the socket did not answer. */
@@ -44,6 +53,8 @@ export interface VrrpTiming {
   version: 2 | 3
   advertIntMs: number
   priority: number
+  /** The track script's interval × fall: how long a dead proxy may go unnoticed (the proxy fault). */
+  trackDetectMs?: number
 }
 
 export interface Timeline {
@@ -56,7 +67,11 @@ export interface Timeline {
 export interface FaultRecord {
   kind: FaultKind
   node: string
+  /** The process the fault hit (for link/block-vrrp: the node's VRRP process, left running). */
   pid: number
-  signal: NodeJS.Signals
+  /** The signal sent, null when the fault is not a signal. */
+  signal: string | null
   at: number
+  /** What was done, in words (`ip link set eth0 down in lbl-...-lba`). */
+  action?: string
 }

@@ -8,7 +8,7 @@ const ms = (value: number | null) => (value === null ? 'never' : `${Math.round(v
 
 /**
  * One column per slice of the run. Requests: `#` all ok, `x` all failed, `%` both, blank none.
- * Roles: `M` MASTER, `b` BACKUP, `.` unreachable, `?` other/unknown. Events: `F` fault, `R` restart of
+ * Roles: `M` MASTER, `b` BACKUP, `f` FAULT, `.` unreachable, `?` other/unknown. Events: `F` fault, `R` restart of
  * the old master, `^` role change.
  */
 export function renderChart(run: RunReport, width = WIDTH): string[] {
@@ -26,7 +26,7 @@ export function renderChart(run: RunReport, width = WIDTH): string[] {
     for (let i = 0; i < width; i++) {
       const at = ((i + 1) / width) * total
       const state = changes.filter((c) => c.atMs < at).at(-1)?.to
-      row += state === undefined ? ' ' : state === 'MASTER' ? 'M' : state === 'BACKUP' ? 'b' : state === 'unreachable' ? '.' : '?'
+      row += state === undefined ? ' ' : state === 'MASTER' ? 'M' : state === 'BACKUP' ? 'b' : state === 'FAULT' ? 'f' : state === 'unreachable' ? '.' : '?'
     }
     return `${node.padEnd(10)}|${row}|`
   })
@@ -50,23 +50,24 @@ export function renderChart(run: RunReport, width = WIDTH): string[] {
     `${'requests'.padEnd(10)}|${requests}|`,
     ...roleRows,
     `${'events'.padEnd(10)}|${events.join('')}|`,
-    `${''.padEnd(10)} # ok  x failed  % both   M master  b backup  . unreachable   F fault${run.recovery ? '  R restart' : ''}  ^ role change`,
+    `${''.padEnd(10)} # ok  x failed  % both   M master  b backup  f fault state  . unreachable   F fault${run.recovery ? '  R restart' : ''}  ^ role change`,
   ]
 }
 
 export function renderRun(run: RunReport, index?: number): string {
   const head = index === undefined ? 'failover-test' : `run ${index + 1}`
   const lines = [
-    `${head}: ${run.fault.kind} of node ${run.fault.node} (pid ${run.fault.pid}, ${run.fault.signal}) at ${(run.fault.atMs / 1000).toFixed(2)} s: ${run.pass ? 'PASS' : 'FAIL'}`,
-    `  failover time       ${ms(run.failoverMs)}   (fault -> first success after it)`,
+    `${head}: ${run.fault.kind} of node ${run.fault.node} (${run.fault.action ?? `pid ${run.fault.pid}, ${run.fault.signal ?? 'no signal'}`}) at ${(run.fault.atMs / 1000).toFixed(2)} s: ${run.pass ? 'PASS' : 'FAIL'}`,
+    `  failover time       ${ms(run.failoverMs)}   (fault -> ${run.failoverBasis === 'via-new-master' ? 'first answer via the new master' : 'first success after the failures'})`,
     `  theory              ${run.theory.expectedMs} ms   ${run.theory.formula}`,
-    ...(run.lastAdvertBeforeFaultMs === null || run.fault.kind !== 'kill'
+    ...(run.lastAdvertBeforeFaultMs === null || run.expectedAfterFaultMs === run.theory.expectedMs
       ? []
       : [`                      ${run.expectedAfterFaultMs} ms after the fault (the last advert was ${-run.lastAdvertBeforeFaultMs} ms before it)`]),
     ...(run.deviationMs === null ? [] : [`  measured - theory   ${run.deviationMs >= 0 ? '+' : ''}${Math.round(run.deviationMs)} ms`]),
     `  client-visible gap  ${ms(run.gapMs)}   (max ${run.maxGapMs} ms${run.gap ? `; ${run.gap.failed} failed in a row${run.gap.recovered ? '' : ', never recovered'}` : ''})`,
     `  failed/total        ${run.requests.failed}/${run.requests.total}`,
     `  new master          ${run.newMaster ? `${run.newMaster.node}, seen MASTER ${run.newMaster.afterMs} ms after the fault` : 'none seen'}`,
+
     `  dual-master time    ${ms(run.dualMasterMs)}`,
     ...recoveryLines(run),
     '',
@@ -78,10 +79,13 @@ export function renderRun(run: RunReport, index?: number): string {
 function recoveryLines(run: RunReport): string[] {
   const r = run.recovery
   if (!r) return [`  recovery            not done: ${run.recoveryReason ?? 'unknown'}`]
-  const back = r.masterAgainAt === null ? 'not MASTER again before the run ended' : `MASTER again at ${seconds(r.masterAgainAt)}, ${r.masterAgainAfterMs} ms after the restart`
+  const back =
+    r.masterAgainAt === null
+      ? 'not MASTER again before the run ended'
+      : `MASTER again at ${seconds(r.masterAgainAt)}, ${r.masterAgainAfterMs} ms after it${r.soleMasterAt !== null && r.soleMasterAt !== r.masterAgainAt ? `; the only MASTER from ${seconds(r.soleMasterAt)}` : ''}`
   const gap = r.failback ? `; ${r.failback.failed} failed in a row${r.failback.recovered ? '' : ', never recovered'}` : ''
   return [
-    `  recovery            ${r.node} restarted at ${seconds(r.restartedAt)} (pid ${r.pid}); ${back}`,
+    `  recovery            ${r.action ?? `${r.node} restarted`} at ${seconds(r.restartedAt)} (pid ${r.pid}); ${back}`,
     `  failback gap        ${ms(r.failbackGapMs)}   (${r.requests.failed}/${r.requests.total} failed from the restart on${gap})`,
   ]
 }

@@ -2,8 +2,9 @@
  * One run's report (the `--json` contract: every figure and the timeline, times in ms relative to
  * the start of the traffic) and the summary over `--repeat` runs.
  */
-import {dualMasterMs, failoverTime, longestGap, newMaster, spread, type Spread, theory, type Theory} from './figures.js'
-import type {FaultKind, FaultRecord, RequestOutcome, RequestRecord, Timeline, VrrpTiming} from './records.js'
+import {dualMasterMs, failoverTime, firstViaNode, longestGap, newMaster, spread, type Spread, theory, type Theory} from './figures.js'
+import type {FaultKind, FaultRecord, RequestOutcome, RequestRecord, RoleChange, Timeline, VrrpTiming} from './records.js'
+import type {WireReport} from './wire.js'
 
 export interface RawRun {
   /** When the traffic started: time 0 of the report. */
@@ -18,22 +19,29 @@ export interface RawRun {
   maxGapMs: number
   /** The old master's restart, or why there was none. */
   recovery: RawRecovery
-  /** When the old master last sent an advert before the fault (from its `show vrrp`), if known. */
+  /** When the old master last sent an advert before the fault (from the wire, or its `show vrrp`), if known. */
   lastAdvertAt?: number
+  /** The sniffed timeline, when the target could capture. */
+  wire?: WireReport
 }
 
-export type RawRecovery = {node: string; pid: number; restartedAt: number} | {skipped: string}
+/** `action`: what brought the node back, in words (restart, link up, filter removed). */
+export type RawRecovery = {node: string; pid: number; restartedAt: number; action?: string} | {skipped: string}
 
 /** The old master's return (times relative to the start of the traffic, like the timeline). */
 export interface RecoveryReport {
   node: string
   /** The restarted process. */
   pid: number
+  /** What brought the node back; restartedAt is when. */
+  action: string | null
   restartedAt: number
   /** When a poll first saw the restarted node MASTER again (preemption); null: not seen before the run ended. */
   masterAgainAt: number | null
   /** restartedAt → masterAgainAt. */
   masterAgainAfterMs: number | null
+  /** When the node was the only MASTER again (the other stepped down: the end of any split brain); null: not seen. */
+  soleMasterAt: number | null
   /** The longest run of failed requests from the restart on (0: none failed). */
   failbackGapMs: number
   failback: {startMs: number; endMs: number; failed: number; recovered: boolean} | null
@@ -43,9 +51,13 @@ export interface RecoveryReport {
 
 export interface RunReport {
   nodes: {name: string; pid: number}[]
-  fault: {kind: FaultKind; node: string; pid: number; signal: string; atMs: number}
-  /** Fault → first success after it (null: the VIP never answered again). */
+  fault: {kind: FaultKind; node: string; pid: number; signal: string | null; action: string | null; atMs: number}
+  /**
+   * Fault → first success via the new master when answers name their load balancer (`x-lb-node`,
+   * the lab), else fault → first success after the first failure (see failoverBasis); null: never.
+   */
   failoverMs: number | null
+  failoverBasis: 'via-new-master' | 'after-failure'
   /** The longest run of failed requests before the old master's restart (the failover's), in ms. */
   gapMs: number
   gap: {startMs: number; endMs: number; failed: number; recovered: boolean} | null
@@ -53,6 +65,8 @@ export interface RunReport {
   dualMasterMs: number
   /** Which node took over and when its poll first said MASTER (fault-relative). */
   newMaster: {node: string; afterMs: number} | null
+  /** Fault → end of the first successful answer the new master forwarded (`x-lb-node`); null when unknown. */
+  firstViaNewMasterMs: number | null
   theory: Theory
   /**
    * The theory counted from the fault: for kill the backup's Master_Down timer started at the old
@@ -69,10 +83,12 @@ export interface RunReport {
   recovery: RecoveryReport | null
   recoveryReason: string | null
   durationMs: number
+  /** VRRP adverts and GARPs as captured on the wire (fault-relative); null when nothing was captured. */
+  wire: WireReport | null
   timeline: {
     roles: {atMs: number; node: string; instance: string; vrid: number | null; from: string | null; to: string}[]
     dualMaster: {vrid: number; startMs: number; endMs: number; nodes: string[]}[]
-    requests: {startMs: number; endMs: number; outcome: RequestOutcome; servedBy?: string}[]
+    requests: {startMs: number; endMs: number; outcome: RequestOutcome; servedBy?: string; lbNode?: string}[]
     polls: number
   }
 }
@@ -82,50 +98,85 @@ export function buildRunReport(run: RawRun): RunReport {
   const restartedAt = 'restartedAt' in run.recovery ? run.recovery.restartedAt : undefined
   const failoverPhase = restartedAt === undefined ? run.requests : run.requests.filter((r) => r.start < restartedAt)
   const gap = longestGap(failoverPhase)
-  const failoverMs = failoverTime(run.requests, run.fault.at)
   const ok = run.requests.filter((r) => r.outcome.kind === 'ok').length
   const expected = theory(run.fault.kind, run.timing)
   const gapMs = gap?.ms ?? 0
   const sinceAdvert = run.lastAdvertAt === undefined ? undefined : Math.max(0, run.fault.at - run.lastAdvertAt)
-  const expectedAfterFaultMs = run.fault.kind === 'kill' && sinceAdvert !== undefined ? Math.max(0, expected.expectedMs - sinceAdvert) : expected.expectedMs
+  const heir = newMaster(run.timeline.roles, run.fault)
+  // Only while traffic ran: an election at startup, before the pair settled, is not the experiment's.
+  const dualMaster = run.timeline.dualMaster.filter((w) => w.end > run.startedAt).map((w) => ({...w, start: Math.max(w.start, run.startedAt)}))
+  const viaNewMaster = heir ? firstViaNode(run.requests, run.fault.at, heir.node) : null
+  const named = run.requests.some((r) => r.lbNode !== undefined)
+  const failoverMs = named ? viaNewMaster : failoverTime(run.requests, run.fault.at)
+  const expectedAfterFaultMs = (run.fault.kind === 'kill' || run.fault.kind === 'link' || run.fault.kind === 'block-vrrp') && sinceAdvert !== undefined ? Math.max(0, expected.expectedMs - sinceAdvert) : expected.expectedMs
   return {
     nodes: run.nodes,
-    fault: {kind: run.fault.kind, node: run.fault.node, pid: run.fault.pid, signal: run.fault.signal, atMs: t(run.fault.at)},
+    fault: {kind: run.fault.kind, node: run.fault.node, pid: run.fault.pid, signal: run.fault.signal, action: run.fault.action ?? null, atMs: t(run.fault.at)},
     failoverMs,
+    failoverBasis: named ? 'via-new-master' : 'after-failure',
     gapMs,
     gap: gap ? {startMs: t(gap.start), endMs: t(gap.end), failed: gap.failed, recovered: gap.recovered} : null,
     requests: {total: run.requests.length, ok, failed: run.requests.length - ok},
-    dualMasterMs: dualMasterMs(run.timeline.dualMaster),
-    newMaster: newMaster(run.timeline.roles, run.fault) ?? null,
+    dualMasterMs: dualMasterMs(dualMaster),
+    newMaster: heir ?? null,
+    firstViaNewMasterMs: viaNewMaster,
     theory: expected,
-    expectedAfterFaultMs,
-    lastAdvertBeforeFaultMs: sinceAdvert === undefined ? null : -sinceAdvert,
-    deviationMs: failoverMs === null ? null : failoverMs - expectedAfterFaultMs,
+    expectedAfterFaultMs: Math.round(expectedAfterFaultMs),
+    lastAdvertBeforeFaultMs: sinceAdvert === undefined ? null : -Math.round(sinceAdvert),
+    deviationMs: failoverMs === null ? null : Math.round(failoverMs - expectedAfterFaultMs),
     maxGapMs: run.maxGapMs,
     pass: failoverMs !== null && gapMs <= run.maxGapMs && (gap?.recovered ?? true),
     recovery: 'skipped' in run.recovery ? null : recoveryReport(run, run.recovery),
     recoveryReason: 'skipped' in run.recovery ? run.recovery.skipped : null,
     durationMs: run.endedAt - run.startedAt,
+    wire: run.wire ?? null,
     timeline: {
       roles: run.timeline.roles.map((r) => ({atMs: t(r.at), node: r.node, instance: r.instance, vrid: r.vrid, from: r.from, to: r.to})),
-      dualMaster: run.timeline.dualMaster.map((w) => ({vrid: w.vrid, startMs: t(w.start), endMs: t(w.end), nodes: w.nodes})),
-      requests: run.requests.map((r) => ({startMs: t(r.start), endMs: t(r.end), outcome: r.outcome, ...(r.servedBy === undefined ? {} : {servedBy: r.servedBy})})),
+      dualMaster: dualMaster.map((w) => ({vrid: w.vrid, startMs: t(w.start), endMs: t(w.end), nodes: w.nodes})),
+      requests: run.requests.map((r) => ({
+        startMs: t(r.start),
+        endMs: t(r.end),
+        outcome: r.outcome,
+        ...(r.servedBy === undefined ? {} : {servedBy: r.servedBy}),
+        ...(r.lbNode === undefined ? {} : {lbNode: r.lbNode}),
+      })),
       polls: run.timeline.polls,
     },
   }
 }
 
-function recoveryReport(run: RawRun, recovery: {node: string; pid: number; restartedAt: number}): RecoveryReport {
+/**
+ * The first moment at or after `from` when `node` is MASTER (and, with `alone`, no other node is):
+ * already at `from` (a node that never lost MASTER, as in block-vrrp), or at a later role change.
+ */
+function masterAt(roles: readonly RoleChange[], node: string, from: number, alone: boolean): {at: number} | undefined {
+  const state = new Map<string, string>()
+  const holds = () => state.get(node) === 'MASTER' && (!alone || [...state].every(([other, role]) => other === node || role !== 'MASTER'))
+  const sorted = [...roles].sort((x, y) => x.at - y.at)
+  let i = 0
+  for (; i < sorted.length && sorted[i]!.at < from; i++) state.set(sorted[i]!.node, sorted[i]!.to)
+  if (holds()) return {at: from}
+  for (; i < sorted.length; i++) {
+    state.set(sorted[i]!.node, sorted[i]!.to)
+    if (holds()) return {at: sorted[i]!.at}
+  }
+  return undefined
+}
+
+function recoveryReport(run: RawRun, recovery: Exclude<RawRecovery, {skipped: string}>): RecoveryReport {
   const t = (at: number) => at - run.startedAt
-  const back = run.timeline.roles.find((r) => r.at >= recovery.restartedAt && r.node === recovery.node && r.to === 'MASTER')
+  const back = masterAt(run.timeline.roles, recovery.node, recovery.restartedAt, false)
+  const sole = masterAt(run.timeline.roles, recovery.node, recovery.restartedAt, true)
   const after = run.requests.filter((r) => r.start >= recovery.restartedAt)
   const gap = longestGap(after)
   return {
     node: recovery.node,
     pid: recovery.pid,
+    action: recovery.action ?? null,
     restartedAt: t(recovery.restartedAt),
     masterAgainAt: back ? t(back.at) : null,
     masterAgainAfterMs: back ? back.at - recovery.restartedAt : null,
+    soleMasterAt: sole ? t(sole.at) : null,
     failbackGapMs: gap?.ms ?? 0,
     failback: gap ? {startMs: t(gap.start), endMs: t(gap.end), failed: gap.failed, recovered: gap.recovered} : null,
     requests: {total: after.length, failed: after.filter((r) => r.outcome.kind !== 'ok').length},
@@ -144,10 +195,13 @@ export interface FailoverSummary {
   failbackGapMs: Spread | null
 }
 
+export type FailoverTarget = 'local' | 'lab' | 'hosts'
+
 export interface FailoverTestResult {
   type: 'failover-test'
-  target: 'local'
-  source: 'demo' | 'dir'
+  target: FailoverTarget
+  /** demo: lbctl up's built-in pair; dir: an init directory; scaffold: the lab's init scaffold; inventory: lbctl.yaml hosts. */
+  source: 'demo' | 'dir' | 'scaffold' | 'inventory'
   fault: FaultKind
   rate: number
   keepalive: boolean

@@ -1,5 +1,5 @@
 /**
- * Fixed-rate HTTP requests to the VIP, each recorded (start, end, outcome, `x-served-by`). A new
+ * Fixed-rate HTTP requests to the VIP, each recorded (start, end, outcome, `x-served-by`, `x-lb-node`). A new
  * connection per request by default (what a fresh client sees during failover); `keepalive` reuses
  * connections. Bounded: per-request timeout, at most `maxRequests`, at most `maxInFlight` at once.
  */
@@ -16,6 +16,8 @@ export interface TrafficOptions {
   maxRequests?: number
   maxInFlight?: number
   now?: () => number
+  /** Called with each record as it completes (the lab's client streams them to lbctl). */
+  onRecord?: (record: RequestRecord) => void
 }
 
 export interface Traffic {
@@ -44,15 +46,22 @@ export function startTraffic(options: TrafficOptions): Traffic {
       const finish = (record: Omit<RequestRecord, 'start' | 'end'>) => {
         if (settled) return
         settled = true
-        records.push({start, end: now(), ...record})
+        const done: RequestRecord = {start, end: now(), ...record}
+        records.push(done)
+        options.onRecord?.(done)
         resolve()
       }
       const request = get(options.url, {agent: agent ?? false, timeout: timeoutMs}, (response) => {
         const status = response.statusCode ?? 0
         const servedBy = response.headers['x-served-by']
+        const lbNode = response.headers['x-lb-node']
         response.resume()
         response.on('end', () =>
-          finish({outcome: status >= 200 && status < 400 ? {kind: 'ok', status} : {kind: 'status', status}, ...(typeof servedBy === 'string' ? {servedBy} : {})}),
+          finish({
+            outcome: status >= 200 && status < 400 ? {kind: 'ok', status} : {kind: 'status', status},
+            ...(typeof servedBy === 'string' ? {servedBy} : {}),
+            ...(typeof lbNode === 'string' ? {lbNode} : {}),
+          }),
         )
         response.on('error', (error: NodeJS.ErrnoException) => finish({outcome: {kind: 'error', code: error.code ?? error.message}}))
       })
@@ -79,7 +88,9 @@ export function startTraffic(options: TrafficOptions): Traffic {
     while (sent < due && sent < maxRequests) {
       sent++
       if (inFlight.size >= maxInFlight) {
-        records.push({start: now(), end: now(), outcome: {kind: 'error', code: 'client-overload'}})
+        const overload: RequestRecord = {start: now(), end: now(), outcome: {kind: 'error', code: 'client-overload'}}
+        records.push(overload)
+        options.onRecord?.(overload)
         continue
       }
       send()

@@ -42,7 +42,7 @@ const run = () =>
 describe('buildRunReport', () => {
   it('computes every figure fault-relative and against the theory', () => {
     const report = run()
-    expect(report.fault).toEqual({kind: 'kill', node: 'a', pid: 42, signal: 'SIGKILL', atMs: 3000})
+    expect(report.fault).toEqual({kind: 'kill', node: 'a', pid: 42, signal: 'SIGKILL', action: null, atMs: 3000})
     // First failure at 3.01 s, first success after it starts at 6.6 s and ends 3 ms later.
     expect(report.failoverMs).toBe(3603)
     expect(report.gapMs).toBe(3590)
@@ -92,16 +92,19 @@ describe('buildRunReport', () => {
     expect(report.recovery).toEqual({
       node: 'a',
       pid: 77,
+      action: null,
       restartedAt: 8000,
       masterAgainAt: 9100,
       masterAgainAfterMs: 1100,
+      // b stepped down 20 ms later: from then on a is the only MASTER.
+      soleMasterAt: 9120,
       failbackGapMs: 150,
       failback: {startMs: 9000, endMs: 9150, failed: 15, recovered: true},
       requests: {total: 400, failed: 15},
     })
     expect(report.recoveryReason).toBeNull()
     const text = renderResult({type: 'failover-test', target: 'local', source: 'demo', fault: 'kill', rate: 100, keepalive: false, maxGapMs: 4000, pass: true, summary: summarize([report]), runs: [report], notes: []})
-    expect(text).toContain('recovery            a restarted at 8.00 s (pid 77); MASTER again at 9.10 s, 1100 ms after the restart')
+    expect(text).toContain('recovery            a restarted at 8.00 s (pid 77); MASTER again at 9.10 s, 1100 ms after it; the only MASTER from 9.12 s')
     expect(text).toContain('failback gap        150 ms   (15/400 failed from the restart on; 15 failed in a row)')
     expect(renderChart(report, 60).at(-2)).toContain('R')
     expect(summarize([report, base])).toMatchObject({masterAgainAfterMs: {min: 1100, median: 1100, max: 1100}, failbackGapMs: {min: 150, median: 150, max: 150}})

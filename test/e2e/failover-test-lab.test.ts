@@ -1,0 +1,108 @@
+/**
+ * `lbctl failover-test --lab --json` end to end on the built bin/run.js, as root: each run builds a
+ * lab (real haproxy 2.6 + keepalived 2.2 on lba/lbb, VRRPv3 adverts every 100 ms), breaks lba under
+ * 100 req/s from the client namespace and removes the lab. The figures sit on the RFC 5798 theory:
+ * kill ≈ 3 × advert + skew (counted from the last advert on the wire) within 0.5 s, stop ≈ skew,
+ * proxy = track script + Master_Down_Interval at most; block-vrrp shows a dual-master window on the
+ * polls and on the wire. The same checks as the --local e2e (test/e2e/failover-test.test.ts), whose
+ * VRRPv2 1 s pair lands on its own theory within the same 0.5 s.
+ */
+import {execFileSync} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import {afterAll, describe, expect, it} from 'vitest'
+import type {FailoverTestResult, RunReport} from '../../src/failover/report.js'
+import {cliPath, runCli} from '../helpers/cli.js'
+import {requireBinary, requireRoot} from '../helpers/oracles.js'
+import {alive} from '../helpers/process.js'
+
+const cli = process.env.LBCTL_E2E_CLI ?? cliPath
+const measured: string[] = []
+
+async function labTest(fault: string, extra: string[] = []): Promise<RunReport> {
+  const result = await runCli(['failover-test', '--lab', '--fault', fault, '--json', '--rate', '100', '--duration-before', '1s', ...extra])
+  expect(result.code, result.stderr).toBe(0)
+  const report = JSON.parse(result.stdout) as FailoverTestResult
+  expect(report).toMatchObject({type: 'failover-test', target: 'lab', source: 'scaffold', fault, pass: true})
+  const run = report.runs[0]!
+  // The lab is gone: no namespace of it, no daemon left.
+  const id = /building lab (\S+):/.exec(result.stderr)?.[1]
+  expect(id).toBeDefined()
+  expect(execFileSync('ip', ['netns', 'list']).toString()).not.toContain(id!)
+  for (const node of run.nodes) expect(alive(node.pid), `keepalived of ${node.name}`).toBe(false)
+  expect(run.fault.node).toBe('lba')
+  expect(run.newMaster?.node).toBe('lbb')
+  expect(run.failoverBasis).toBe('via-new-master')
+  expect(run.wire).not.toBeNull()
+  expect(run.wire!.senders.map((s) => s.node).sort()).toEqual(['lba', 'lbb'])
+  measured.push(
+    `${fault}: failover ${run.failoverMs} ms (theory ${run.expectedAfterFaultMs} ms after the fault, ${run.theory.formula}), gap ${run.gapMs} ms, ${run.requests.failed}/${run.requests.total} failed, dual master ${run.dualMasterMs} ms (wire ${run.wire!.dualMasterMs} ms)` +
+      (run.recovery ? `; failback: lba MASTER again ${run.recovery.masterAgainAfterMs} ms after the recovery, gap ${run.recovery.failbackGapMs} ms` : ''),
+  )
+  return run
+}
+
+describe.skipIf(!(existsSync(cli) && requireRoot() && requireBinary('haproxy') && requireBinary('keepalived') && requireBinary('tcpdump')))('lbctl failover-test --lab', () => {
+  afterAll(() => {
+    if (measured.length > 0) console.log(`lab failover figures:\n  ${measured.join('\n  ')}`)
+  })
+
+  it('kill: lbb takes over 3 x advert + skew after lba’s last advert; lba preempts back after its restart', async () => {
+    const run = await labTest('kill')
+    expect(run.theory).toMatchObject({expectedMs: 360, masterDownMs: 360, skewMs: 60, version: 3, advertIntMs: 100, priority: 100})
+    expect(run.fault.signal).toBe('SIGKILL')
+    // The last advert came from the wire, at most one interval (+ jitter) before the fault.
+    expect(run.wire!.lastAdvertOfOldMasterMs).toBeLessThanOrEqual(0)
+    expect(run.wire!.lastAdvertOfOldMasterMs).toBeGreaterThan(-150)
+    expect(run.lastAdvertBeforeFaultMs).toBe(run.wire!.lastAdvertOfOldMasterMs)
+    expect(Math.abs(run.deviationMs!)).toBeLessThan(500)
+    // On the wire lbb's first advert and GARP come Master_Down_Interval after lba's last advert.
+    expect(Math.abs(run.wire!.newMasterFirstAdvertMs! - run.expectedAfterFaultMs)).toBeLessThan(150)
+    expect(run.wire!.firstGarpMs).toBeGreaterThanOrEqual(run.wire!.newMasterFirstAdvertMs! - 5)
+    const recovery = run.recovery!
+    expect(recovery.action).toBe('keepalived restarted on lba')
+    expect(recovery.masterAgainAfterMs).not.toBeNull()
+    expect(recovery.masterAgainAfterMs!).toBeLessThan(3000)
+    expect(recovery.failbackGapMs).toBeLessThan(1000)
+  }, 40_000)
+
+  it('stop: the priority-0 advert makes lbb take over after its skew', async () => {
+    const run = await labTest('stop', ['--no-recover'])
+    expect(run.theory.expectedMs).toBe(60)
+    expect(run.fault.signal).toBe('SIGTERM')
+    expect(run.failoverMs!).toBeLessThan(60 + 500)
+    expect(run.dualMasterMs).toBe(0)
+    expect(run.recovery).toBeNull()
+  }, 40_000)
+
+  it('proxy: the track script lowers lba to 90, lbb (100) takes over within script interval + Master_Down_Interval', async () => {
+    const run = await labTest('proxy', ['--no-recover'])
+    expect(run.theory).toMatchObject({expectedMs: 1360})
+    // At least Master_Down_Interval after the script noticed; at most a whole script interval more.
+    expect(run.failoverMs!).toBeGreaterThan(300)
+    expect(run.failoverMs!).toBeLessThan(1360 + 500)
+    expect(run.requests.failed).toBeGreaterThan(0)
+    expect(run.dualMasterMs).toBe(0)
+  }, 40_000)
+
+  it('block-vrrp: both nodes are MASTER until VRRP passes again, then lba (110) is the only MASTER', async () => {
+    const run = await labTest('block-vrrp')
+    expect(run.fault.action).toContain('drops IP protocol 112')
+    expect(Math.abs(run.deviationMs!)).toBeLessThan(500)
+    // The polls and the wire both see the split brain, for most of the time between fault and recovery.
+    const recoveredAtMs = run.recovery!.restartedAt
+    expect(run.dualMasterMs).toBeGreaterThan((recoveredAtMs - run.fault.atMs - 360) / 2)
+    expect(run.wire!.dualMasterMs).toBeGreaterThan((recoveredAtMs - run.fault.atMs - 360) / 2)
+    expect(run.wire!.dualMaster[0]!.nodes).toEqual(['lba', 'lbb'])
+    // lba never stopped being MASTER; it is the only one again soon after the filter goes.
+    expect(run.recovery!.masterAgainAfterMs).toBe(0)
+    expect(run.recovery!.soleMasterAt).not.toBeNull()
+    expect(run.recovery!.soleMasterAt! - recoveredAtMs).toBeLessThan(2000)
+  }, 40_000)
+
+  it('link: lba’s eth0 down; lbb takes over after Master_Down_Interval; lba back after link up', async () => {
+    const run = await labTest('link')
+    expect(Math.abs(run.deviationMs!)).toBeLessThan(500)
+    expect(run.timeline.roles.some((r) => r.node === 'lba' && r.to === 'FAULT')).toBe(true)
+    expect(run.recovery!.masterAgainAfterMs).not.toBeNull()
+  }, 40_000)
+})
