@@ -214,13 +214,15 @@ export class ProxyEngine {
   }
 
   private accept(socket: Socket, frontend: FrontendRuntime, generation: Generation): void {
-    if (this.stopping) {
+    // `tcp-request connection reject` closes before anything is read.
+    if (this.stopping || !frontend.admits(socket.remoteAddress ?? '', socket.remotePort ?? 0, socket.localPort ?? 0)) {
       socket.destroy()
       return
     }
     const begin = () => {
       const backend = generation.backends.find((b) => b.name === frontend.plan.backend)
-      if (!backend) {
+      // A mode http frontend without a default backend answers 503 itself when no use_backend matches.
+      if (!backend && (frontend.plan.backend !== undefined || !frontend.plan.http)) {
         socket.destroy()
         return
       }
@@ -239,7 +241,7 @@ export class ProxyEngine {
         },
       }
       const http = frontend.plan.http
-      const session = (http ? runHttpSession(socket, frontend, backend, http, hooks, generation.backends, () => ({frontends: generation.frontends, backends: generation.backends, now: this.clock.now()})) : runTcpSession(socket, frontend, backend, hooks)).catch(() => {
+      const session = (http ? runHttpSession(socket, frontend, backend, http, hooks, generation.backends, () => ({frontends: generation.frontends, backends: generation.backends, now: this.clock.now()})) : runTcpSession(socket, frontend, backend!, hooks)).catch(() => {
         socket.destroy()
       })
       this.sessions.add(session)

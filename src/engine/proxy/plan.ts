@@ -8,6 +8,8 @@ import {type Algorithm, SUPPORTED_ALGORITHMS} from './balance/index.js'
 import type {HttpCheck, HttpExpect} from './health/probe.js'
 import {httpSettings, type HttpSettings} from './http/settings.js'
 import {parseListenAddress, type ListenAddress} from './listen-address.js'
+import {type CookiePlan, planCookie} from './persist/index.js'
+import {planProxyRules, planRulesShared, type ProxyRules, rulesIdle} from './rules/index.js'
 import {type LogPlan, logPlan} from './log/plan.js'
 import {statsPlan, type StatsPlan} from './stats/settings.js'
 
@@ -21,6 +23,8 @@ export interface ServerPlan {
   disabled: boolean
   maxconn: number
   maxqueue: number
+  /** The server's `cookie` value for cookie persistence. */
+  cookie?: string
   check?: {
     inter: number
     fastinter?: number
@@ -47,6 +51,10 @@ export interface BackendPlan {
   fullconn?: number
   http?: HttpCheck
   servers: ServerPlan[]
+  /** http-request/response rules, redirects, errorfiles; undefined when the backend has none (no per-request work). */
+  rules?: ProxyRules
+  /** `cookie NAME insert|rewrite|prefix...`: cookie persistence (mode http). */
+  cookie?: CookiePlan
   /** Where health transitions are logged (the backend's `log` lines); undefined: nowhere. */
   log?: LogPlan
 }
@@ -57,8 +65,8 @@ export interface FrontendPlan {
   binds: {address: ListenAddress; text: string}[]
   maxconn: number
   timeoutClient: number
-  /** The backend when no switching rule matches (default_backend, or an unconditional use_backend). */
-  backend: string
+  /** The backend when no switching rule matches (default_backend, or an unconditional use_backend); none: 503. */
+  backend: string | undefined
   /** `use_backend NAME if|unless COND` rules before it, tried in order per request (mode http). */
   switching: SwitchingRule[]
   mode: 'tcp' | 'http'
@@ -66,6 +74,10 @@ export interface FrontendPlan {
   http?: HttpSettings
   /** `stats enable|uri|...`: the stats page this mode http frontend serves before backend selection. */
   stats?: StatsPlan
+  /** L7 rules, monitor-uri, captures, errorfiles; undefined when the frontend has none (no per-request work). */
+  rules?: ProxyRules
+  /** `tcp-request connection accept|reject` rules, checked before anything else on each new connection. */
+  tcpConnection?: ProxyRules['tcpConnection']
   /** Traffic logging; undefined when the frontend has no log target (no logging work at all). */
   log?: LogPlan
 }
@@ -100,10 +112,13 @@ export function planEngine(model: HaproxyModel): PlanResult {
   const proxyIds = new Map<Proxy, number>()
   model.proxies.forEach((p, i) => proxyIds.set(p, i + 2))
 
+  const rulesShared = planRulesShared(model, problems)
+  const proxyRules = new Map<Proxy, ProxyRules>()
   for (const p of model.proxies) {
     if (p.effective.mode === 'http' && p.kind !== 'defaults') unsupportedHttp(p, problems)
-    // Running without them would let through traffic HAProxy rejects.
-    for (const rule of p.rules) problems.push(`${where(rule)}: ${p.name}: ${rule.set} ${rule.action} rules are not supported by the bundled engine yet`)
+    // Rules the engine cannot run are problems: running without them would let through traffic HAProxy rejects.
+    const rules = planProxyRules(p, rulesShared, problems)
+    if (rules) proxyRules.set(p, rules)
   }
 
   const backends: BackendPlan[] = []
@@ -112,6 +127,10 @@ export function planEngine(model: HaproxyModel): PlanResult {
     // A listen's log lines are reported once, by its frontend side below.
     const log = backend && logPlan(p, model.global, p.kind === 'listen' ? [] : problems)
     if (log) backend.log = log
+    const rules = proxyRules.get(p)
+    if (backend && !rulesIdle(rules)) backend.rules = rules
+    const cookie = p.effective.mode === 'http' ? planCookie(p.effective.cookie, problems, `${p.effective.cookie?.file}:${p.effective.cookie?.line}: ${p.kind} ${p.name}`) : undefined
+    if (backend && cookie) backend.cookie = cookie
     if (backend) backends.push(backend)
   }
 
@@ -119,19 +138,20 @@ export function planEngine(model: HaproxyModel): PlanResult {
   for (const p of model.proxies.filter((x) => x.kind === 'frontend' || x.kind === 'listen')) {
     const unconditional = p.useBackends.find((u) => !u.condition)
     const backend = p.kind === 'listen' ? p.name : (unconditional?.backend ?? p.defaultBackend?.name ?? p.effective.defaultBackend)
-    if (!backend) {
+    const mode = p.effective.mode
+    // In mode http a request no use_backend rule takes gets HAProxy's 503; a TCP connection has nowhere to go.
+    if (!backend && mode !== 'http') {
       problems.push(`${where(p)}: frontend ${p.name} has no default_backend`)
       continue
     }
-    const mode = p.effective.mode
     const switching = planSwitching(p, unconditional, mode, problems)
     const modeOf = (name: string) => model.proxies.find((x) => x.name === name && (x.kind === 'backend' || x.kind === 'listen'))?.effective.mode
-    for (const target of [...switching.map((r) => r.backend), backend]) {
+    for (const target of [...switching.map((r) => r.backend), ...(backend === undefined ? [] : [backend])]) {
       if (!backends.some((b) => b.name === target)) {
         if (!problems.some((x) => x.includes(` ${target}:`))) problems.push(`${where(p)}: ${p.name}: backend ${target} not found`)
       } else if (modeOf(target) !== mode) problems.push(`${where(p)}: ${p.kind} ${p.name} (mode ${mode}) uses backend ${target} (mode ${modeOf(target)}): the modes must match`)
     }
-    if (mode === 'http') {
+    if (mode === 'http' && backend !== undefined) {
       const differing = differingHttpSettings(p, backend, switching, model.proxies)
       if (differing) problems.push(`${where(p)}: ${p.kind} ${p.name}: backend ${differing} sets other HTTP connection or forwardfor options than ${backend}, which the bundled engine cannot switch per request yet`)
     }
@@ -152,6 +172,9 @@ export function planEngine(model: HaproxyModel): PlanResult {
     })
     const stats = mode === 'http' ? statsPlan(p) : undefined
     if (stats) frontends.at(-1)!.stats = stats
+    const rules = proxyRules.get(p)
+    if (mode === 'http' && !rulesIdle(rules)) frontends.at(-1)!.rules = rules
+    if (rules && rules.tcpConnection.length > 0) frontends.at(-1)!.tcpConnection = rules.tcpConnection
     const log = logPlan(p, model.global, problems)
     if (log) frontends.at(-1)!.log = log
   }
@@ -220,15 +243,10 @@ function unsupportedHttp(p: Proxy, problems: string[]): void {
     const line = p.directives.find((d) => d.keyword === 'stats admin')
     problems.push(`${at(line ?? p)}: stats admin is not supported by the bundled engine yet`)
   }
-  if (p.effective.cookie) problems.push(`${at(p.effective.cookie)}: cookie persistence is not supported by the bundled engine yet`)
   const refused: Record<string, string> = {
-    redirect: 'redirect rules are',
-    errorfile: 'errorfile is',
     errorloc: 'errorloc is',
     errorloc302: 'errorloc302 is',
     errorloc303: 'errorloc303 is',
-    'monitor-uri': 'monitor-uri is',
-    capture: 'capture is',
     'http-reuse': 'http-reuse is',
   }
   for (const d of p.directives) {
@@ -341,6 +359,7 @@ function planServer(s: Server, id: number, p: Proxy, problems: string[]): Server
     disabled: s.disabled,
     maxconn: s.maxconn ?? 0,
     maxqueue: s.maxqueue ?? 0,
+    ...(s.cookie !== undefined ? {cookie: s.cookie} : {}),
     ...(s.check
       ? {
           check: {

@@ -7,6 +7,7 @@ import type {LbServer} from './balance/types.js'
 import type {Clock} from './clock.js'
 import type {CheckResult} from './health/probe.js'
 import {healthText, type HealthState, initialHealth, isUp} from './health/state.js'
+import {clientIp} from './http/heads.js'
 import type {ProxyLogger} from './log/logger.js'
 import type {BackendPlan, FrontendPlan, ServerPlan} from './plan.js'
 import {RateCounter} from './rate.js'
@@ -90,6 +91,16 @@ export class ServerRuntime implements LbServer {
 
   get running(): boolean {
     return !this.maint && !this.drain && this.up
+  }
+
+  /** The server's `cookie` value (cookie persistence). */
+  get cookie(): string | undefined {
+    return this.plan.cookie
+  }
+
+  /** A persistence cookie may send requests here: up, even draining, but not in maintenance (HAProxy). */
+  get persistable(): boolean {
+    return !this.maint && this.up
   }
 
   /** The status column of show stat. */
@@ -289,4 +300,19 @@ export class FrontendRuntime {
   get name(): string {
     return this.plan.name
   }
+
+  /** `tcp-request connection` rules on a new connection: false when it must be closed now (counted as denied). */
+  admits(src: string, srcPort: number, dstPort: number): boolean {
+    const rules = this.plan.tcpConnection
+    if (!rules) return true
+    const facts = {method: '', target: '', version: '', headers: NO_HEADERS, src: clientIp(src), srcPort, dstPort, nbsrv: () => 0}
+    for (const rule of rules) {
+      if (rule.condition && !rule.condition.matches(facts)) continue
+      if (!rule.accept) this.denied++
+      return rule.accept
+    }
+    return true
+  }
 }
+
+const NO_HEADERS = {length: 0, name: () => '', value: () => ''}

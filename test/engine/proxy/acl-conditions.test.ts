@@ -38,7 +38,7 @@ function route(rules: string, line: string, headers: [string, string][] = [], sr
   if (!planned.ok) throw new Error(planned.problems.join('; '))
   const f = planned.plan.frontends[0]!
   const req = aclRequest({line, headers}, {src})
-  return f.switching.find((r) => r.condition.matches(req))?.backend ?? f.backend
+  return f.switching.find((r) => r.condition.matches(req))?.backend ?? f.backend ?? '(none: 503)'
 }
 
 describe('use_backend conditions', () => {
@@ -78,7 +78,7 @@ describe('plan refusals', () => {
     return planned.ok ? [] : planned.problems
   }
   it('names an unsupported fetch', () => {
-    expect(problems('  use_backend b if { req.cook(sid) -m found }\n')).toEqual(["test.cfg:12: frontend f: use_backend b: anonymous ACL '{ req.cook(sid) -m found }': fetch 'req.cook' is not supported by the bundled engine yet"])
+    expect(problems('  use_backend b if { req.body -m found }\n')).toEqual(["test.cfg:12: frontend f: use_backend b: anonymous ACL '{ req.body -m found }': fetch 'req.body' is not supported by the bundled engine yet"])
   })
   it('refuses dynamic backend names', () => {
     expect(problems('  use_backend %[req.hdr(host)]\n')[0]).toMatch(/dynamic backend names are not supported/)

@@ -58,9 +58,9 @@ describe('pattern files (-f)', () => {
 
 describe('refusals', () => {
   it.each([
-    ['ssl_fc', "fetch 'ssl_fc' is not supported by the bundled engine yet"],
-    ['req.cook(x) a', "fetch 'req.cook' is not supported by the bundled engine yet"],
-    ['hdr(host),base64 x', "converter 'base64' is not supported by the bundled engine yet"],
+    ['sc0_conn_cur gt 0', "fetch 'sc0_conn_cur' is not supported by the bundled engine yet"],
+    ['req.body x', "fetch 'req.body' is not supported by the bundled engine yet"],
+    ['hdr(host),sha1 x', "converter 'sha1' is not supported by the bundled engine yet"],
     ['path -m bin 00', "matching method '-m bin' is not supported by the bundled engine yet"],
     ['path_reg (', 'path_reg: invalid regex \'(\''],
     ['hdr_cnt(x) abc', "hdr_cnt(x): 'abc' is not a number"],

@@ -36,10 +36,13 @@ describe('planEngine in mode http', () => {
 
   it.each([
     ['listen st\n  bind :8404\n  stats enable\n  stats uri /stats\n  stats admin if TRUE', 'stats admin is not supported by the bundled engine yet'],
-    ['listen l\n  bind :80\n  cookie SRV insert indirect\n  server a 127.0.0.1:80 cookie a', 'cookie persistence is not supported'],
-    ['frontend fe\n  bind :80\n  redirect scheme https\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'redirect rules are not supported'],
-    ['frontend fe\n  bind :80\n  acl tls ssl_fc\n  use_backend be if tls\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', "ACL 'tls': fetch 'ssl_fc' is not supported by the bundled engine yet"],
-    ['frontend fe\n  bind :80\n  http-request set-header X-A 1\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'http-request set-header rules are not supported'],
+    ['listen l\n  bind :80\n  cookie SRV insert dynamic\n  server a 127.0.0.1:80 cookie a', 'cookie SRV dynamic is not supported'],
+    ['frontend fe\n  bind :80\n  redirect scheme https code 304\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'redirect: code must be one of 301, 302, 303, 307 or 308'],
+    ['frontend fe\n  bind :80\n  acl busy sc0_conn_cur gt 1\n  use_backend be if busy\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', "ACL 'busy': fetch 'sc0_conn_cur' is not supported by the bundled engine yet"],
+    ['frontend fe\n  bind :80\n  http-request tarpit\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'http-request tarpit is not supported'],
+    ['frontend fe\n  bind :80\n  errorfile 503 /nonexistent/503.http\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', "cannot read errorfile '/nonexistent/503.http': no such file"],
+    ['userlist L\n  user u password $2y$05$abcdefghijklmnopqrstuv\nfrontend fe\n  bind :80\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'only $1$ (MD5), $5$ (SHA-256) and $6$ (SHA-512) crypt hashes'],
+    ['frontend fe\n  bind :80\n  tcp-request connection expect-proxy layer4\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'tcp-request connection expect-proxy is not supported'],
   ])('refuses %j', (body, message) => {
     const result = plan(body)
     expect(result.ok).toBe(false)

@@ -55,7 +55,7 @@ async function until(check: () => boolean, ms: number): Promise<void> {
 
 describe('lbctl run', () => {
   it('refuses a haproxy.cfg the engine cannot run yet, saying what and why', async () => {
-    const run = start(['-f', file('haproxy.cfg', 'global\n  daemon\ndefaults\n  mode http\nfrontend fe\n  bind :80\n')])
+    const run = start(['-f', file('haproxy.cfg', 'global\n  daemon\ndefaults\n  mode tcp\nfrontend fe\n  bind :80\n')])
     expect(await run.exit).toBe(2)
     expect(run.err()).toContain('frontend fe has no default_backend')
   })

@@ -68,6 +68,42 @@ const path: FetchSpec = {type: 'str', args: 'none', get: (req) => {
 const url: FetchSpec = {type: 'str', args: 'none', get: (req) => [req.target]}
 const urlParam: FetchSpec = {type: 'str', args: 'required', get: (req, args) => urlParams(req.target, args[0] ?? '')}
 const hdr: FetchSpec = {type: 'str', args: 'optional', get: (req, args) => occurrence(headerValues(req.headers, args[0]), args[1])}
+const reqHdr: FetchSpec = {type: 'str', args: 'optional', get: (req, args) => occurrence(headerValues(req.requestHeaders ?? req.headers, args[0]), args[1])}
+/** Whole header lines, not split on commas. */
+const fhdr: FetchSpec = {type: 'str', args: 'optional', get: (req, args) => occurrence(fullValues(req.headers, args[0]), args[1])}
+
+/** `cook(name)`: every value of the cookie in the Cookie headers. */
+export function cookieValues(headers: AclHeaders, name: string | undefined): string[] {
+  const out: string[] = []
+  for (const line of fullValues(headers, 'cookie')) {
+    for (const part of line.split(';')) {
+      const eq = part.indexOf('=')
+      const key = (eq < 0 ? part : part.slice(0, eq)).trim()
+      if (name === undefined || name === '' || key === name) out.push(eq < 0 ? '' : part.slice(eq + 1).trim())
+    }
+  }
+  return out
+}
+
+function fullValues(headers: AclHeaders, name: string | undefined): string[] {
+  const lower = name?.toLowerCase()
+  const out: string[] = []
+  for (let i = 0; i < headers.length; i++) if (lower === undefined || lower === '' || headers.name(i).toLowerCase() === lower) out.push(headers.value(i).trim())
+  return out
+}
+
+function queryOf(target: string): string[] {
+  const q = target.indexOf('?')
+  return q < 0 ? [] : [target.slice(q + 1)]
+}
+
+/** `base`: the Host header's value followed by the path. */
+function baseOf(req: AclRequest): string[] {
+  const p = pathOf(req.target)
+  if (p === undefined) return []
+  const host = headerValues(req.requestHeaders ?? req.headers, 'host').at(-1)
+  return [(host ?? '') + p]
+}
 const hdrCnt: FetchSpec = {type: 'int', args: 'optional', get: (req, args) => [headerValues(req.headers, args[0]).length]}
 const hdrVal: FetchSpec = {type: 'int', args: 'optional', get: (req, args) => occurrence(headerValues(req.headers, args[0]), args[1]).map(strToInt)}
 
@@ -85,7 +121,21 @@ export const FETCHES: ReadonlyMap<string, FetchSpec> = new Map<string, FetchSpec
   ['url_param', urlParam],
   ['urlp', urlParam],
   ['hdr', hdr],
-  ['req.hdr', hdr],
+  ['req.hdr', reqHdr],
+  ['res.hdr', hdr],
+  ['shdr', hdr],
+  ['req.fhdr', fhdr],
+  ['res.fhdr', fhdr],
+  ['cook', {type: 'str', args: 'optional', get: (req, args) => cookieValues(req.requestHeaders ?? req.headers, args[0])}],
+  ['req.cook', {type: 'str', args: 'optional', get: (req, args) => cookieValues(req.requestHeaders ?? req.headers, args[0])}],
+  ['query', {type: 'str', args: 'none', get: (req) => queryOf(req.target)}],
+  ['base', {type: 'str', args: 'none', get: baseOf}],
+  ['ssl_fc', {type: 'bool', args: 'none', get: (req) => [req.ssl ? 1 : 0]}],
+  ['src_port', {type: 'int', args: 'none', get: (req) => (req.srcPort === undefined ? [] : [req.srcPort])}],
+  ['status', {type: 'int', args: 'none', get: (req) => (req.status === undefined ? [] : [req.status])}],
+  ['http_auth', {type: 'bool', args: 'required', get: (req, args) => [req.authenticate?.(args[0] ?? '') ? 1 : 0]}],
+  ['http_auth_group', {type: 'str', args: 'required', get: (req, args) => [...(req.authenticate?.(args[0] ?? '')?.groups ?? [])]}],
+  ['str', {type: 'str', args: 'required', get: (_req, args) => [args.join(',')]}],
   ['hdr_cnt', hdrCnt],
   ['req.hdr_cnt', hdrCnt],
   ['hdr_val', hdrVal],
@@ -108,6 +158,8 @@ export const ACL_KEYWORDS: ReadonlyMap<string, {fetch: string; match?: MatchMeth
     ['url_param', 'url_param', []],
     ['urlp', 'url_param', ['beg', 'end', 'sub', 'dir', 'dom', 'reg', 'len']],
     ['hdr', 'hdr', ['beg', 'end', 'sub', 'dir', 'dom', 'reg', 'len']],
+    ['shdr', 'shdr', ['beg', 'end', 'sub', 'dir', 'dom', 'reg', 'len']],
+    ['cook', 'cook', ['beg', 'end', 'sub', 'dir', 'dom', 'reg', 'len']],
   ]
   for (const [prefix, fetch, matches] of families) for (const m of matches) out.set(`${prefix}_${m}`, {fetch, match: m})
   out.set('hdr_ip', {fetch: 'hdr', match: 'ip'})

@@ -1,3 +1,3 @@
-export type {AclHeaders, AclRequest} from './request.js'
+export type {AclHeaders, AclRequest, AuthenticatedUser} from './request.js'
 export {compileCondition, type ConditionOptions, type RequestCondition} from './condition.js'
-export {compileExpression, type AclTest} from './expression.js'
+export {compileExpression, splitCriterion, type AclTest, type Compiled} from './expression.js'

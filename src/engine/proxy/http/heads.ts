@@ -55,13 +55,20 @@ export class ForwardedFor {
   }
 }
 
+/** A request line and headers changed by http-request rules or cookie persistence. */
+export interface EditedRequest {
+  method: string
+  target: string
+  headers: HeaderList
+}
+
 /** The request head for the server; `keepAlive` is whether the server connection stays open after. */
-export function serverRequestHead(req: RequestHead, keepAlive: boolean, ip: string, forwardedFor: ForwardedFor | undefined): Buffer {
-  const headers = stripPersistence(HeaderList.fromRaw(req.headers, {dropContentLength: req.dropContentLength}))
+export function serverRequestHead(req: RequestHead, keepAlive: boolean, ip: string, forwardedFor: ForwardedFor | undefined, edited?: EditedRequest): Buffer {
+  const headers = stripPersistence(edited ? HeaderList.from(edited.headers.toArray()) : HeaderList.fromRaw(req.headers, {dropContentLength: req.dropContentLength}))
   forwardedFor?.apply(headers, ip)
   if (req.version === 'HTTP/1.1' && !keepAlive) headers.add('connection', 'close')
   else if (req.version !== 'HTTP/1.1' && keepAlive) headers.add('connection', 'keep-alive')
-  return serializeRequestHead({method: req.method, target: req.target, version: req.version}, headers, LOWER)
+  return serializeRequestHead({method: edited?.method ?? req.method, target: edited?.target ?? req.target, version: req.version}, headers, LOWER)
 }
 
 export interface ClientFraming {
@@ -80,8 +87,9 @@ export function clientFraming(res: ResponseHead, req: RequestHead, wantKeepAlive
   return {chunked, close}
 }
 
-export function clientResponseHead(res: ResponseHead, req: RequestHead, framing: ClientFraming): Buffer {
-  const headers = stripPersistence(HeaderList.fromRaw(res.headers, {dropContentLength: res.dropContentLength}))
+/** `edited`: the status and headers after http-response rules and cookie persistence. */
+export function clientResponseHead(res: ResponseHead, req: RequestHead, framing: ClientFraming, edited?: {headers: HeaderList; status: number; reason: string}): Buffer {
+  const headers = stripPersistence(edited ? edited.headers : HeaderList.fromRaw(res.headers, {dropContentLength: res.dropContentLength}))
   if (res.untilClose && framing.chunked) headers.add('transfer-encoding', 'chunked')
   if (res.chunked && !framing.chunked) headers.delete('transfer-encoding')
   const final = res.status >= 200 || res.status === 101
@@ -90,5 +98,5 @@ export function clientResponseHead(res: ResponseHead, req: RequestHead, framing:
     else if (req.version !== 'HTTP/1.1' && !framing.close) headers.add('connection', 'keep-alive')
   }
   const version = framing.chunked ? 'HTTP/1.1' : res.version
-  return serializeResponseHead({version, status: res.status, reason: res.reason}, headers, LOWER)
+  return serializeResponseHead({version, status: edited?.status ?? res.status, reason: edited?.reason ?? res.reason}, headers, LOWER)
 }

@@ -178,7 +178,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     private readonly onEnd: () => void,
   ) {
     this.stats = frontend.plan.stats ? statsResponder(frontend.plan.stats) : undefined
-    this.l7 = frontend.plan.rules !== undefined || backends.some((b) => b.plan.rules !== undefined || b.plan.cookie !== undefined) || backend.servers.length === 0
+    this.l7 = frontend.plan.rules !== undefined || backends.some((b) => b.plan.rules !== undefined || b.plan.cookie !== undefined) || placeholders.get(frontend) === backend
     this.parser = createRequestParser(this)
     this.lastBackend = backend
     this.ip = clientIp(client.remoteAddress)
@@ -305,6 +305,43 @@ class HttpSession implements Http1Sink<RequestHead> {
     return txn.backend
   }
 
+  /** What rules and fetches know about the connection. */
+  private readonly facts = (): ConnectionFacts => ({
+    src: this.ip,
+    srcPort: this.client.remotePort ?? 0,
+    dstPort: this.client.localPort ?? 0,
+    ssl: (this.client as {encrypted?: boolean}).encrypted === true,
+    nbsrv: (name) => usableServers(this.backends.find((b) => b.name === name)),
+  })
+
+  /** One proxy's http-request rules (with monitor-uri and captures for the frontend) or redirects; true when they answered. */
+  private answerRules(txn: Transaction, rules: NonNullable<FrontendRuntime['plan']['rules']>, stage: 'rules' | 'redirects'): boolean {
+    const outcome = requestRules(txn.l7!, rules, txn.request, this.facts, stage, rules === this.frontend.plan.rules)
+    if (!outcome || outcome.kind === 'allow') return false
+    this.answerLocal(txn, outcome.kind === 'monitor' ? {kind: 'reply', reply: outcome.reply} : outcome)
+    return true
+  }
+
+  /** Answers the request with a reply of the engine's own (deny, auth, redirect, return, no backend). */
+  private answerLocal(txn: Transaction, outcome: Parameters<typeof replyFor>[0]): void {
+    const reply: LocalReply = replyFor(outcome, [txn.l7?.backendChosen ? txn.backend.plan.rules : undefined, this.frontend.plan.rules])
+    const {data, close} = renderReply(reply, txn.request, this.settings.connection === 'close' || this.clientEnded)
+    txn.local = true
+    if (txn.log) {
+      txn.log.status = reply.status
+      txn.log.fail(outcome.kind === 'error' && reply.status !== 401 && reply.status !== 503 ? 'P' : 'L', 'R')
+    }
+    countStatus(this.frontend, reply.status)
+    this.write(data)
+    txn.framing = {chunked: false, close}
+    // A request body is read and dropped, as HAProxy drains it to keep the connection.
+    if (txn.requestEnded || close) this.endTransaction(txn, true)
+    else {
+      txn.forwarding = true
+      this.updateFlow()
+    }
+  }
+
   /** The stats page, answered before backend selection when the request is for its URI (as HAProxy does). */
   private answerStats(txn: Transaction): boolean {
     const answer = this.stats?.answer(txn.request, this.statSource, this.settings.connection === 'close' || this.clientEnded)
@@ -336,7 +373,8 @@ class HttpSession implements Http1Sink<RequestHead> {
     if (txn.l7 && feRules && this.answerRules(txn, feRules, 'redirects')) return
     const backend = (txn.backend = this.lastBackend = this.chooseBackend(txn))
     if (txn.l7) {
-      if (backend.servers.length === 0 && backend.plan.id === 0) return this.answerLocal(txn, {kind: 'error', status: 503})
+      txn.l7.backendChosen = true
+      if (backend === placeholders.get(this.frontend)) return this.answerLocal(txn, {kind: 'error', status: 503})
       const beRules = backend.plan.rules
       if (beRules && beRules !== feRules && (this.answerRules(txn, beRules, 'rules') || this.answerRules(txn, beRules, 'redirects'))) return
     }
@@ -433,7 +471,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     conn.socket.on('drain', this.onServerDrain)
     conn.parser.expect(txn.request.method)
     const serverKeepAlive = this.settings.connection === 'keep-alive'
-    conn.socket.write(serverRequestHead(txn.request, serverKeepAlive, this.ip, this.forwardedFor))
+    conn.socket.write(serverRequestHead(txn.request, serverKeepAlive, this.ip, this.forwardedFor, txn.l7?.ctx?.edited ? txn.l7.ctx : undefined))
     txn.forwarding = true
     for (const chunk of txn.pending.splice(0)) this.sendBody(txn, chunk)
     if (txn.requestEnded) this.sendRequestEnd(txn)
@@ -465,6 +503,20 @@ class HttpSession implements Http1Sink<RequestHead> {
       this.write(clientResponseHead(head, txn.request, {chunked: false, close: false}))
       return
     }
+    if (txn.l7) {
+      const fe = this.frontend.plan.rules
+      const be = txn.backend.plan.rules
+      const cookie = txn.backend.plan.cookie && txn.server ? {plan: txn.backend.plan.cookie, server: txn.server.cookie} : undefined
+      const edit = responseRules(txn.l7, head, txn.request, this.facts, [be, be === fe ? undefined : fe], fe, cookie)
+      if (edit && 'deny' in edit) {
+        // `http-response deny`: the server's answer is dropped, the client gets the error page (502 by default).
+        txn.conn?.destroy()
+        txn.conn = undefined
+        if (edit.deny && edit.deny.kind !== 'allow') this.answerLocal(txn, edit.deny)
+        return
+      }
+      txn.edit = edit
+    }
     txn.response = head
     if (txn.log) {
       txn.log.respondedMs = Date.now()
@@ -473,7 +525,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     const wantKeepAlive = txn.request.keepAlive && this.settings.connection !== 'close' && !this.clientEnded
     txn.framing = clientFraming(head, txn.request, wantKeepAlive)
     txn.trailers = undefined
-    this.write(clientResponseHead(head, txn.request, txn.framing))
+    this.write(clientResponseHead(head, txn.request, txn.framing, txn.edit))
     countStatus(this.frontend, head.status)
     countStatus(txn.backend, head.status)
     if (txn.server) countStatus(txn.server, head.status)

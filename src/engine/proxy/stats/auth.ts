@@ -1,4 +1,4 @@
-/** `stats auth`: HTTP Basic credentials checked in constant time. */
+/** HTTP Basic credentials checked in constant time: `stats auth`, and userlists (rules/userlist.ts). */
 import {createHash, timingSafeEqual} from 'node:crypto'
 
 export interface Credentials {
@@ -8,6 +8,11 @@ export interface Credentials {
 
 /** Fixed-length digests, so comparing them takes the same time whatever the input. */
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest()
+
+/** Compares two secrets in a time that depends on neither. */
+export function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b))
+}
 
 export class BasicAuth {
   private readonly digests: Buffer[]
@@ -31,7 +36,7 @@ export class BasicAuth {
 }
 
 /** `Basic dXNlcjpwYXNz` → `user:pass` (the scheme name is case-insensitive). */
-function decodeBasic(header: string | undefined): string | undefined {
+export function decodeBasic(header: string | undefined): string | undefined {
   if (header === undefined) return undefined
   const match = /^\s*basic\s+(\S+)\s*$/i.exec(header)
   if (!match) return undefined

@@ -1,0 +1,1 @@
+export {applyResponseCookie, type CookiePlan, type CookieServer, matchRequestCookie, planCookie, rewriteHeader} from './cookie.js'
