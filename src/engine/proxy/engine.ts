@@ -135,14 +135,17 @@ export class ProxyEngine {
       for (const [key, {frontend}] of wanted) {
         const handler = (socket: Socket) => this.accept(socket, frontend, generation)
         const existing = this.listeners.get(key)
-        if (existing) existing.handler = handler
-        else {
-          const bind = frontend.plan.binds.find((b) => listenKey(b.address) === key)!
+        const bind = frontend.plan.binds.find((b) => listenKey(b.address) === key)!
+        if (existing) {
+          existing.handler = handler
+          existing.tls = bind.tls
+        } else {
           if (!this.canBind(bind.address)) continue
-          const listener = new Listener(bind.address, handler)
+          const listener = new Listener(bind.address, handler, bind.tls)
           await listener.listen().catch((error: NodeJS.ErrnoException) => {
             throw new Error(`cannot bind ${bind.text} for ${frontend.name}: ${error.code === 'EADDRINUSE' ? 'address already in use' : error.code === 'EACCES' ? 'permission denied (ports below 1024 need root)' : error.message}`)
           })
+          for (const warning of bind.tls?.warnings ?? []) this.emit({type: 'log', message: `[WARNING] ${warning}`})
           opened.push(listener)
           this.listeners.set(key, listener)
         }
@@ -323,7 +326,7 @@ export class ProxyEngine {
           await existing.close()
           result.closed.push(bind.text)
         } else if (!existing && allowed) {
-          const listener = new Listener(bind.address, (socket) => this.accept(socket, frontend, generation))
+          const listener = new Listener(bind.address, (socket) => this.accept(socket, frontend, generation), bind.tls)
           try {
             await listener.listen()
             if (this.stopping || this.generation !== generation) await listener.close()

@@ -12,6 +12,7 @@ import {type CookiePlan, planCookie} from './persist/index.js'
 import {planProxyRules, planRulesShared, type ProxyRules, rulesIdle} from './rules/index.js'
 import {type LogPlan, logPlan} from './log/plan.js'
 import {statsPlan, type StatsPlan} from './stats/settings.js'
+import {planBindTls, type TlsBindPlan} from './tls/index.js'
 
 export interface ServerPlan {
   id: number
@@ -62,7 +63,8 @@ export interface BackendPlan {
 export interface FrontendPlan {
   name: string
   id: number
-  binds: {address: ListenAddress; text: string}[]
+  /** `tls` for `bind ... ssl`: certificates, ALPN and SNI for the terminator. */
+  binds: {address: ListenAddress; text: string; tls?: TlsBindPlan}[]
   maxconn: number
   timeoutClient: number
   /** The backend when no switching rule matches (default_backend, or an unconditional use_backend); none: 503. */
@@ -156,8 +158,8 @@ export function planEngine(model: HaproxyModel): PlanResult {
       if (differing) problems.push(`${where(p)}: ${p.kind} ${p.name}: backend ${differing} sets other HTTP connection or forwardfor options than ${backend}, which the bundled engine cannot switch per request yet`)
     }
     const binds: FrontendPlan['binds'] = []
-    for (const bind of p.binds) binds.push(...planBind(bind, problems))
     const timeoutClient = p.effective.timeouts.client?.ms
+    for (const bind of p.binds) binds.push(...planBind(bind, problems, model.global, timeoutClient ?? 0))
     const backendProxy = model.proxies.find((x) => x.name === backend && (x.kind === 'backend' || x.kind === 'listen'))
     frontends.push({
       name: p.name,
@@ -261,14 +263,15 @@ function unsupportedHttp(p: Proxy, problems: string[]): void {
   }
 }
 
-function planBind(bind: Bind, problems: string[]): FrontendPlan['binds'] {
+function planBind(bind: Bind, problems: string[], global: HaproxyModel['global'], timeoutClient: number): FrontendPlan['binds'] {
   const out: FrontendPlan['binds'] = []
-  if (bind.ssl) problems.push(`${bind.file}:${bind.line}: bind ${bind.addresses.map((a) => a.text).join(',')}: ssl is not supported by the bundled engine yet`)
+  const tls = bind.ssl ? planBindTls(bind, global, timeoutClient) : undefined
+  if (tls && !tls.ok) problems.push(tls.problem)
   for (const a of bind.addresses) {
     const address = parseListenAddress(a.text)
     if (!address) problems.push(`${bind.file}:${bind.line}: bind ${a.text}: address not supported by the bundled engine`)
     else if (address.kind === 'tcp' && a.portEnd !== undefined && a.portEnd !== a.port) problems.push(`${bind.file}:${bind.line}: bind ${a.text}: port ranges are not supported yet`)
-    else out.push({address, text: a.text})
+    else out.push(tls?.ok ? {address, text: a.text, tls: tls.tls} : {address, text: a.text})
   }
   return out
 }

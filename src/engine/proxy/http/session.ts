@@ -306,6 +306,7 @@ class HttpSession implements Http1Sink<RequestHead> {
   }
 
   /** What rules and fetches know about the connection. */
+      ssl: (this.client as {encrypted?: boolean}).encrypted === true,
   private readonly facts = (): ConnectionFacts => ({
     src: this.ip,
     srcPort: this.client.remotePort ?? 0,
