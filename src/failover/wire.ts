@@ -31,8 +31,9 @@ export interface WireReport {
   dualMaster: {startMs: number; endMs: number; nodes: string[]}[]
 }
 
+/** The VRID's adverts a router would accept (a bad checksum or TTL does not keep a backup quiet). */
 const advertsOf = (events: readonly WireEvent[], vrid: number) =>
-  events.filter((e): e is VrrpAdvertEvent => e.kind === 'vrrp-advert' && e.vrid === vrid).sort((x, y) => x.at - y.at)
+  events.filter((e): e is VrrpAdvertEvent => e.kind === 'vrrp-advert' && e.vrid === vrid && e.problems.length === 0).sort((x, y) => x.at - y.at)
 
 /** The old master's last advert (priority > 0) at or before `at`, epoch ms. */
 export function lastAdvertBefore(events: readonly WireEvent[], vrid: number, address: string, at: number): number | undefined {

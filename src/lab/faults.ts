@@ -10,6 +10,7 @@ import type {LabNode} from './configs.js'
 import {ipIn, tcIn, tryRun} from './ip.js'
 import type {Lab} from './lab.js'
 import {LAB_NODES} from './configs.js'
+import {atMost} from './spawn.js'
 import {LAB_IFNAME, LAB_PREFIX_LEN} from './topology.js'
 
 export interface LabFault {
@@ -59,7 +60,7 @@ export async function recoverLabFault(lab: Lab, kind: FaultKind, node: LabNode):
     case 'kill':
     case 'stop': {
       const old = handle.keepalived
-      if (old) await Promise.race([old.exited, new Promise((resolve) => setTimeout(resolve, 5000))])
+      if (old) await atMost(old.exited, 5000)
       if (old?.alive()) old.signal('SIGKILL', true)
       // A crashed keepalived leaves its VIP on the interface; a rebooted host would not have it.
       if (kind === 'kill') tryRun('ip', ['-n', handle.ns, 'addr', 'del', `${lab.vip}/${LAB_PREFIX_LEN}`, 'dev', LAB_IFNAME])

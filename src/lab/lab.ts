@@ -11,7 +11,7 @@ import {UserError} from '../errors.js'
 import {BACKEND_PORT, FAST_VRRP, labConfigs, type LabConfigs, type LabNode, LAB_NODES, LAB_PORT, LAB_VRID, type LabVrrp, type NodeFiles} from './configs.js'
 import {run} from './ip.js'
 import {newLabId} from './names.js'
-import {nodeScript, siblingModule, spawnIn, waitFor, type LabProcess} from './spawn.js'
+import {atMost, nodeScript, siblingModule, spawnIn, waitFor, type LabProcess} from './spawn.js'
 import {createTopology, destroyNamespaces, LAB_ADDRESSES, LAB_IFNAME, LAB_VIP, sweepLeftovers, type Topology} from './topology.js'
 
 export interface LabOptions {
@@ -91,7 +91,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const destroy = async () => {
     if (destroyed) return
     for (const proc of processes) proc.signal('SIGKILL', true)
-    await Promise.all(processes.map((p) => Promise.race([p.exited, new Promise((resolve) => setTimeout(resolve, 2000))])))
+    await Promise.all(processes.map((p) => atMost(p.exited, 2000)))
     destroySync()
     process.off('exit', destroySync)
   }

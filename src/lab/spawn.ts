@@ -90,3 +90,13 @@ export async function waitFor(what: string, timeoutMs: number, check: () => bool
     await new Promise((resolve) => setTimeout(resolve, pollMs))
   }
 }
+
+/** Waits for `promise` at most `ms` (the timer is cleared, so it never holds the process open). */
+export async function atMost<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  try {
+    return await Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))])
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -7,7 +7,7 @@
  * polls and on the wire. The same checks as the --local e2e (test/e2e/failover-test.test.ts), whose
  * VRRPv2 1 s pair lands on its own theory within the same 0.5 s.
  */
-import {execFileSync} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {afterAll, describe, expect, it} from 'vitest'
 import type {FailoverTestResult, RunReport} from '../../src/failover/report.js'
@@ -97,6 +97,30 @@ describe.skipIf(!(existsSync(cli) && requireRoot() && requireBinary('haproxy') &
     expect(run.recovery!.masterAgainAfterMs).toBe(0)
     expect(run.recovery!.soleMasterAt).not.toBeNull()
     expect(run.recovery!.soleMasterAt! - recoveredAtMs).toBeLessThan(2000)
+  }, 40_000)
+
+  it('Ctrl-C during the run: exit 130, the lab is removed (namespaces, daemons)', async () => {
+    const child = spawn(process.execPath, [cli, 'failover-test', '--lab', '--fault', 'kill', '--duration-before', '10s', '--rate', '20'], {stdio: ['ignore', 'pipe', 'pipe']})
+    let stderr = ''
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no traffic phase within 20 s: ${stderr}`)), 20_000)
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString()
+        if (stderr.includes('before the fault')) {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+    })
+    const id = /building lab (\S+):/.exec(stderr)![1]!
+    expect(execFileSync('ip', ['netns', 'list']).toString()).toContain(id)
+    child.kill('SIGINT')
+    expect(await exit).toBe(130)
+    expect(stderr).toContain('failover-test interrupted')
+    expect(stderr).toContain(`removing lab ${id}`)
+    expect(execFileSync('ip', ['netns', 'list']).toString()).not.toContain(id)
+    expect(execFileSync('ps', ['-eo', 'args']).toString()).not.toContain(`lbctl-lab-${id}`)
   }, 40_000)
 
   it('link: lba’s eth0 down; lbb takes over after Master_Down_Interval; lba back after link up', async () => {

@@ -6,7 +6,7 @@ const A = '198.18.0.11'
 const B = '198.18.0.12'
 
 function advert(at: number, src: string, priority = 100, intervalMs = 100): VrrpAdvertEvent {
-  return {kind: 'vrrp-advert', at, node: 'switch', text: '', src, dst: '224.0.0.18', family: 4, version: 3, vrid: 51, priority, authType: 'none', intervalMs, addresses: ['198.18.0.100'], length: 12, ttl: 255, unicast: false}
+  return {kind: 'vrrp-advert', at, node: 'switch', text: '', src, dst: '224.0.0.18', family: 4, version: 3, vrid: 51, priority, authType: 'none', intervalMs, addresses: ['198.18.0.100'], length: 12, ttl: 255, unicast: false, problems: []}
 }
 const garp = (at: number): GarpEvent => ({kind: 'garp', at, node: 'switch', text: '', ip: '198.18.0.100', mac: '02:00:00:00:00:0b', op: 'request'})
 
@@ -52,5 +52,8 @@ describe('foldWire', () => {
     expect(lastAdvertBefore(events, 51, A, 950)).toBe(900)
     // Another VRID is not ours.
     expect(lastAdvertBefore(events, 52, A, 950)).toBeUndefined()
+    // An advert a router would drop (bad checksum) does not count as the master speaking.
+    const bad = {...advert(940, A), problems: ['bad checksum']}
+    expect(lastAdvertBefore([...events, bad], 51, A, 950)).toBe(900)
   })
 })
