@@ -126,6 +126,11 @@ export type VrrpInput =
   | {type: 'fault_cleared'; source: string}
   /** The total weight of tracked objects now applying (keepalived total_priority − base priority). */
   | {type: 'track_weight'; weight: number}
+  /**
+   * A vrrp_sync_group member of ours changed state and the group follows it (keepalived
+   * vrrp_sync_master / vrrp_sync_backup / vrrp_sync_fault): `to` is the state the group goes to.
+   */
+  | {type: 'sync'; to: 'MASTER' | 'BACKUP' | 'FAULT'; group: string}
 
 export type VrrpAction =
   | {type: 'send_advert'; priority: number}
@@ -190,9 +195,15 @@ export function step(state: VrrpState, input: VrrpInput, now: number): StepResul
     case 'track_weight':
       run.trackWeight(input.weight)
       break
+    case 'sync':
+      run.sync(input.to, input.group)
+      break
   }
   return {state: run.s, actions: run.actions}
 }
+
+/** The fault source a sync group puts on its members while one of them is in FAULT. */
+export const syncFaultSource = (group: string) => `sync group ${group}`
 
 /** Master_Down_Interval for the current priority and Master_Adver_Interval, in ms. */
 export function currentMasterDownIntervalMs(state: VrrpState): number {
@@ -579,6 +590,40 @@ class Step {
     this.arm('master_down', this.now + this.masterDownMs())
     this.log('Entering BACKUP STATE')
     this.notify('BACKUP', `fault cleared: ${source}`)
+  }
+
+  // ---- vrrp_sync_group ------------------------------------------------------------------------
+
+  /**
+   * keepalived vrrp_sync.c. The group coordinator (sync-group.ts) sends this to the other members
+   * when one of them changes state:
+   * - FAULT (vrrp_sync_fault): a member in FAULT takes the others to FAULT, a MASTER with a
+   *   priority-0 advert as on its own fault. The group's fault is held like a tracked object's
+   *   until the group leaves FAULT.
+   * - BACKUP: from FAULT, the group's fault is lifted (try_up_instance: BACKUP, or MASTER for an
+   *   owner that wants it); from MASTER (vrrp_sync_backup), the member yields like on a better
+   *   advert (vrrp_state_leave_master), with a full Master_Down_Interval.
+   * - MASTER (vrrp_sync_master): a BACKUP member becomes MASTER at once, as on its own
+   *   Master_Down timeout (vrrp_state_goto_master).
+   */
+  sync(to: 'MASTER' | 'BACKUP' | 'FAULT', group: string): void {
+    const source = syncFaultSource(group)
+    if (to === 'FAULT') {
+      this.fault(source)
+      return
+    }
+    if (this.s.faults.includes(source)) {
+      this.log(`VRRP_Group(${group}) left FAULT state`)
+      this.faultCleared(source)
+      if (this.s.role === 'FAULT' || to === 'BACKUP') return
+    }
+    if (to === 'MASTER' && this.s.role === 'BACKUP') {
+      this.log(`sync group ${group} is becoming MASTER`)
+      this.becomeMaster(`sync group ${group}: member became MASTER`)
+    } else if (to === 'BACKUP' && this.s.role === 'MASTER') {
+      this.log(`sync group ${group} is becoming BACKUP`)
+      this.masterToBackup(`sync group ${group}: member became BACKUP`)
+    }
   }
 
   trackWeight(weight: number): void {

@@ -268,6 +268,12 @@ export function planTracking(model: KeepalivedModel, context: TrackingContext): 
       interfaces.add(entry.name)
       list.push({key: interfaceKey(entry.name), name: entry.name, weight: clampWeight(entry.weight ?? 0), reverse: entry.reverse})
     }
+    // keepalived tracks the instance's own interface too (FAULT while it is down), unless dont_track_primary.
+    const primary = instance.interface
+    if (primary !== undefined && instance.lines.dont_track_primary === undefined && !list.some((ref) => ref.key === interfaceKey(primary))) {
+      interfaces.add(primary)
+      list.push({key: interfaceKey(primary), name: primary, weight: 0, reverse: false})
+    }
     for (const entry of instance.trackFiles) {
       const file = model.trackFiles.find((candidate) => candidate.name === entry.name)
       if (!file?.file) {

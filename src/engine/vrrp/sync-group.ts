@@ -9,20 +9,20 @@
  * - The group's own notify scripts run when all members agree on a state (MASTER, BACKUP), as
  *   soon as one is in FAULT, and at shutdown (STOP).
  *
- * Pure: it reads the members' machine states and answers with the inputs that bring the others
- * in line, which the runner feeds to their machines. (keepalived also keeps a member from
- * becoming MASTER until all the others want to; lbctl takes them along instead.)
+ * Pure: it reads the members' machine states and answers with the `sync` inputs the other members'
+ * machines take (machine.ts `sync`). (keepalived also keeps a member from becoming MASTER until all
+ * the others want to; lbctl takes them along instead.)
  */
-import {PRIORITY_OWNER, type NotifyState, type VrrpInput, type VrrpState} from './machine.js'
+import {syncFaultSource, type NotifyState, type VrrpInput, type VrrpState} from './machine.js'
 import type {SyncGroupPlan} from './settings.js'
+
+export {syncFaultSource}
 
 export interface ForcedInput {
   instance: string
   input: VrrpInput
   reason: string
 }
-
-export const syncFaultSource = (group: string) => `sync group ${group}`
 
 export class SyncGroups {
   private readonly groupByMember = new Map<string, SyncGroupPlan>()
@@ -36,44 +36,35 @@ export class SyncGroups {
     return this.groupByMember.get(instance)
   }
 
-  /** After `instance` went from → to: what the other members must do. */
+  /** After `instance` went from → to (or its faults changed): what the other members must do. */
   follow(instance: string, from: VrrpState['role'], to: VrrpState['role'], stateOf: (name: string) => VrrpState | undefined): ForcedInput[] {
     const group = this.groupOf(instance)
     if (!group) return []
     const forced: ForcedInput[] = [...this.faults(group, stateOf)]
     const others = group.members.filter((member) => member !== instance)
+    const sync = (other: string, target: 'MASTER' | 'BACKUP', why: string): ForcedInput => ({
+      instance: other,
+      input: {type: 'sync', to: target, group: group.name},
+      reason: `sync group ${group.name}: ${instance} ${why}`,
+    })
     if (to === 'MASTER') {
-      for (const other of others) {
-        if (stateOf(other)?.role !== 'BACKUP') continue
-        // Fire the member's Master_Down_Timer now: it becomes MASTER exactly as on a timeout.
-        forced.push({instance: other, input: {type: 'timer', timer: 'master_down'}, reason: `sync group ${group.name}: ${instance} became MASTER`})
-      }
+      for (const other of others) if (stateOf(other)?.role === 'BACKUP') forced.push(sync(other, 'MASTER', 'became MASTER'))
     }
     if (from === 'MASTER' && to === 'BACKUP') {
-      const master = stateOf(instance)?.master
-      for (const other of others) {
-        const state = stateOf(other)
-        if (state?.role !== 'MASTER' || state.effectivePriority === PRIORITY_OWNER) continue
-        // A better advert than its own makes the member yield like the one that went first.
-        forced.push({
-          instance: other,
-          input: {type: 'advert', priority: PRIORITY_OWNER, advertIntervalCs: state.masterAdverIntervalCs, source: master?.address ?? '0.0.0.0'},
-          reason: `sync group ${group.name}: ${instance} went BACKUP`,
-        })
-      }
+      for (const other of others) if (stateOf(other)?.role === 'MASTER') forced.push(sync(other, 'BACKUP', 'went BACKUP'))
     }
     return forced
   }
 
-  /** The sync fault source on every member while any member has a fault of its own, off otherwise. */
+  /** The group's FAULT on every member while any member has a fault of its own, lifted otherwise. */
   faults(group: SyncGroupPlan, stateOf: (name: string) => VrrpState | undefined): ForcedInput[] {
     const source = syncFaultSource(group.name)
     const ownFault = group.members.find((member) => (stateOf(member)?.faults ?? []).some((fault) => fault !== source))
     const forced: ForcedInput[] = []
     for (const member of group.members) {
       const has = stateOf(member)?.faults.includes(source) ?? false
-      if (ownFault !== undefined && !has) forced.push({instance: member, input: {type: 'fault', source}, reason: `sync group ${group.name}: ${ownFault} is in FAULT`})
-      if (ownFault === undefined && has) forced.push({instance: member, input: {type: 'fault_cleared', source}, reason: `sync group ${group.name}: no member in FAULT`})
+      if (ownFault !== undefined && !has) forced.push({instance: member, input: {type: 'sync', to: 'FAULT', group: group.name}, reason: `sync group ${group.name}: ${ownFault} is in FAULT`})
+      if (ownFault === undefined && has) forced.push({instance: member, input: {type: 'sync', to: 'BACKUP', group: group.name}, reason: `sync group ${group.name}: no member in FAULT`})
     }
     return forced
   }

@@ -11,6 +11,7 @@
  *   recv advert prio=120 from=b    [advert=1s vrid= version= ttl= auth= vips= to=]
  *   fault NAME | clear NAME        tracked object down / up again
  *   weight -30                     total weight of the tracked objects now applying
+ *   sync MASTER group=VG_1         the instance's vrrp_sync_group goes MASTER | BACKUP | FAULT
  *   expect state=BACKUP arm master_down at=3609ms; notify BACKUP
  *
  * `recv advert` builds the real bytes (packet.ts encodeAdvert) from the instance's own VIPs and
@@ -242,6 +243,12 @@ class Runner {
       case 'weight':
         this.apply({type: 'track_weight', weight: Number(rest[0])})
         return
+      case 'sync': {
+        const to = rest[0]
+        if (to !== 'MASTER' && to !== 'BACKUP' && to !== 'FAULT') throw new Error('sync takes MASTER, BACKUP or FAULT')
+        this.apply({type: 'sync', to, group: parseArgs(rest.slice(1)).get('group') ?? 'VG_1'})
+        return
+      }
       default:
         throw new Error(`unknown command ${verb}`)
     }

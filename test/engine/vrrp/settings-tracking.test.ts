@@ -58,7 +58,11 @@ vrrp_sync_group VG_1 {
       {key: 'script chk_haproxy', name: 'chk_haproxy', weight: -20, reverse: false},
       {key: 'interface eth1', name: 'eth1', weight: -30, reverse: false},
       {key: 'interface eth2', name: 'eth2', weight: 0, reverse: false},
+      // keepalived tracks the instance's own interface as well (unless dont_track_primary)
+      {key: 'interface eth0', name: 'eth0', weight: 0, reverse: false},
     ])
+    const untracked = planTracking(parse(text.replace('  interface eth0\n', '  interface eth0\n  dont_track_primary\n')), {root: true, hostname: 'lb1', accounts})
+    expect(untracked.refs.get('VI_1')?.map((ref) => ref.key)).not.toContain('interface eth0')
     expect(plan.email).toEqual({from: 'lb@example.com', to: ['ops@example.com'], server: {address: '192.0.2.25', port: 2525}, connectTimeoutMs: 5000, routerId: 'lb1', alertInstances: ['VI_1']})
     expect(plan.problems).toEqual([
       '(VI_1) track script chk_later not found, ignoring...',
