@@ -227,13 +227,18 @@ function isTextAt(value: string, text: string, start: number): boolean {
   return true
 }
 
+const plainScratch: Word[] = []
+
 /**
  * lexLine for a line without quote, backslash or `#` (every word is its raw text, and there is no comment
  * nor error but the word count): the words split on spaces and tabs. Undefined, in the same single scan,
  * as soon as one of those characters shows up.
  */
 function lexPlainLine(text: string, cache: WordCache | undefined): LexedLine | undefined {
-  const words: Word[] = []
+  // Words gather in a reused array, copied once at the exact size: pushing into a fresh array reallocates
+  // it several times and keeps spare capacity, a third of a 20,000-server parse's memory.
+  const scratch = plainScratch
+  let count = 0
   const n = text.length
   let i = 0
   while (i < n) {
@@ -255,12 +260,13 @@ function lexPlainLine(text: string, cache: WordCache | undefined): LexedLine | u
     }
     if (cache === undefined) {
       const value = text.slice(start, i)
-      words.push({value, raw: value, column: start + 1, endColumn: i + 1, quoted: false})
+      scratch[count++] = {value, raw: value, column: start + 1, endColumn: i + 1, quoted: false}
       continue
     }
-    words.push(sharedWord(cache, hash & 0x3fffffff, text, start, i))
+    scratch[count++] = sharedWord(cache, hash & 0x3fffffff, text, start, i)
   }
-  if (words.length <= MAX_LINE_WORDS) return {words, errors: NO_ERRORS}
+  const words = scratch.slice(0, count)
+  if (count <= MAX_LINE_WORDS) return {words, errors: NO_ERRORS}
   const extra = words[MAX_LINE_WORDS] as Word
   const errors: LexError[] = [
     {
