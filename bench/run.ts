@@ -1,10 +1,10 @@
-// `npm run bench [-- SCENARIO...] [-- --json] [--duration=S --rounds=N --idle=N --reloads=N --nbthread=N]`:
+// `npm run bench [-- SCENARIO...] [-- --json] [--duration=S --rounds=N --modes=http-keepalive,http-close,tcp --idle=N --reloads=N --nbthread=N]`:
 // benchmarks measured side by side with the real tools. Progress goes to stderr, results to stdout.
 import {benchFeatures} from './proxy/features.js'
 import {benchMemory} from './proxy/memory.js'
 import {renderFeatures, renderMemory, renderProxy, renderReload} from './proxy/report.js'
 import {benchReload} from './proxy/reload.js'
-import {benchProxy} from './proxy/throughput.js'
+import {benchProxy, type LoadMode, MODES} from './proxy/throughput.js'
 import {findTools} from './proxy/tools.js'
 import {benchValidate, type ValidateBenchResult} from './validate.js'
 
@@ -27,6 +27,12 @@ const rounds = flag('rounds')
 const common = {log, ...(durationS ? {durationS} : {}), ...(rounds ? {rounds} : {})}
 const nbthread = flag('nbthread')
 const idle = flag('idle')
+const modesArg = args.find((a) => a.startsWith('--modes='))?.slice('--modes='.length).split(',')
+if (modesArg?.some((m) => !(m in MODES))) {
+  process.stderr.write(`bench: --modes takes ${Object.keys(MODES).join(',')}\n`)
+  process.exit(2)
+}
+const modes = modesArg as LoadMode[] | undefined
 const reloads = flag('reloads')
 
 interface Scenario {
@@ -36,7 +42,7 @@ interface Scenario {
 
 const scenarios: Record<string, Scenario> = {
   validate: {run: () => benchValidate(), render: printValidate},
-  proxy: {run: () => benchProxy({...common, ...(nbthread ? {nbthread} : {})}), render: renderProxy},
+  proxy: {run: () => benchProxy({...common, ...(nbthread ? {nbthread} : {}), ...(modes ? {modes} : {})}), render: renderProxy},
   memory: {run: () => benchMemory({log, ...(idle ? {connections: idle} : {})}), render: renderMemory},
   reload: {run: () => benchReload({log, ...(reloads ? {reloads} : {})}), render: renderReload},
   features: {run: () => benchFeatures(common), render: renderFeatures},

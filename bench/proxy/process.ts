@@ -94,6 +94,21 @@ export function rssKiB(pid: number | undefined): number | undefined {
   }
 }
 
+const TICKS_PER_SECOND = 100 // USER_HZ on Linux
+
+/** CPU time (user + system) a process has used, in milliseconds, or undefined when it is gone. */
+export function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined
+  try {
+    // The fields after the command name (which may hold spaces) start at state: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND
+  } catch {
+    return undefined
+  }
+}
+
 /** Children of a process (haproxy -W: the workers of the master). */
 export function childPids(pid: number): number[] {
   try {

@@ -21,9 +21,10 @@ export function renderProxy(r: ProxyBenchResult): string {
   const out = [`proxy: wrk -t1 -c${r.connections}, ${r.durationS} s x ${r.rounds} rounds interleaved, medians; HAProxy nbthread ${r.nbthread}; ${describeMachine(r.machine)}`]
   for (const mode of r.modes) {
     out.push(`${mode.what}`)
-    const rows = [['target', 'req/s', 'vs haproxy', 'p50 ms', 'p99 ms', 'p99 vs haproxy', 'RSS MiB', 'errors']]
+    const rows = [['target', 'req/s', 'vs haproxy', 'p50 ms', 'p99 ms', 'p99 vs haproxy', 'CPU µs/req', 'RSS MiB', 'errors']]
     for (const t of mode.targets) {
-      rows.push([t.target, num(t.rps), ratio(t.vsHaproxy), num(t.p50Ms, 2), num(t.p99Ms, 2), ratio(t.p99VsHaproxy), t.rssKiB === null ? '-' : num(t.rssKiB / 1024, 1), String(t.errors)])
+      const cpu = t.cpuUsPerRequest === null ? '-' : num(t.cpuUsPerRequest, 1)
+      rows.push([t.target, num(t.rps), ratio(t.vsHaproxy), num(t.p50Ms, 2), num(t.p99Ms, 2), ratio(t.p99VsHaproxy), cpu, t.rssKiB === null ? '-' : num(t.rssKiB / 1024, 1), String(t.errors)])
     }
     out.push(table(rows))
   }

@@ -2,7 +2,7 @@
 import {closeSync, openSync, writeFileSync} from 'node:fs'
 import {connect} from 'node:net'
 import {join} from 'node:path'
-import {type Running, rssKiB, start, waitForPort} from './process.js'
+import {cpuMs, type Running, rssKiB, start, waitForPort} from './process.js'
 import {lbctlBin} from './tools.js'
 
 export type TargetName = 'lbctl' | 'haproxy' | 'http-proxy' | 'direct'
@@ -13,6 +13,8 @@ export interface Target {
   ports: Partial<Record<'http' | 'tcp', number>>
   /** RSS of the proxy process(es) in KiB; undefined for direct. */
   rss(): number | undefined
+  /** CPU milliseconds used so far by the proxy process(es); undefined for direct. */
+  cpu(): number | undefined
   /** The pids whose memory rss() sums. */
   pids(): number[]
   /** Reloads the configuration and resolves once the new one serves; absent when the target cannot. */
@@ -22,8 +24,8 @@ export interface Target {
 
 const FILE_LIMIT = 65536
 
-function sumRss(pids: number[]): number | undefined {
-  const values = pids.map((p) => rssKiB(p)).filter((v): v is number => v !== undefined)
+function sum(pids: number[], read: (pid: number) => number | undefined): number | undefined {
+  const values = pids.map(read).filter((v): v is number => v !== undefined)
   return values.length > 0 ? values.reduce((a, b) => a + b, 0) : undefined
 }
 
@@ -70,6 +72,7 @@ export async function startLbctl(options: ProxyTargetOptions, extraNodeArgs: str
     name: 'lbctl',
     ports: options.ports,
     rss: () => rssKiB(pid),
+    cpu: () => cpuMs(pid),
     pids: () => [pid],
     async reload() {
       const before = reloaded
@@ -128,7 +131,8 @@ export async function startHaproxy(options: ProxyTargetOptions & {masterWorker?:
   return {
     name: 'haproxy',
     ports: options.ports,
-    rss: () => sumRss(pids()),
+    rss: () => sum(pids(), rssKiB),
+    cpu: () => sum(pids(), cpuMs),
     pids,
     ...(options.masterWorker
       ? {
@@ -153,11 +157,11 @@ export async function startHttpProxy(port: number, backends: number[]): Promise<
     throw error
   }
   const pid = proc.child.pid!
-  return {name: 'http-proxy', ports: {http: port}, rss: () => rssKiB(pid), pids: () => [pid], stop: () => proc.stop()}
+  return {name: 'http-proxy', ports: {http: port}, rss: () => rssKiB(pid), cpu: () => cpuMs(pid), pids: () => [pid], stop: () => proc.stop()}
 }
 
 /** No proxy: the load goes straight to the first backend (the ceiling of this machine). */
 export function direct(backends: number[]): Target {
   const port = backends[0]!
-  return {name: 'direct', ports: {http: port, tcp: port}, rss: () => undefined, pids: () => [], stop: async () => {}}
+  return {name: 'direct', ports: {http: port, tcp: port}, rss: () => undefined, cpu: () => undefined, pids: () => [], stop: async () => {}}
 }

@@ -27,6 +27,8 @@ export interface TargetFigures {
   p50Ms: number
   p99Ms: number
   rssKiB: number | null
+  /** Proxy CPU time per request in microseconds (user + system): robust when other load shares the machine. */
+  cpuUsPerRequest: number | null
   errors: number
   /** Per-round requests/s, in round order. */
   runs: number[]
@@ -71,6 +73,7 @@ interface Sample {
   p50Ms: number
   p99Ms: number
   rss: number | undefined
+  cpuUs: number | undefined
   errors: number
 }
 
@@ -103,8 +106,11 @@ export async function benchProxy(options: ProxyBenchOptions = {}): Promise<Proxy
     const measure = async (mode: LoadMode, target: Target, seconds: number) => {
       const port = target.ports[MODES[mode].port]
       if (port === undefined) return undefined
+      const cpuBefore = target.cpu()
       const r = await runWrk({port, durationS: seconds, connections, close: MODES[mode].close})
-      return {rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, rss: target.rss(), errors: r.errors}
+      const cpuAfter = target.cpu()
+      const cpuUs = cpuBefore !== undefined && cpuAfter !== undefined && r.requests > 0 ? ((cpuAfter - cpuBefore) * 1000) / r.requests : undefined
+      return {rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, rss: target.rss(), cpuUs, errors: r.errors}
     }
     if (warmupS > 0) {
       log(`warming up ${targets.map((t) => t.name).join(', ')} (${warmupS} s each)`)
@@ -120,7 +126,7 @@ export async function benchProxy(options: ProxyBenchOptions = {}): Promise<Proxy
           const list = samples.get(key(mode, target.name)) ?? []
           list.push(sample)
           samples.set(key(mode, target.name), list)
-          log(`round ${round + 1}/${rounds} ${mode} ${target.name}: ${sample.rps.toFixed(0)} req/s, p99 ${sample.p99Ms.toFixed(2)} ms`)
+          log(`round ${round + 1}/${rounds} ${mode} ${target.name}: ${sample.rps.toFixed(0)} req/s, p99 ${sample.p99Ms.toFixed(2)} ms${sample.cpuUs === undefined ? '' : `, ${sample.cpuUs.toFixed(1)} µs CPU/request`}`)
         }
       }
     }
@@ -147,12 +153,14 @@ function summarize(mode: LoadMode, targets: Target[], samplesOf: (t: TargetName)
     const s = samplesOf(target.name)
     if (!s || s.length === 0) continue
     const rss = s.map((x) => x.rss).filter((v): v is number => v !== undefined)
+    const cpu = s.map((x) => x.cpuUs).filter((v): v is number => v !== undefined)
     figures.push({
       target: target.name,
       rps: median(s.map((x) => x.rps)),
       p50Ms: median(s.map((x) => x.p50Ms)),
       p99Ms: median(s.map((x) => x.p99Ms)),
       rssKiB: rss.length > 0 ? median(rss) : null,
+      cpuUsPerRequest: cpu.length > 0 ? median(cpu) : null,
       errors: s.reduce((n, x) => n + x.errors, 0),
       runs: s.map((x) => x.rps),
       vsHaproxy: null,

@@ -5,7 +5,8 @@ import {join} from 'node:path'
 import {hasCommand} from '../util.js'
 
 export const repoRoot = join(import.meta.dirname, '..', '..')
-export const lbctlBin = join(repoRoot, 'bin', 'run.js')
+/** The lbctl to measure: this checkout's build, or LBCTL_BENCH_BIN (another build's bin/run.js, to compare builds). */
+export const lbctlBin = process.env.LBCTL_BENCH_BIN ?? join(repoRoot, 'bin', 'run.js')
 
 const INSTALL: Record<string, string> = {
   wrk: 'apt-get install wrk (Debian/Ubuntu), brew install wrk (macOS)',
@@ -35,7 +36,7 @@ export function findTools(): Toolset {
   } catch {
     httpProxy = false
   }
-  const lbctl = existsSync(join(repoRoot, 'dist', 'commands', 'run.js'))
+  const lbctl = existsSync(join(lbctlBin, '..', '..', 'dist', 'commands', 'run.js'))
   const missing: string[] = []
   if (!wrk) missing.push(`wrk (the load generator, needed by every proxy scenario): ${INSTALL.wrk}`)
   if (!nginx) missing.push(`nginx (the backends, needed by every proxy scenario): ${INSTALL.nginx}`)

@@ -32,11 +32,11 @@ export interface HttpSessionHooks {
 const live = new WeakMap<FrontendRuntime, Set<HttpSession>>()
 
 /**
- * Soft stop: closes the frontend's idle keep-alive connections now, and the others once their
- * current response is sent (HAProxy does the same on reload and stop).
+ * Soft stop: closes the frontend's idle keep-alive connections now (after `idleGraceMs` on a reload),
+ * and the others once their current response is sent (HAProxy does the same on reload and stop).
  */
-export function drainHttpSessions(frontend: FrontendRuntime): void {
-  for (const session of live.get(frontend) ?? []) session.drain()
+export function drainHttpSessions(frontend: FrontendRuntime, idleGraceMs = 0): void {
+  for (const session of live.get(frontend) ?? []) session.drain(idleGraceMs)
 }
 
 /**
@@ -151,6 +151,11 @@ class HttpSession implements Http1Sink<RequestHead> {
   private clientEnded = false
   private closing = false
   private finished = false
+  private corked = false
+  private readonly uncork = (): void => {
+    this.corked = false
+    this.client.uncork()
+  }
   /** Response writes are waiting for the client to drain. */
   private clientBlocked = false
   /** A parse error after complete requests: answered once they are. */
@@ -219,9 +224,15 @@ class HttpSession implements Http1Sink<RequestHead> {
     client.resume()
   }
 
-  drain(): void {
+  /**
+   * `idleGraceMs` (reload): an idle connection is not cut at once, since a request may already be on
+   * its way and would fail; it may send one more within that time, answered with `Connection: close`.
+   */
+  drain(idleGraceMs = 0): void {
     this.clientEnded = true
-    if (this.queue.length === 0) this.close()
+    if (this.queue.length > 0) return
+    if (idleGraceMs <= 0) this.close()
+    else if (!this.started) this.armTimer(idleGraceMs, false)
   }
 
   // ── phase: readRequest (parser sink) ──
@@ -555,6 +566,12 @@ class HttpSession implements Http1Sink<RequestHead> {
 
   write(data: Buffer): void {
     if (this.client.destroyed) return
+    // Writes of one tick (response head, body, chunk framing) leave in one writev: one syscall per response.
+    if (!this.corked) {
+      this.corked = true
+      this.client.cork()
+      process.nextTick(this.uncork)
+    }
     if (!this.client.write(data)) {
       this.clientBlocked = true
       this.updateFlow()
