@@ -149,9 +149,9 @@ listen l
     if (!planned.ok) throw new Error(planned.problems.join('; '))
     return planned.plan
   }
-  const served = (servername?: string) =>
+  const served = (servername?: string, maxVersion?: 'TLSv1.2') =>
     new Promise<string>((resolve) => {
-      const socket = tlsConnect({host: '127.0.0.1', port, rejectUnauthorized: false, ...(servername ? {servername} : {})}, () => {
+      const socket = tlsConnect({host: '127.0.0.1', port, rejectUnauthorized: false, ...(servername ? {servername} : {}), ...(maxVersion ? {maxVersion} : {})}, () => {
         resolve(String(socket.getPeerCertificate().subject?.CN))
         socket.destroy()
       })
@@ -179,6 +179,10 @@ listen l
     expect(await served()).toBe('refused')
     await engine.reload(planOf(cfg('two.pem', false)))
     expect(await served('other.test')).toBe('two.test')
+    expect(await served()).toBe('two.test')
+    expect(await served(undefined, 'TLSv1.2')).toBe('two.test')
+    await engine.reload(planOf(cfg('two.pem ssl-min-ver TLSv1.3', false)))
+    expect(await served(undefined, 'TLSv1.2')).toBe('refused')
     expect(await served()).toBe('two.test')
   })
 })
