@@ -164,6 +164,13 @@ export class LoadBalancerNode {
       ...(options.nonlocalBind ? {} : {canBind: gate}),
       ...(vrrpRows ? {vrrp: vrrpRows} : {}),
     })
+    // VRRP role changes join the proxy's `show events` stream.
+    const vrids = new Map((options.vrrpPlans ?? []).map((plan) => [plan.name, plan.settings.vrid]))
+    vrrp.on('event', (event) => {
+      if (event.type !== 'transition') return
+      const vrid = vrids.get(event.instance)
+      this.engine.events.publish({at: Math.round(event.time), kind: 'role', instance: event.instance, ...(vrid !== undefined ? {vrid} : {}), from: event.from, to: event.to, text: `${event.instance} ${event.from} -> ${event.to} (${event.reason})`})
+    })
   }
 
   /** Starts the proxy (binds not on a VIP), then VRRP; VIP binds follow the held VIPs from then on. */

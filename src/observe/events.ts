@@ -170,3 +170,46 @@ export function eventForJson(event: LbEvent): Record<string, unknown> {
   if (event.kind !== 'stats') return {...event}
   return {kind: event.kind, at: event.at, node: event.node, text: event.text, rows: event.snapshot.rows.length}
 }
+
+const STATES = new Set<string>(['UP', 'DOWN', 'NOLB', 'MAINT', 'DRAIN', 'no check', 'OPEN', 'FULL', 'STOP', 'WAITING'])
+const toState = (value: unknown): StatusState => (typeof value === 'string' && STATES.has(value) ? (value as StatusState) : 'unknown')
+const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined)
+const str = (value: unknown): string => (typeof value === 'string' ? value : '')
+
+/**
+ * One line of the bundled engine's `show events` stream (a JSON object: health, request or role) as an
+ * event of `node`; undefined for a line that is not one (blank, a prompt, an unknown kind).
+ */
+export function parseEventLine(line: string, node: string): LbEvent | undefined {
+  let data: Record<string, unknown>
+  try {
+    const parsed: unknown = JSON.parse(line)
+    if (typeof parsed !== 'object' || parsed === null) return undefined
+    data = parsed as Record<string, unknown>
+  } catch {
+    return undefined
+  }
+  const at = num(data.at)
+  if (at === undefined) return undefined
+  const base = {at, node, text: str(data.text)}
+  switch (data.kind) {
+    case 'health': {
+      const event: HealthEvent = {...base, kind: 'health', proxy: str(data.proxy), server: str(data.server), from: toState(data.from), to: toState(data.to), check: str(data.check)}
+      const active = num(data.activeLeft)
+      const backup = num(data.backupLeft)
+      if (active !== undefined) event.activeLeft = active
+      if (backup !== undefined) event.backupLeft = backup
+      return event
+    }
+    case 'request':
+      return {...base, kind: 'request'}
+    case 'role': {
+      const event: RoleChangeEvent = {...base, kind: 'role', instance: str(data.instance), from: str(data.from), to: str(data.to)}
+      const vrid = num(data.vrid)
+      if (vrid !== undefined) event.vrid = vrid
+      return event
+    }
+    default:
+      return undefined
+  }
+}

@@ -263,6 +263,7 @@ export class ProxyEngine {
   private view(generation: Generation): EngineView {
     return {
       ...(this.vrrpRows ? {vrrp: this.vrrpRows} : {}),
+      subscribeEvents: (listener) => this.events.subscribe(listener),
       frontends: generation.frontends,
       backends: generation.backends,
       now: () => this.clock.now(),

@@ -28,9 +28,12 @@ export interface Counters {
   lbtot: number
   /** ms since epoch of the last session, 0 when none. */
   lastSession: number
+  /** Server connections opened, and idle ones reused (show stat `connect`, `reuse`). */
+  connect: number
+  reuse: number
 }
 
-export const newCounters = (): Counters => ({scur: 0, smax: 0, stot: 0, bin: 0, bout: 0, econ: 0, eresp: 0, wretr: 0, wredis: 0, cliAbrt: 0, srvAbrt: 0, lbtot: 0, lastSession: 0})
+export const newCounters = (): Counters => ({scur: 0, smax: 0, stot: 0, bin: 0, bout: 0, econ: 0, eresp: 0, wretr: 0, wredis: 0, cliAbrt: 0, srvAbrt: 0, lbtot: 0, lastSession: 0, connect: 0, reuse: 0})
 
 export type EngineEvent =
   | {type: 'health'; backend: string; server: string; from: string; to: string; result: CheckResult; active: number; backup: number}

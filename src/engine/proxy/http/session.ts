@@ -426,7 +426,8 @@ class HttpSession implements Http1Sink<RequestHead> {
       }
       const server = txn.server
       if (txn.log && txn.log.connectStartMs < 0) txn.log.connectStartMs = Date.now()
-      const conn = this.reusable(server, txn.first) ?? (await connectServer(server, backend.plan.timeouts.connect))
+      const reused = this.reusable(server, txn.first)
+      const conn = reused ?? (await connectServer(server, backend.plan.timeouts.connect))
       if (this.finished || txn.done) {
         conn?.destroy()
         return
@@ -434,6 +435,9 @@ class HttpSession implements Http1Sink<RequestHead> {
       if (conn) {
         txn.conn = conn
         if (txn.log) txn.log.connectedMs = Date.now()
+        const counter = reused ? 'reuse' : 'connect'
+        server.counters[counter]++
+        backend.counters[counter]++
         break
       }
       server.counters.econ++

@@ -5,7 +5,8 @@
 import type {BackendRuntime, ServerRuntime} from '../runtime.js'
 import type {FrontendRuntime} from '../runtime.js'
 import {CHECK_STATUS_NUMBER} from './stat-columns.js'
-import {showStat} from './stat.js'
+import {showStat, showStatJson, showStatTyped, type StatFilter} from './stat.js'
+import {INFO_FIELDS, INFO_POSITIONS, tagWords} from './stat-schema.js'
 
 export type Level = 'user' | 'operator' | 'admin'
 const RANK: Record<Level, number> = {user: 0, operator: 1, admin: 2}
@@ -25,6 +26,8 @@ export interface EngineView {
   setServerWeight(backend: BackendRuntime, server: ServerRuntime, weight: number): void
   /** The node's VRRP instances for `show vrrp` (lbctl extension); absent: the command is unknown, as on HAProxy. */
   vrrp?: () => VrrpStatusRow[]
+  /** `show events` (lbctl extension): lines until the returned function is called. */
+  subscribeEvents?: (listener: (line: string) => void) => () => void
 }
 
 /** One VRRP instance as `show vrrp` prints it. */
@@ -81,10 +84,16 @@ const HELP: [string, string, Level][] = [
 ]
 
 const VRRP_HELP: [string, string, Level] = ['show vrrp', 'report the VRRP instances of this node (lbctl)', 'user']
+const EVENTS_HELP: [string, string, Level] = ['show events', 'stream health changes, request logs and VRRP roles, one JSON line each (lbctl)', 'user']
 
 function helpText(view?: EngineView): string {
-  const at = HELP.findIndex(([usage]) => usage.startsWith('show stat')) + 1
-  const entries = view?.vrrp ? [...HELP.slice(0, at), VRRP_HELP, ...HELP.slice(at)] : HELP
+  // The lbctl extensions go where HAProxy's alphabetical list would have them.
+  const entries: [string, string, Level][] = []
+  for (const entry of HELP) {
+    if (entry[0].startsWith('show info') && view?.subscribeEvents) entries.push(EVENTS_HELP)
+    entries.push(entry)
+    if (entry[0].startsWith('show stat') && view?.vrrp) entries.push(VRRP_HELP)
+  }
   return 'The following commands are valid at this level:\n' + entries.map(([usage, text]) => `  ${usage.padEnd(40)}: ${text}`).join('\n') + '\n'
 }
 
@@ -116,8 +125,8 @@ export function execute(view: EngineView, session: Session, commandLine: string)
     return ''
   }
   if (a === 'show' && b === 'cli' && c === 'level') return `${session.level}\n`
-  if (a === 'show' && b === 'stat') return showStat({frontends: view.frontends, backends: view.backends, now: view.now()})
-  if (a === 'show' && b === 'info') return showInfo(view)
+  if (a === 'show' && b === 'stat') return showStatCommand(view, words.slice(2))
+  if (a === 'show' && b === 'info') return showInfo(view, words.includes('json') ? 'json' : words.includes('typed') ? 'typed' : 'text')
   if (a === 'show' && b === 'vrrp' && view.vrrp) return showVrrp(view.vrrp())
   if (a === 'show' && b === 'backend') return '# name\n' + view.backends.map((x) => `${x.name}\n`).join('')
   if (a === 'show' && b === 'servers' && c === 'state') return serversState(view, words[3])
@@ -176,7 +185,30 @@ function setWeight(view: EngineView, backend: BackendRuntime, server: ServerRunt
   return ''
 }
 
-function showInfo(view: EngineView): string {
+/** `show stat [{<iid>|<proxy>} <type> <sid>] [typed|json] [desc] [up] [no-maint]`, HAProxy's arguments and errors. */
+function showStatCommand(view: EngineView, args: string[]): string {
+  const filter: StatFilter = {}
+  const options = new Set(['typed', 'json', 'desc', 'up', 'no-maint'])
+  const positional = args.filter((w) => !options.has(w))
+  if (positional.length > 0) {
+    const [proxy = '', type = '', sid = ''] = positional
+    if (positional.length < 3) return 'Require a proxy, a type and a server id.\n'
+    const known = [...view.frontends, ...view.backends].some((p) => p.name === proxy || String(p.plan.id) === proxy)
+    if (proxy !== '-1' && !known) return 'No such proxy.\n'
+    if (proxy !== '-1') filter.proxy = proxy
+    filter.typeMask = Number(type)
+    filter.sid = Number(sid)
+    if (!Number.isInteger(filter.typeMask) || !Number.isInteger(filter.sid)) return 'Require a proxy, a type and a server id.\n'
+  }
+  if (args.includes('up')) filter.up = true
+  if (args.includes('no-maint')) filter.noMaint = true
+  const source = {frontends: view.frontends, backends: view.backends, now: view.now()}
+  if (args.includes('json')) return showStatJson(source, filter)
+  if (args.includes('typed')) return showStatTyped(source, filter)
+  return showStat(source, filter)
+}
+
+function showInfo(view: EngineView, format: 'text' | 'json' | 'typed' = 'text'): string {
   const now = view.now()
   const uptime = Math.floor((now - view.startedAt) / 1000)
   const d = Math.floor(uptime / 86400)
@@ -192,7 +224,14 @@ function showInfo(view: EngineView): string {
     ['ConnRate', rate], ['MaxConnRate', maxRate], ['SessRate', rate], ['MaxSessRate', maxRate], ['Stopping', view.stopping() ? 1 : 0],
     ['Jobs', view.currentConnections() + view.listeners()], ['Listeners', view.listeners()], ['Start_time_sec', Math.floor(view.startedAt / 1000)],
   ]
-  return fields.map(([k, v]) => `${k}: ${v}\n`).join('')
+  if (format === 'text') return fields.map(([k, v]) => `${k}: ${v}\n`).join('')
+  // HAProxy numbers the fields by their position in its full list; the engine reports a subset of it.
+  const typed = fields.map(([name, value]) => {
+    const meta = INFO_FIELDS.get(name) ?? {tags: 'MGP', type: typeof value === 'number' ? 'u32' : 'str'}
+    return {pos: INFO_POSITIONS[name] ?? 0, name, tags: meta.tags, type: meta.type, value}
+  })
+  if (format === 'typed') return typed.map((f) => `${f.pos}.${f.name}.1:${f.tags}:${f.type}:${f.value}\n`).join('')
+  return JSON.stringify(typed.map((f) => ({field: {pos: f.pos, name: f.name}, processNum: 1, tags: tagWords(f.tags), value: {type: f.type, value: f.value}}))) + '\n'
 }
 
 function serversState(view: EngineView, only: string | undefined): string {

@@ -45,6 +45,12 @@ export class StatsSocket {
         const wasPrompt = session.prompt
         let out = ''
         for (const command of line.split(';')) {
+          if (/^\s*show\s+events\s*$/.test(command) && this.view.subscribeEvents) {
+            // A live stream: what came before is answered, then event lines until the client leaves.
+            socket.write(out)
+            this.stream(socket, this.view.subscribeEvents)
+            return
+          }
           const answer = execute(this.view, session, command)
           if (command.trim() === 'quit') continue
           out += answer + '\n'
@@ -61,6 +67,18 @@ export class StatsSocket {
         }
       }
     })
+  }
+
+  private stream(socket: Socket, subscribe: NonNullable<EngineView['subscribeEvents']>): void {
+    socket.setTimeout(0)
+    socket.removeAllListeners('data')
+    // Input after `show events` is ignored; the stream ends when the client closes (or on close()).
+    socket.on('data', () => {})
+    const unsubscribe = subscribe((line) => {
+      if (!socket.destroyed) socket.write(line)
+    })
+    socket.on('close', unsubscribe)
+    socket.on('end', () => socket.end())
   }
 
   async close(): Promise<void> {

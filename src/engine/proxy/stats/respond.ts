@@ -4,7 +4,7 @@
  * else the HTML page or the `;csv` export, chunked.
  */
 import {encodeChunk, LAST_CHUNK, type RequestHead} from '../http1/index.js'
-import {showStat, type StatSource} from '../runtime-api/stat.js'
+import {showStat, showStatJson, type StatSource} from '../runtime-api/stat.js'
 import {BasicAuth} from './auth.js'
 import {renderStatsPage} from './page.js'
 import {matchStatsRequest} from './request.js'
@@ -44,20 +44,16 @@ export class StatsResponder {
       const head = `HTTP/1.1 303 See Other\r\ncache-control: no-cache\r\ncontent-type: text/plain\r\ncontent-length: 0\r\nlocation: ${this.plan.uri};st=DENY\r\n${connectionLine(request, close)}\r\n`
       return {status: 303, data: Buffer.from(head, 'latin1'), close}
     }
-    if (wanted.format === 'json') {
-      const text = 'The JSON stats export is not supported by the bundled engine yet.\n'
-      const head = `HTTP/1.1 501 Not Implemented\r\ncache-control: no-cache\r\ncontent-type: text/plain\r\ncontent-length: ${text.length}\r\n${connectionLine(request, close)}\r\n`
-      return {status: 501, data: Buffer.from(head + text, 'latin1'), close}
-    }
     const refresh = this.plan.refreshSeconds !== undefined && !wanted.noRefresh ? `refresh: ${this.plan.refreshSeconds}\r\n` : ''
-    const type = wanted.format === 'csv' ? 'text/plain' : 'text/html'
+    const type = wanted.format === 'csv' ? 'text/plain' : wanted.format === 'json' ? 'application/json' : 'text/html'
     const head = request.method === 'HEAD'
       ? `HTTP/1.1 200 OK\r\ncache-control: no-cache\r\ncontent-type: ${type}\r\n${refresh}${connectionLine(request, close)}\r\n`
       : `HTTP/1.1 200 OK\r\ncache-control: no-cache\r\ncontent-type: ${type}\r\n${refresh}${connectionLine(request, close)}transfer-encoding: chunked\r\n\r\n`
     if (request.method === 'HEAD') return {status: 200, data: Buffer.from(head, 'latin1'), close}
     const stats = source()
-    const csv = showStat(this.scoped(stats))
-    const body = wanted.format === 'csv' ? csv : this.page(csv, wanted.noRefresh, stats.now)
+    const scoped = this.scoped(stats)
+    const filter = {hideAddresses: true}
+    const body = wanted.format === 'json' ? showStatJson(scoped, filter) : wanted.format === 'csv' ? showStat(scoped, filter) : this.page(showStat(scoped, filter), wanted.noRefresh, stats.now)
     return {status: 200, data: Buffer.concat([Buffer.from(head, 'latin1'), ...encodeChunk(Buffer.from(body, 'utf8')), LAST_CHUNK]), close}
   }
 

@@ -62,6 +62,8 @@ export async function runTcpSession(client: Socket, frontend: FrontendRuntime, b
       upstream = await tryConnect(server, timeouts.connect)
       if (upstream) {
         if (log) log.connectedMs = log.respondedMs = Date.now()
+        server.counters.connect++
+        backend.counters.connect++
         break
       }
       server.counters.econ++

@@ -1,0 +1,131 @@
+/**
+ * `show events` on the stats socket: a live stream of health transitions, admin changes and request
+ * log lines that src/observe/events.ts parses; it stays open until the client leaves, and costs
+ * nothing once nobody listens.
+ */
+import {connect, type Socket} from 'node:net'
+import {afterEach, describe, expect, it} from 'vitest'
+import {type ProxyEngine} from '../../../src/engine/proxy/engine.js'
+import {type LbEvent, parseEventLine} from '../../../src/observe/events.js'
+import {freePort, startEngine, waitFor} from './helpers.js'
+import {request, type ScriptedBackend, scriptedBackend} from './log-helpers.js'
+
+interface Stream {
+  socket: Socket
+  events: LbEvent[]
+  raw: string[]
+}
+
+function openStream(port: number, command = 'show events'): Promise<Stream> {
+  return new Promise((resolve, reject) => {
+    const stream: Stream = {socket: connect({port, host: '127.0.0.1'}), events: [], raw: []}
+    let buffer = ''
+    stream.socket.on('connect', () => {
+      stream.socket.write(`${command}\n`)
+      resolve(stream)
+    })
+    stream.socket.on('error', reject)
+    stream.socket.on('data', (c: Buffer) => {
+      buffer += c.toString()
+      let nl: number
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl)
+        buffer = buffer.slice(nl + 1)
+        stream.raw.push(line)
+        const event = parseEventLine(line, 'lb1')
+        if (event) stream.events.push(event)
+      }
+    })
+  })
+}
+
+function ask(port: number, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({port, host: '127.0.0.1'}, () => socket.write(`${command}\n`))
+    let text = ''
+    socket.on('data', (c: Buffer) => (text += c.toString()))
+    socket.on('end', () => resolve(text))
+    socket.on('error', reject)
+  })
+}
+
+let engine: ProxyEngine | undefined
+let backend: ScriptedBackend | undefined
+afterEach(async () => {
+  await engine?.stop(0)
+  await backend?.close()
+  engine = undefined
+  backend = undefined
+})
+
+describe('show events', () => {
+  it('streams health transitions, admin changes and request lines until the client closes', {timeout: 20_000}, async () => {
+    backend = await scriptedBackend()
+    const [front, admin, user, dead] = [await freePort(), await freePort(), await freePort(), await freePort()]
+    engine = startEngine(`global
+  stats socket ipv4@127.0.0.1:${admin} level admin
+  stats socket ipv4@127.0.0.1:${user} level user
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 5s
+  timeout server 5s
+frontend web
+  bind 127.0.0.1:${front}
+  default_backend app
+backend app
+  server s1 127.0.0.1:${backend.port} check inter 100 rise 1 fall 1
+  server s2 127.0.0.1:${dead} check inter 100 rise 1 fall 1
+`)
+    await engine.start()
+    // `level user` is enough: show events only reads.
+    const stream = await openStream(user)
+    await waitFor(() => engine!.events.active)
+    await waitFor(() => stream.events.some((e) => e.kind === 'health' && e.server === 's2' && e.to === 'DOWN'))
+    await request(front, '/hello')
+    await waitFor(() => stream.events.some((e) => e.kind === 'request'))
+    await ask(admin, 'disable server app/s1')
+    await waitFor(() => stream.events.some((e) => e.kind === 'health' && e.server === 's1' && e.to === 'MAINT'))
+
+    const down = stream.events.find((e) => e.kind === 'health' && e.server === 's2')
+    expect(down).toMatchObject({kind: 'health', node: 'lb1', proxy: 'app', server: 's2', from: 'UP', to: 'DOWN', activeLeft: 1, backupLeft: 0})
+    expect(down?.kind === 'health' && down.check).toMatch(/^L4CON in \d+ms$/)
+    expect(down?.text).toMatch(/^app\/s2 DOWN, L4CON in \d+ms, 1 active server left$/)
+    const hello = stream.events.find((e) => e.kind === 'request')
+    // Without a log target the stream carries HAProxy's httplog line.
+    expect(hello?.text).toMatch(/^127\.0\.0\.1:\d+ \[[^\]]+\] web app\/s1 \d+\/\d+\/\d+\/\d+\/\d+ 200 \d+ - - ---- \d+\/\d+\/0\/0\/0 0\/0 "GET \/hello HTTP\/1\.1"$/)
+    expect(stream.raw.every((line) => parseEventLine(line, 'lb1') !== undefined)).toBe(true)
+
+    // The client leaves: the engine stops building request lines.
+    stream.socket.destroy()
+    await waitFor(() => !engine!.events.active)
+    expect(engine.frontends[0]!.logger).toBeUndefined()
+  })
+
+  it('is listed in help, and other commands on the same line are answered first', async () => {
+    const [front, admin] = [await freePort(), await freePort()]
+    backend = await scriptedBackend()
+    engine = startEngine(`global
+  stats socket ipv4@127.0.0.1:${admin} level admin
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 5s
+  timeout server 5s
+frontend web
+  bind 127.0.0.1:${front}
+  default_backend app
+backend app
+  server s1 127.0.0.1:${backend.port}
+`)
+    await engine.start()
+    expect(await ask(admin, 'help')).toMatch(/\n {2}show events +: stream health changes, request logs and VRRP roles/)
+    const stream = await openStream(admin, 'show cli level; show events')
+    await waitFor(() => stream.raw.length > 0)
+    expect(stream.raw[0]).toBe('admin')
+    await request(front, '/x')
+    await waitFor(() => stream.events.length > 0)
+    expect(stream.events[0]?.kind).toBe('request')
+    stream.socket.destroy()
+  })
+})
