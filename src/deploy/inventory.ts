@@ -20,10 +20,16 @@ export interface Inventory {
     reload: string
     /** The runtime-API socket on a node (`show stat`, `enable server`, ...). */
     statsSocket: string
+    /** Checks a candidate file on the node; `{file}` is its path. Default `haproxy -c -f {file}`. */
+    check?: string
   }
   keepalived: {
     remotePath: string
     reload: string
+    /** Default `keepalived -t -f {file}`. */
+    check?: string
+    /** keepalived's pid file on a node, to tell that it still runs after a reload. Default /run/keepalived.pid. */
+    pidFile?: string
   }
   nodes: InventoryNode[]
   /**
@@ -55,6 +61,11 @@ export interface InventoryNode {
   interface: string
   /** This node's local keepalived.conf. */
   keepalivedConfig: string
+  /** Per-node settings that differ from the shared ones (e.g. hosts without systemd reload differently). */
+  haproxy?: Partial<Inventory['haproxy']>
+  keepalived?: Partial<Inventory['keepalived']>
+  /** Where deploy persists the sysctl settings on this node. Default /etc/sysctl.d/90-lbctl.conf. */
+  sysctlFile?: string
 }
 
 /** Renders an inventory as YAML (keys in the order of the Inventory type). */
@@ -104,6 +115,9 @@ export function parseInventory(text: string, path: string): Inventory {
       priority: reader.integer(map, 'priority', 1, 255, at),
       interface: reader.text(map, 'interface', at),
       keepalivedConfig: reader.text(map, 'keepalivedConfig', at),
+      ...optional('haproxy', reader.optionalTexts(map, 'haproxy', ['config', 'remotePath', 'reload', 'statsSocket', 'check'], at)),
+      ...optional('keepalived', reader.optionalTexts(map, 'keepalived', ['remotePath', 'reload', 'check', 'pidFile'], at)),
+      ...optional('sysctlFile', reader.optionalText(map, 'sysctlFile', at)),
     }
   })
   if (nodes.length === 0) throw reader.error(root.get('nodes', true), 'nodes is empty: list at least one node')
@@ -116,10 +130,13 @@ export function parseInventory(text: string, path: string): Inventory {
       remotePath: reader.text(haproxy, 'remotePath', 'haproxy'),
       reload: reader.text(haproxy, 'reload', 'haproxy'),
       statsSocket: reader.text(haproxy, 'statsSocket', 'haproxy'),
+      ...optional('check', reader.optionalText(haproxy, 'check', 'haproxy')),
     },
     keepalived: {
       remotePath: reader.text(keepalived, 'remotePath', 'keepalived'),
       reload: reader.text(keepalived, 'reload', 'keepalived'),
+      ...optional('check', reader.optionalText(keepalived, 'check', 'keepalived')),
+      ...optional('pidFile', reader.optionalText(keepalived, 'pidFile', 'keepalived')),
     },
     nodes,
     sysctl,
@@ -163,6 +180,26 @@ class Reader {
     return value
   }
 
+  optionalText(map: YAMLMap, key: string, at = ''): string | undefined {
+    const node = map.get(key, true)
+    if (node === undefined || node === null) return undefined
+    return this.text(map, key, at)
+  }
+
+  /** An optional mapping of the given string keys; unknown keys are errors (a typo must not be ignored). */
+  optionalTexts(map: YAMLMap, key: string, keys: string[], at = ''): Record<string, string> | undefined {
+    const node = map.get(key, true)
+    if (node === undefined || node === null) return undefined
+    const inner = this.asMap(node, name(at, key))
+    const out: Record<string, string> = {}
+    for (const pair of inner.items) {
+      const k = isScalar(pair.key) ? String(pair.key.value) : ''
+      if (!keys.includes(k)) throw this.error(pair.key, `${name(at, key)}.${k} is not a setting here (known: ${keys.join(', ')})`)
+      out[k] = this.text(inner, k, name(at, key))
+    }
+    return out
+  }
+
   map(map: YAMLMap, key: string, at = ''): YAMLMap {
     return this.asMap(this.field(map, key, at), name(at, key))
   }
@@ -193,6 +230,11 @@ class Reader {
     if (!isSeq(node)) throw this.error(node, `${name(at, key)} must be a list`)
     return node.items
   }
+}
+
+/** `{key: value}` when there is a value, `{}` otherwise: optional fields stay absent rather than undefined. */
+function optional<K extends string, V>(key: K, value: V | undefined): {[P in K]?: V} {
+  return (value === undefined ? {} : {[key]: value}) as {[P in K]?: V}
 }
 
 function name(at: string, key: string): string {
