@@ -61,10 +61,13 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
     for (const d of errors) log(renderDiagnostic(d, {color: false, sources}))
     throw new UserError('run/invalid-config', `${source.path} has ${errors.length} error(s): refusing to run it`, {hint: `fix them; \`lbctl validate ${source.path}\` shows everything`})
   }
+  // The proxy exists only below; its check scripts may ask about it before (they then fail, like `pidof haproxy` before haproxy started).
+  let proxyRunning = () => false
   const build = buildVrrpNode({
     model: parse.model,
     mode: options.mode,
     nodeName: options.nodeName,
+    proxyRunning: () => proxyRunning(),
     ...(options.localAddress ? {localAddress: options.localAddress} : {}),
     ...(options.udp ? {udp: options.udp} : {}),
   })
@@ -84,11 +87,21 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
     onProxyEvent: (event) => log(formatEngineEvent(event)),
     log,
   })
-  const stop = waitForStop(options.signals ?? process, options.stopWithParent ?? false)
+  proxyRunning = () => node.proxyRunning()
+  const signals = options.signals ?? process
+  // SIGUSR1 is HAProxy's soft stop: the proxy stops, VRRP goes on (its haproxy check scripts then fail and the VIP moves).
+  const onUsr1 = () => {
+    if (!node.proxyRunning()) return
+    log('lbctl run: SIGUSR1: soft-stopping the proxy (listeners close, connections finish); VRRP keeps running')
+    void node.stopProxy(options.graceMs ?? 30_000).then(() => log('lbctl run: proxy stopped'))
+  }
+  signals.on('SIGUSR1', onUsr1)
+  const stop = waitForStop(signals, options.stopWithParent ?? false)
   try {
     await node.start()
   } catch (error) {
     stop.dispose()
+    signals.off('SIGUSR1', onUsr1)
     throw new UserError('run/start-failed', `cannot start node ${options.nodeName}: ${(error as Error).message}`, {
       hint: options.mode === 'privileged' ? 'free the address, check the interface names and that you are root; or try --local' : 'free the address or change the bind line; check --address is a free loopback address',
     })
@@ -99,6 +112,7 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
 
   const signal = await stop.promise
   stop.dispose()
+  signals.off('SIGUSR1', onUsr1)
   log(`lbctl run: ${signal}: stopping (priority 0 advert, VIP binds closed, connections finish)`)
   const status = vrrp.runner.status()
   await node.stop(options.graceMs ?? 30_000)

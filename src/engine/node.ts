@@ -142,10 +142,12 @@ export class LoadBalancerNode {
   private held = new Set<string>()
   private retry: ReturnType<typeof setTimeout> | undefined
   private stopped = false
+  private proxyState: 'idle' | 'running' | 'stopped' = 'idle'
   private readonly log: (line: string) => void
   private readonly onChange = (held: string[]) => {
     this.held = new Set(held.map(canonicalAddress))
-    void this.sync()
+    // A stopped proxy (soft stop) opens nothing again.
+    if (this.proxyState !== 'stopped') void this.sync()
   }
 
   constructor(private readonly options: NodeOptions) {
@@ -178,6 +180,7 @@ export class LoadBalancerNode {
     this.held = new Set(this.options.held.held().map(canonicalAddress))
     this.options.held.on('change', this.onChange)
     await this.engine.start()
+    this.proxyState = 'running'
     try {
       await this.options.vrrp.start()
     } catch (error) {
@@ -191,6 +194,7 @@ export class LoadBalancerNode {
   async sync(): Promise<BindSync> {
     if (this.retry) clearTimeout(this.retry)
     this.retry = undefined
+    if (this.proxyState === 'stopped') return {opened: [], closed: [], failed: []}
     const result = await this.engine.syncBinds()
     for (const bind of result.opened) this.log(`bind ${bind} opened: this node holds the VIP`)
     for (const bind of result.closed) this.log(`bind ${bind} closed: this node no longer holds the VIP`)
@@ -202,6 +206,21 @@ export class LoadBalancerNode {
     return result
   }
 
+  /** Whether the proxy runs: started and not stopped (what a `pidof haproxy` check asks in local mode). */
+  proxyRunning(): boolean {
+    return this.proxyState === 'running'
+  }
+
+  /**
+   * Stops the proxy only, as HAProxy's soft stop (SIGUSR1): listeners close, connections finish
+   * within `graceMs`; VRRP goes on, so the node's check scripts see the proxy gone and the VIP moves.
+   */
+  async stopProxy(graceMs = 30_000): Promise<void> {
+    if (this.proxyState !== 'running') return
+    this.proxyState = 'stopped'
+    await this.engine.stop(graceMs)
+  }
+
   /** Graceful stop: VRRP first (a MASTER hands over with a priority-0 advert and closes its VIP binds), then the proxy. */
   async stop(graceMs = 30_000): Promise<void> {
     if (this.stopped) return
@@ -209,6 +228,8 @@ export class LoadBalancerNode {
     this.stopped = true
     if (this.retry) clearTimeout(this.retry)
     this.options.held.off('change', this.onChange)
+    if (this.proxyState === 'stopped') return
+    this.proxyState = 'stopped'
     await this.engine.stop(graceMs)
   }
 }

@@ -14,6 +14,7 @@ import {SyncGroups} from './sync-group.js'
 import {FileTracker} from './track/files.js'
 import {TrackingHub} from './track/hub.js'
 import {InterfaceTracker, type SysfsReader} from './track/interfaces.js'
+import {isHaproxyProcessCheck, localProxyCheckRunner} from './track/local-proxy-check.js'
 import {execaProcessRunner, type ProcessRunner} from './track/process.js'
 import {ScriptTracker} from './track/scripts.js'
 import type {Tracker} from './track/types.js'
@@ -45,6 +46,11 @@ export interface VrrpNodeOptions {
   sysfs?: SysfsReader
   /** Whether scripts may run as another user (default: we are root). */
   root?: boolean
+  /**
+   * Local mode: whether this node's bundled proxy runs. vrrp_scripts that only check for a haproxy
+   * process (`pidof haproxy`, `killall -0 haproxy`) ask this instead (track/local-proxy-check.ts).
+   */
+  proxyRunning?: () => boolean
 }
 
 export interface VrrpNode {
@@ -103,10 +109,17 @@ export function buildVrrpNode(options: VrrpNodeOptions): VrrpNodeBuild {
   const notices = [...tracking.problems]
   const processRunner = options.processRunner ?? execaProcessRunner
   const log = (message: string) => runner.notice(message)
-  const trackers: Tracker[] = tracking.scripts.map((script) => new ScriptTracker(script, {clock, runner: processRunner, onLog: log}))
+  let checkRunner = processRunner
+  if (local && options.proxyRunning) {
+    checkRunner = localProxyCheckRunner(processRunner, options.proxyRunning)
+    for (const script of tracking.scripts) {
+      if (isHaproxyProcessCheck(script.argv)) notices.push(`vrrp_script ${script.name}: local mode checks this node's bundled proxy instead of running \`${script.argv.join(' ')}\``)
+    }
+  }
+  const trackers: Tracker[] = tracking.scripts.map((script) => new ScriptTracker(script, {clock, runner: checkRunner, onLog: log}))
   if (local) {
     // Local mode ignores the config's interfaces (every node is on loopback), so it cannot track them either.
-    for (const name of tracking.interfaces) notices.push(`track_interface ${name} ignored in local mode`)
+    for (const name of tracking.interfaces) notices.push(`interface ${name} is not tracked in local mode`)
     for (const refs of tracking.refs.values()) refs.splice(0, refs.length, ...refs.filter((ref) => !ref.key.startsWith('interface ')))
   } else {
     for (const name of tracking.interfaces) trackers.push(new InterfaceTracker(name, {clock, ...(options.sysfs ? {read: options.sysfs} : {})}))
