@@ -12,7 +12,7 @@ export interface HeadEcho {
  * A raw HTTP/1.1 server answering every request with its name and the request head it received
  * (so a test sees exactly what the proxy forwarded), plus a Set-Cookie of its own. Keeps connections open.
  */
-export async function headEcho(name: string, extraHeaders = 'set-cookie: app=1\r\n'): Promise<HeadEcho> {
+export async function headEcho(name: string, extraHeaders = 'set-cookie: app=1\r\n', port?: number): Promise<HeadEcho> {
   const sockets = new Set<Socket>()
   const server: Server = createServer((socket) => {
     sockets.add(socket)
@@ -33,11 +33,11 @@ export async function headEcho(name: string, extraHeaders = 'set-cookie: app=1\r
       }
     })
   })
-  const port = await freePort()
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()))
+  const bound = port ?? (await freePort())
+  await new Promise<void>((resolve) => server.listen(bound, '127.0.0.1', () => resolve()))
   return {
     name,
-    port,
+    port: bound,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy()

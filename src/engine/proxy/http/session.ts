@@ -9,7 +9,7 @@ import type {Socket} from 'node:net'
 import type {AclRequest} from '../acl/index.js'
 import {createRequestParser, encodeChunk, encodeLastChunk, HeaderList, LAST_CHUNK, type Http1Error, type Http1Sink, type RawHeaders, type RequestHead, type RequestParser, type ResponseHead} from '../http1/index.js'
 import {systemClock} from '../clock.js'
-import {type ConnectionFacts, type LocalReply, renderReply} from '../rules/index.js'
+import {type ConnectionFacts, errorReply, type LocalReply, renderReply} from '../rules/index.js'
 import {cookieServer, L7State, replyFor, requestRules, responseRules} from '../rules/transaction.js'
 import {BackendRuntime, type FrontendRuntime, type ServerRuntime} from '../runtime.js'
 import type {StatSource} from '../runtime-api/stat.js'
@@ -306,6 +306,7 @@ class HttpSession implements Http1Sink<RequestHead> {
       headers: txn.request.headers,
       src: this.ip,
       dstPort: this.client.localPort ?? 0,
+      ssl: (this.client as {encrypted?: boolean}).encrypted === true,
       nbsrv: (name) => usableServers(this.backends.find((b) => b.name === name)),
     }
     for (const rule of rules) {
@@ -317,7 +318,6 @@ class HttpSession implements Http1Sink<RequestHead> {
   }
 
   /** What rules and fetches know about the connection. */
-      ssl: (this.client as {encrypted?: boolean}).encrypted === true,
   private readonly facts = (): ConnectionFacts => ({
     src: this.ip,
     srcPort: this.client.remotePort ?? 0,
@@ -603,9 +603,11 @@ class HttpSession implements Http1Sink<RequestHead> {
     txn.conn = undefined
     countStatus(this.frontend, status)
     countStatus(txn.backend, status)
-    this.write(errorResponse(status))
     // The rest of an unread request body would be taken for the next request.
-    txn.framing = {chunked: false, close: !txn.requestEnded || !txn.request.keepAlive || this.settings.connection === 'close' || errorCloses(status)}
+    const close = !txn.requestEnded || !txn.request.keepAlive || this.settings.connection === 'close' || this.clientEnded || errorCloses(status)
+    // The backend's errorfile for the status, else the frontend's, else HAProxy's own page; `connection: close` when closing.
+    this.write(renderReply(errorReply(status, [txn.backend.plan.rules?.errors, this.frontend.plan.rules?.errors]), txn.request, close).data)
+    txn.framing = {chunked: false, close}
     this.endTransaction(txn, true)
   }
 
