@@ -68,12 +68,27 @@ export function renderRun(run: RunReport, index?: number): string {
     `  failed/total        ${run.requests.failed}/${run.requests.total}`,
     `  new master          ${run.newMaster ? `${run.newMaster.node}, seen MASTER ${run.newMaster.afterMs} ms after the fault` : 'none seen'}`,
 
-    `  dual-master time    ${ms(run.dualMasterMs)}`,
+    `  dual-master time    ${ms(run.dualMasterMs)}${run.wire ? ` (polls); ${ms(run.wire.dualMasterMs)} on the wire` : ''}`,
+    ...wireLines(run),
     ...recoveryLines(run),
     '',
     ...renderChart(run).map((line) => `  ${line}`),
   ]
   return lines.join('\n')
+}
+
+const signed = (value: number) => `${value >= 0 ? '+' : ''}${value} ms`
+
+function wireLines(run: RunReport): string[] {
+  const w = run.wire
+  if (!w) return []
+  const node = (address: string | null) => w.senders.find((s) => s.address === address)?.node ?? address ?? '?'
+  const parts = [
+    w.lastAdvertOfOldMasterMs === null ? `no advert of ${run.fault.node} seen` : `${run.fault.node}'s last advert ${signed(w.lastAdvertOfOldMasterMs)}`,
+    w.newMasterFirstAdvertMs === null ? 'no new master advertised' : `${node(w.newMasterAddress)}'s first advert ${signed(w.newMasterFirstAdvertMs)}`,
+    w.firstGarpMs === null ? 'no GARP' : `first GARP ${signed(w.firstGarpMs)}`,
+  ]
+  return [`  on the wire         ${parts.join(', ')} (${w.adverts} adverts, ${w.garps} GARPs)`]
 }
 
 function recoveryLines(run: RunReport): string[] {
@@ -86,7 +101,7 @@ function recoveryLines(run: RunReport): string[] {
   const gap = r.failback ? `; ${r.failback.failed} failed in a row${r.failback.recovered ? '' : ', never recovered'}` : ''
   return [
     `  recovery            ${r.action ?? `${r.node} restarted`} at ${seconds(r.restartedAt)} (pid ${r.pid}); ${back}`,
-    `  failback gap        ${ms(r.failbackGapMs)}   (${r.requests.failed}/${r.requests.total} failed from the restart on${gap})`,
+    `  failback gap        ${ms(r.failbackGapMs)}   (${r.requests.failed}/${r.requests.total} failed from the recovery on${gap})`,
   ]
 }
 

@@ -42,10 +42,10 @@ export interface RecoveryReport {
   masterAgainAfterMs: number | null
   /** When the node was the only MASTER again (the other stepped down: the end of any split brain); null: not seen. */
   soleMasterAt: number | null
-  /** The longest run of failed requests from the restart on (0: none failed). */
+  /** The longest run of failed requests among those that ended after the recovery (0: none failed). */
   failbackGapMs: number
   failback: {startMs: number; endMs: number; failed: number; recovered: boolean} | null
-  /** Requests sent from the restart on, and how many of them failed. */
+  /** Requests that ended after the recovery, and how many of them failed. */
   requests: {total: number; failed: number}
 }
 
@@ -96,7 +96,8 @@ export interface RunReport {
 export function buildRunReport(run: RawRun): RunReport {
   const t = (at: number) => at - run.startedAt
   const restartedAt = 'restartedAt' in run.recovery ? run.recovery.restartedAt : undefined
-  const failoverPhase = restartedAt === undefined ? run.requests : run.requests.filter((r) => r.start < restartedAt)
+  // A request still in flight at the recovery belongs to the failback: the recovery may be what broke it.
+  const failoverPhase = restartedAt === undefined ? run.requests : run.requests.filter((r) => r.end < restartedAt)
   const gap = longestGap(failoverPhase)
   const ok = run.requests.filter((r) => r.outcome.kind === 'ok').length
   const expected = theory(run.fault.kind, run.timing)
@@ -167,7 +168,7 @@ function recoveryReport(run: RawRun, recovery: Exclude<RawRecovery, {skipped: st
   const t = (at: number) => at - run.startedAt
   const back = masterAt(run.timeline.roles, recovery.node, recovery.restartedAt, false)
   const sole = masterAt(run.timeline.roles, recovery.node, recovery.restartedAt, true)
-  const after = run.requests.filter((r) => r.start >= recovery.restartedAt)
+  const after = run.requests.filter((r) => r.end >= recovery.restartedAt)
   const gap = longestGap(after)
   return {
     node: recovery.node,

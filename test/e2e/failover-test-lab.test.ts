@@ -18,11 +18,13 @@ import {alive} from '../helpers/process.js'
 const cli = process.env.LBCTL_E2E_CLI ?? cliPath
 const measured: string[] = []
 
-async function labTest(fault: string, extra: string[] = []): Promise<RunReport> {
+/** `sloHolds: false`: the run may miss the SLO (exit 1) — what the fault does to clients is not the point. */
+async function labTest(fault: string, extra: string[] = [], sloHolds = true): Promise<RunReport> {
   const result = await runCli(['failover-test', '--lab', '--fault', fault, '--json', '--rate', '100', '--duration-before', '1s', ...extra])
-  expect(result.code, result.stderr).toBe(0)
   const report = JSON.parse(result.stdout) as FailoverTestResult
-  expect(report).toMatchObject({type: 'failover-test', target: 'lab', source: 'scaffold', fault, pass: true})
+  expect(result.code, result.stderr).toBe(sloHolds || report.pass ? 0 : 1)
+  expect(report).toMatchObject({type: 'failover-test', target: 'lab', source: 'scaffold', fault})
+  if (sloHolds) expect(report.pass).toBe(true)
   const run = report.runs[0]!
   // The lab is gone: no namespace of it, no daemon left.
   const id = /building lab (\S+):/.exec(result.stderr)?.[1]
@@ -85,7 +87,9 @@ describe.skipIf(!(existsSync(cli) && requireRoot() && requireBinary('haproxy') &
   }, 40_000)
 
   it('block-vrrp: both nodes are MASTER until VRRP passes again, then lba (110) is the only MASTER', async () => {
-    const run = await labTest('block-vrrp')
+    // After the split brain heals, lba (MASTER throughout) sends no GARP: clients whose ARP entry points at lbb
+    // fail until it is refreshed, which can exceed the SLO.
+    const run = await labTest('block-vrrp', [], false)
     expect(run.fault.action).toContain('drops IP protocol 112')
     expect(Math.abs(run.deviationMs!)).toBeLessThan(500)
     // The polls and the wire both see the split brain, for most of the time between fault and recovery.
