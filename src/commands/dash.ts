@@ -11,6 +11,7 @@ export default class Dash extends BaseCommand {
     '<%= config.bin %> dash --socket /run/haproxy/admin.sock',
     '<%= config.bin %> dash --socket lb1=198.18.0.11:9999 --socket lb2=198.18.0.12:9999',
     'sudo <%= config.bin %> dash --socket /run/haproxy/admin.sock --sniff eth0 --vrid 51',
+    '<%= config.bin %> dash --hosts lb1,lb2',
   ]
 
   static override flags = {...sourceFlags}
@@ -21,9 +22,13 @@ export default class Dash extends BaseCommand {
     if (!process.stdout.isTTY || !process.stdin.isTTY) {
       throw new UserError('dash.tty', 'dash draws on a terminal, and stdout (or stdin) is not one', {hint: 'run it in a terminal; for scripts use lbctl top --once --json, for a log lbctl top > file'})
     }
-    const sources = resolveSources(flags)
-    const live = await openLiveSource({targets: sources.targets, intervalMs: sources.intervalMs, ...(sources.sniff ? {sniff: sources.sniff} : {})})
-    const {runDash} = await import('../tui/dash/run-dash.js')
-    await runDash({nodes: sources.targets.map((t) => t.node), source: live, expectedVrids: sources.expectedVrids})
+    const sources = await resolveSources(flags)
+    try {
+      const live = await openLiveSource({targets: sources.targets, intervalMs: sources.intervalMs, ...(sources.sniff ? {sniff: sources.sniff} : {})})
+      const {runDash} = await import('../tui/dash/run-dash.js')
+      await runDash({nodes: sources.targets.map((t) => t.node), source: live, expectedVrids: sources.expectedVrids})
+    } finally {
+      await sources.close()
+    }
   }
 }

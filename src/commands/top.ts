@@ -1,5 +1,8 @@
 import {existsSync} from 'node:fs'
+import {sshFlags} from '../deploy/cli.js'
+import {openSsh, type SshOptions} from '../deploy/ssh.js'
 import type {AdminClient} from '../observe/runtime-api.js'
+import {connectRemoteNodes, DEFAULT_REMOTE_SOCKET, selectRemoteNodes} from '../observe/remote-nodes.js'
 import {basename} from 'node:path'
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
@@ -64,7 +67,10 @@ export function parseVrids(values: string[]): number[] {
 /** The source flags `lbctl top` and `lbctl dash` share. */
 export const sourceFlags = {
   socket: Flags.string({description: 'stats socket of a node: PATH, HOST:PORT or NAME=PATH (repeat for each node)', multiple: true}),
-  hosts: Flags.string({description: 'remote nodes reached over ssh (not available yet)', hidden: true}),
+  hosts: Flags.string({description: 'nodes reached over ssh: lbctl.yaml node names or ssh destinations, comma-separated (the stats socket is forwarded over ssh)'}),
+  inventory: Flags.string({description: 'lbctl.yaml with the nodes and their stats socket (default ./lbctl.yaml); alone, watches every node'}),
+  'remote-socket': Flags.string({description: `stats socket on the hosts when lbctl.yaml does not say (default ${DEFAULT_REMOTE_SOCKET})`}),
+  ...sshFlags,
   sniff: Flags.string({description: 'interface to capture VRRP adverts and gratuitous ARPs on (root; `any` for all)'}),
   vrid: Flags.string({description: 'VRIDs expected on the wire (with --sniff); any other one is flagged rogue', multiple: true}),
   interval: Flags.string({description: 'refresh interval (1s, 500ms, 2)', default: '1s'}),
@@ -77,32 +83,67 @@ export interface ResolvedSources {
   sniff?: SniffTarget
   expectedVrids: number[]
   intervalMs: number
+  /** Closes the ssh connections of --hosts. */
+  close(): Promise<void>
 }
 
-/** Flags → stats targets, sniffer and expected VRIDs; refuses a run with nothing to watch. */
-export function resolveSources(flags: {socket?: string[]; hosts?: string; sniff?: string; vrid?: string[]; interval: string}): ResolvedSources {
-  if (flags.hosts !== undefined) throw new UserError('top.unavailable', '--hosts is not available yet', {hint: 'forward the stats socket yourself (ssh -L 9999:/run/haproxy/admin.sock HOST) and use --socket 127.0.0.1:9999'})
+export interface SourceFlagValues {
+  socket?: string[]
+  hosts?: string
+  inventory?: string
+  'remote-socket'?: string
+  sniff?: string
+  vrid?: string[]
+  interval: string
+  'ssh-config'?: string
+  'ssh-key'?: string
+  'known-hosts'?: string
+  'ssh-option'?: string[]
+}
+
+/** Flags → stats targets (local sockets and ssh-forwarded ones), sniffer and expected VRIDs; refuses a run with nothing to watch. */
+export async function resolveSources(flags: SourceFlagValues): Promise<ResolvedSources> {
   const intervalMs = parseInterval(flags.interval)
-  const expectedVrids = parseVrids(flags.vrid ?? [])
+  const remote = flags.hosts !== undefined || flags.inventory !== undefined ? selectRemoteNodes({hosts: flags.hosts?.split(',').map((h) => h.trim()), ...(flags.inventory !== undefined ? {inventoryPath: flags.inventory} : {}), ...(flags['remote-socket'] !== undefined ? {remoteSocket: flags['remote-socket']} : {})}) : undefined
+  const expectedVrids = [...new Set([...parseVrids(flags.vrid ?? []), ...(remote?.vrids ?? [])])]
   const sniff: SniffTarget | undefined = flags.sniff === undefined ? undefined : {iface: flags.sniff}
   if (flags.sniff === '') throw new UserError('top.sniff', '--sniff needs an interface name', {hint: 'e.g. --sniff eth0 (the interface keepalived uses), or --sniff any'})
-  const socketValues = flags.socket ?? (existsSync(DEFAULT_SOCKET) ? [DEFAULT_SOCKET] : [])
-  if (socketValues.length === 0 && !sniff) {
+  const socketValues = flags.socket ?? (existsSync(DEFAULT_SOCKET) && !remote ? [DEFAULT_SOCKET] : [])
+  if (socketValues.length === 0 && !sniff && !remote) {
     throw new UserError('top.socket', `no stats socket given and ${DEFAULT_SOCKET} does not exist`, {
       hint: 'pass --socket PATH or --socket HOST:PORT (haproxy.cfg: "stats socket /run/haproxy/admin.sock level admin"), or --sniff IFACE for VRRP only',
     })
   }
   const specs = parseSocketFlags(socketValues)
-  const clients = new Map(specs.map((s) => [s.node, RuntimeApiClient.connect(s.socket, {timeoutMs: Math.max(1000, intervalMs * 2)})]))
-  const resolved: ResolvedSources = {
-    targets: specs.map((s) => ({node: s.node, client: clients.get(s.node)!})),
-    sockets: Object.fromEntries(specs.map((s) => [s.node, s.socket])),
-    admin: (node) => clients.get(node),
-    expectedVrids,
-    intervalMs,
+  const timeoutMs = Math.max(1000, intervalMs * 2)
+  const clients = new Map<string, RuntimeApiClient>(specs.map((s) => [s.node, RuntimeApiClient.connect(s.socket, {timeoutMs})]))
+  const targets: PollTarget[] = specs.map((s) => ({node: s.node, client: clients.get(s.node)!}))
+  const sockets: Record<string, string> = Object.fromEntries(specs.map((s) => [s.node, s.socket]))
+  let close: () => Promise<void> = async () => undefined
+  if (remote) {
+    for (const node of remote.nodes) {
+      if (sockets[node.name] !== undefined) throw new UserError('top.hosts', `node "${node.name}" is given twice`, {hint: 'name each node once, in --socket or --hosts'})
+    }
+    const connected = await connectRemoteNodes(remote.nodes, {ssh: sshOptions(flags), openSsh, timeoutMs})
+    for (const t of connected.targets) {
+      targets.push({node: t.node.name, client: t.client})
+      if (t.admin) clients.set(t.node.name, t.admin)
+      sockets[t.node.name] = `${t.node.dest}:${t.node.statsSocket}`
+    }
+    close = connected.close
   }
+  const resolved: ResolvedSources = {targets, sockets, admin: (node) => clients.get(node), expectedVrids, intervalMs, close}
   if (sniff) resolved.sniff = sniff
   return resolved
+}
+
+function sshOptions(flags: SourceFlagValues): SshOptions {
+  return {
+    ...(flags['ssh-config'] ? {configFile: flags['ssh-config']} : {}),
+    ...(flags['ssh-key'] ? {identityFile: flags['ssh-key']} : {}),
+    ...(flags['known-hosts'] ? {knownHostsFile: flags['known-hosts']} : {}),
+    ...(flags['ssh-option'] ? {options: flags['ssh-option']} : {}),
+  }
 }
 
 /** Everything heard and polled, folded by the same reducer the screen uses. */
@@ -125,6 +166,8 @@ On a terminal it is an interactive screen (? for keys); otherwise it prints one 
     '<%= config.bin %> top --socket /run/haproxy/admin.sock --once --json',
     'sudo <%= config.bin %> top --socket /run/haproxy/admin.sock --sniff eth0 --vrid 51',
     'sudo <%= config.bin %> top --sniff eth0 --once --json --sniff-for 3s',
+    '<%= config.bin %> top --hosts lb1,lb2',
+    '<%= config.bin %> top --hosts root@198.18.0.11,root@198.18.0.12 --remote-socket /var/run/haproxy.sock --once --json',
   ]
 
   static override flags = {
@@ -135,7 +178,15 @@ On a terminal it is an interactive screen (? for keys); otherwise it prints one 
 
   async run(): Promise<TopSnapshot | undefined> {
     const {flags} = await this.parse(Top)
-    const sources = resolveSources(flags)
+    const sources = await resolveSources(flags)
+    try {
+      return await this.watch(flags, sources)
+    } finally {
+      await sources.close()
+    }
+  }
+
+  private async watch(flags: {once: boolean; 'sniff-for': string}, sources: ResolvedSources): Promise<TopSnapshot | undefined> {
     const {targets, sockets, intervalMs, expectedVrids} = sources
     const nodes = targets.map((t) => t.node)
 
