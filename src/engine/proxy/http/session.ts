@@ -14,6 +14,7 @@ import {cookieServer, L7State, replyFor, requestRules, responseRules} from '../r
 import {BackendRuntime, type FrontendRuntime, type ServerRuntime} from '../runtime.js'
 import type {StatSource} from '../runtime-api/stat.js'
 import {type StatsResponder, statsResponder} from '../stats/index.js'
+import {prometheusAnswer} from '../stats/prometheus.js'
 import {logStream, StreamLog} from '../log/index.js'
 import {countStatus, httpCounters} from './counters.js'
 import {errorCloses, errorResponse} from './errors.js'
@@ -330,6 +331,7 @@ class HttpSession implements Http1Sink<RequestHead> {
   private answerRules(txn: Transaction, rules: NonNullable<FrontendRuntime['plan']['rules']>, stage: 'rules' | 'redirects'): boolean {
     const outcome = requestRules(txn.l7!, rules, txn.request, this.facts, stage, rules === this.frontend.plan.rules)
     if (!outcome || outcome.kind === 'allow') return false
+    if (outcome.kind === 'service') return this.answerStats(txn, prometheusAnswer(txn.request, this.statSource(), this.settings.connection === 'close' || this.clientEnded || !txn.request.keepAlive))
     this.answerLocal(txn, outcome.kind === 'monitor' ? {kind: 'reply', reply: outcome.reply} : outcome)
     return true
   }
@@ -355,8 +357,7 @@ class HttpSession implements Http1Sink<RequestHead> {
   }
 
   /** The stats page, answered before backend selection when the request is for its URI (as HAProxy does). */
-  private answerStats(txn: Transaction): boolean {
-    const answer = this.stats?.answer(txn.request, this.statSource, this.settings.connection === 'close' || this.clientEnded)
+  private answerStats(txn: Transaction, answer = this.stats?.answer(txn.request, this.statSource, this.settings.connection === 'close' || this.clientEnded)): boolean {
     if (!answer) return false
     txn.local = true
     if (txn.log) {
@@ -528,7 +529,7 @@ class HttpSession implements Http1Sink<RequestHead> {
         // `http-response deny`: the server's answer is dropped, the client gets the error page (502 by default).
         txn.conn?.destroy()
         txn.conn = undefined
-        if (edit.deny && edit.deny.kind !== 'allow') this.answerLocal(txn, edit.deny)
+        if (edit.deny && edit.deny.kind !== 'allow' && edit.deny.kind !== 'service') this.answerLocal(txn, edit.deny)
         return
       }
       txn.edit = edit

@@ -19,6 +19,8 @@ export type RuleOutcome =
   | {kind: 'reply'; reply: LocalReply}
   /** An error page of the transaction's proxies (their errorfiles, else HAProxy's), with extra headers. */
   | {kind: 'error'; status: number; headers?: [string, string][]}
+  /** `use-service prometheus-exporter`: the session answers with the metrics page (stats/prometheus.ts). */
+  | {kind: 'service'; name: 'prometheus-exporter'}
 
 /** The message rules edit: the request (with its line) or the response. */
 export interface EditableMessage extends AclRequest {
@@ -275,6 +277,11 @@ const setStatus: Compile = (rule) => {
   }
 }
 
+/** HAProxy 2.6 ships one service; others come from Lua, which the bundled engine does not run. */
+const SERVICE = {kind: 'service', name: 'prometheus-exporter'} as const
+const useService: Compile = (rule) =>
+  rule.args.length === 1 && rule.args[0] === 'prometheus-exporter' ? {ok: true, value: () => SERVICE} : fail(`'${rule.args.join(' ')}': only prometheus-exporter is supported by the bundled engine`)
+
 const REQUEST_ACTIONS: Record<string, Compile> = {
   allow: () => ({ok: true, value: () => ALLOW}),
   deny: deny(403),
@@ -290,6 +297,7 @@ const REQUEST_ACTIONS: Record<string, Compile> = {
   'set-query': setLine('query'),
   'set-uri': setLine('uri'),
   'set-method': setLine('method'),
+  'use-service': useService,
 }
 
 const RESPONSE_ACTIONS: Record<string, Compile> = {

@@ -60,7 +60,7 @@ export function requestRules(state: L7State, rules: ProxyRules, request: Request
 }
 
 /** The reply an outcome stands for; error pages come from the backend's errorfiles, then the frontend's. */
-export function replyFor(outcome: Exclude<FrontendVerdict, undefined | {kind: 'allow'}>, pages: readonly (ProxyRules | undefined)[]): LocalReply {
+export function replyFor(outcome: Exclude<FrontendVerdict, undefined | {kind: 'allow'} | {kind: 'service'}>, pages: readonly (ProxyRules | undefined)[]): LocalReply {
   if (outcome.kind !== 'error') return outcome.reply
   const reply = errorReply(outcome.status, pages.map((p) => p?.errors))
   return outcome.headers ? {...reply, headers: [...reply.headers, ...outcome.headers]} : reply
