@@ -11,7 +11,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {TopSnapshot} from '../../src/observe/snapshot.js'
-import {repoRoot, runCli} from '../helpers/cli.js'
+import {cliPath, repoRoot, runCli} from '../helpers/cli.js'
 import {createNetnsPair, type NetnsEnd, type NetnsPair} from '../helpers/netns.js'
 import {requireBinary, requireRoot} from '../helpers/oracles.js'
 
@@ -109,6 +109,38 @@ describe.skipIf(!built || !(requireRoot() && requireBinary('tcpdump') && require
     expect(result.stderr).toContain(`lbctl: listening on ${pair.b.ifname} for 1.5s`)
     expect(result.stderr).toContain('lbctl: warning: rogue VRID on the wire: 99')
     expect(result.stderr).toContain('lbctl: warning: two masters for VRID 51')
+  })
+
+  it('the interactive screen in tmux (100×30): wire senders, both banners, tcpdump lines; q quits', async () => {
+    if (!requireBinary('tmux')) return
+    const server = `lbctl-sniff-${process.pid}`
+    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', server, ...args], {encoding: 'utf8'})
+    const command = `NO_COLOR=1 ip netns exec ${pair.b.ns} ${process.execPath} ${cliPath} top --sniff ${pair.b.ifname} --vrid 51; echo EXIT=$?; sleep 600`
+    tmux('new-session', '-d', '-s', 'sniff', '-x', '100', '-y', '30', command)
+    const screen = () => tmux('capture-pane', '-p', '-t', 'sniff')
+    const waitFor = async (re: RegExp) => {
+      const deadline = Date.now() + 8000
+      while (!re.test(screen())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${re}; screen:\n${screen()}`)
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      return screen()
+    }
+    try {
+      const shown = await waitFor(/ROGUE VRID on the wire: 99[\s\S]*198\.18\.78\.2\s+\(wire\)\s+51\s+MASTER/)
+      expect(shown).toContain(`SPLIT BRAIN: two masters for VRID 51: ${pair.a.address} wire, ${pair.b.address} wire`)
+      expect(shown).toMatch(/198\.18\.78\.1\s+\(wire\)\s+99!\s+MASTER\s+100\s+\d\.\ds/)
+      expect(shown).toMatch(/\d\d:\d\d:\d\d\.\d{3} 198\.18\.78\.2 > 224\.0\.0\.18: VRRPv3, Advertisement, vrid 51, prio 100, intvl 20cs, len/)
+      expect(shown).not.toContain('NAME') // no stats socket: no stats table
+      tmux('send-keys', '-t', 'sniff', 'q')
+      await waitFor(/EXIT=0/)
+    } finally {
+      try {
+        tmux('kill-server')
+      } catch {
+        // gone
+      }
+    }
   })
 
   it('refuses an unknown interface (exit 2) and a user who cannot capture (exit 1), in one line each', async () => {

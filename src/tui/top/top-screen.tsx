@@ -79,7 +79,7 @@ export function TopScreen({state}: {state: TopState}) {
   const wireOnly = state.nodes.length === 0
   const banners = splits.length + (rogues.length > 0 ? 1 : 0)
   const vrrpMax = wireOnly ? Math.max(1, Math.floor((state.size.rows - banners - 6) / 2)) : Math.max(2, Math.floor(state.size.rows / 5))
-  const vrrpHeight = wireOnly ? vrrpMax + 2 : vrrpPanelHeight(vrrpRows.length, vrrpMax)
+  const vrrpHeight = wireOnly ? Math.min(vrrpMax, Math.max(1, vrrpRows.length)) + 2 : vrrpPanelHeight(vrrpRows.length, vrrpMax)
   const split = layout(state.size.rows - vrrpHeight - banners, servers.length)
   const columns = fitColumns(state.size.columns - 2, {multiNode: state.nodes.length > 1})
   const selected = selectedRow(state)
