@@ -224,11 +224,8 @@ function parseSocketAddressUncached(text: string, options: AddressOptions): Pars
   const dash = portText.indexOf('-')
   const low = dash === -1 ? portText : portText.slice(0, dash)
   const high = dash === -1 ? undefined : portText.slice(dash + 1)
-  for (const part of [low, high]) {
-    if (part === undefined) continue
-    const bad = /[^0-9]/.exec(part)
-    if (bad) return fail(`'${options.who}' : invalid character '${bad[0]}' in port number '${portText}' in '${text}'`)
-  }
+  const bad = firstNonDigit(low) ?? (high === undefined ? undefined : firstNonDigit(high))
+  if (bad !== undefined) return fail(`'${options.who}' : invalid character '${bad}' in port number '${portText}' in '${text}'`)
   const port = Number(low)
   if (!options.bind && high !== undefined) return fail(`'${options.who}' : port range not permitted here in '${text}'`)
   if (options.bind && (port < 1 || port > 65535)) return fail(`'${options.who}' : invalid port '${low}'`)
@@ -240,6 +237,15 @@ function parseSocketAddressUncached(text: string, options: AddressOptions): Pars
     address.portEnd = end
   }
   return ok(address)
+}
+
+/** The first character that is not an ASCII digit, if any (a loop: this runs for every server). */
+function firstNonDigit(text: string): string | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 48 || c > 57) return text[i]
+  }
+  return undefined
 }
 
 /** Levenshtein distance, for did-you-mean suggestions. */

@@ -67,6 +67,9 @@ export function proxyDirectivesNamed(ctx: RuleContext, name: IndexedDirectiveNam
 
 const QUOTE_OR_ESCAPE = /["'\\]/
 
+/** Server lines (most of a big config) take no sample expression: no ACL fetch, converter or pattern file. */
+export const isServerLine = (d: Directive): boolean => d.name === 'server' || d.name === 'server-template' || d.name === 'default-server'
+
 /**
  * False when no argument of `d` can contain any of `needles`: without quotes or backslashes every word is
  * a slice of the line's text, so a needle absent from the text is absent from the words. A cheap filter

@@ -6,7 +6,7 @@
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {dirname, isAbsolute, join} from 'node:path'
 import {isIPv4, isIPv6} from '../keywords/args.js'
-import {argsMayContain, envSeverity, report, type RuleContext} from './context.js'
+import {argsMayContain, envSeverity, isServerLine, report, type RuleContext} from './context.js'
 
 function readNames(path: string): Set<string> | undefined {
   try {
@@ -122,7 +122,7 @@ export function patternFiles(ctx: RuleContext): void {
   const resolvePath = pathResolver(ctx)
   for (const p of [...ctx.model.defaults, ...ctx.model.proxies]) {
     for (const d of p.directives) {
-      if (!argsMayContain(d, PATTERN_FILE_HINTS)) continue
+      if (isServerLine(d) || !argsMayContain(d, PATTERN_FILE_HINTS)) continue
       for (let i = 0; i < d.args.length; i++) {
         const arg = d.args[i] as string
         const hasMap = arg.includes('map')

@@ -1,7 +1,7 @@
 /** References to named resources haproxy -c resolves after parsing: stick tables, caches, userlists, servers. */
 import {EXPERIMENTAL_ACTIONS} from '../keywords/rules.js'
 import {hasBackendCap, type Proxy} from '../model.js'
-import {argsMayContain, proxyDirectivesNamed, report, type RuleContext} from './context.js'
+import {argsMayContain, isServerLine, proxyDirectivesNamed, report, type RuleContext} from './context.js'
 import {stickTableNames} from './sections.js'
 
 /** `stick on|match|store-*` without `table X` needs a stick-table in the same proxy. */
@@ -38,7 +38,7 @@ export function userlistReferences(ctx: RuleContext): void {
   const pattern = /http_auth(?:_group)?\(([^),]+)/g
   for (const p of ctx.model.proxies) {
     for (const d of p.directives) {
-      if (!argsMayContain(d, HTTP_AUTH)) continue
+      if (isServerLine(d) || !argsMayContain(d, HTTP_AUTH)) continue
       for (const arg of d.args) {
         if (!arg.includes('http_auth')) continue
         for (const m of arg.matchAll(pattern)) {
