@@ -251,28 +251,31 @@ class OpenSshHost implements SshHost {
 
 /** Turns ssh's own words into one line of cause and one line of next step. */
 export function connectionError(dest: string, stderr: string, timedOut: boolean): UserError {
-  const host = parseDestination(dest).target.replace(/^.*@/, '')
+  const destination = parseDestination(dest)
+  const host = destination.target.replace(/^.*@/, '')
   const line = lastLine(stderr)
+  // What the user can paste: ssh has no host:port syntax, it takes -p.
+  const ssh = `ssh ${destination.port === undefined ? '' : `-p ${destination.port} `}${destination.target}`
   const fail = (code: string, message: string, hint: string) => new UserError(code, `${dest}: ${message}`, {hint, exitCode: 1})
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/i.test(stderr)) {
     return fail('ssh/host-key-changed', 'the host key differs from the one in known_hosts; refusing to connect', `if the host was really reinstalled, remove the old key (ssh-keygen -R ${host}) and add the new one after checking its fingerprint`)
   }
   if (/host key is known for|Host key verification failed/i.test(stderr)) {
-    return fail('ssh/host-key-unknown', 'the host key is not in known_hosts; lbctl never accepts unknown host keys', `check the fingerprint out of band, then add it: ssh-keyscan -H ${host} >> ~/.ssh/known_hosts (or run ssh ${host} once and answer yes)`)
+    return fail('ssh/host-key-unknown', 'the host key is not in known_hosts; lbctl never accepts unknown host keys', `check the fingerprint out of band, then add it: ssh-keyscan ${destination.port === undefined ? '' : `-p ${destination.port} `}-H ${host} >> ~/.ssh/known_hosts (or run ${ssh} once and answer yes)`)
   }
   if (/Permission denied|Too many authentication failures/i.test(stderr)) {
-    return fail('ssh/auth', `authentication refused (${line})`, `check that \`ssh ${dest} true\` works without a password prompt (key in ssh-agent or IdentityFile in ~/.ssh/config)`)
+    return fail('ssh/auth', `authentication refused (${line})`, `check that \`${ssh} true\` works without a password prompt (key in ssh-agent or IdentityFile in ~/.ssh/config)`)
   }
   if (timedOut || /Could not resolve hostname|connect to host|Connection refused|No route to host|Network is unreachable|timed out|Connection closed|kex_exchange_identification|Connection reset/i.test(stderr)) {
-    return fail('ssh/unreachable', `cannot connect (${line || 'timed out'})`, `check that the host is up and sshd listens: ssh ${dest} true`)
+    return fail('ssh/unreachable', `cannot connect (${line || 'timed out'})`, `check that the host is up and sshd listens: ${ssh} true`)
   }
-  return fail('ssh/failed', `ssh failed (${line || 'no message'})`, `run \`ssh -v ${dest} true\` to see why`)
+  return fail('ssh/failed', `ssh failed (${line || 'no message'})`, `run \`${ssh.replace('ssh ', 'ssh -v ')} true\` to see why`)
 }
 
 /** The line that says why: a connect failure reported before ssh's own generic last words wins. */
 function lastLine(text: string): string {
   const telling = text.split(/\r?\n/).find((l) => /connect to host|Could not resolve hostname/i.test(l))
-  if (telling) return telling.trim()
+  if (telling) return telling.trim().replace(/^ssh: /, '')
 
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)
   return lines.at(-1) ?? ''
