@@ -455,6 +455,8 @@ class HttpSession implements Http1Sink<RequestHead> {
         backend.counters.wredis++
         avoid = server
         if (txn.log) txn.log.redispatched = true
+        // Persistence is broken: the server that answers gets a new cookie.
+        if (txn.l7) txn.l7.direct = false
         this.releaseServer(txn)
       } else {
         await new Promise((resolve) => setTimeout(resolve, TURN_AROUND_MS))
