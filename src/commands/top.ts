@@ -208,7 +208,8 @@ On a terminal it is an interactive screen (? for keys); otherwise it prints one 
       if (!this.jsonEnabled()) {
         for (const p of polls) if (p.error !== undefined) this.logToStderr(`lbctl: ${p.node}: ${p.error}`)
         if (targets.length > 0) this.log(renderPlainTable(visibleRows(state), process.stdout.columns || 120, {multiNode: targets.length > 1}))
-        for (const e of heard) this.log(formatEventLine(e))
+        // What a log would show: a new sender, a change, a GARP claim (--json has every advert heard).
+        for (const e of state.live.events) this.log(formatEventLine(e))
         for (const v of snapshot.vrrp) {
           const age = v.source === 'wire' && v.lastAdvertMsAgo !== null ? ` last advert ${(v.lastAdvertMsAgo / 1000).toFixed(1)}s ago` : ''
           this.log(`vrrp ${v.node} ${v.instance} vrid ${v.vrid ?? '-'}${v.rogue ? ' (rogue)' : ''} ${v.state} priority ${v.effectivePriority ?? '-'} master ${v.master ?? '-'} vips ${v.vips.join(' ') || '-'}${age}`)
