@@ -246,9 +246,6 @@ function unsupportedHttp(p: Proxy, problems: string[]): void {
     problems.push(`${at(line ?? p)}: stats admin is not supported by the bundled engine yet`)
   }
   const refused: Record<string, string> = {
-    errorloc: 'errorloc is',
-    errorloc302: 'errorloc302 is',
-    errorloc303: 'errorloc303 is',
     'http-reuse': 'http-reuse is',
   }
   for (const d of p.directives) {

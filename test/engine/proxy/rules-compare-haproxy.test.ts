@@ -20,7 +20,7 @@ const get = (path: string, headers: string[] = [], version = '1.1') => `GET ${pa
 const basic = (userPass: string) => `Authorization: Basic ${Buffer.from(userPass).toString('base64')}`
 
 const REQUESTS: [label: string, raw: string][] = [
-  ['monitor-uri closes after 200', get('/mon')],
+  ['monitor-uri answers and keeps the connection', get('/mon')],
   ['no use_backend matches, no default_backend: 503', get('/zzz')],
   ['deny', get('/deny')],
   ['deny deny_status 429', get('/deny429')],
@@ -51,6 +51,8 @@ const REQUESTS: [label: string, raw: string][] = [
   ['return without payload', get('/ret2')],
   ['return errorfiles of an http-errors section', get('/ef')],
   ['errorfile for deny', get('/b/deny')],
+  ['errorloc303 for deny_status 410', get('/gone')],
+  ['http-response deny, errorloc 502 of the backend', get('/rd', ['Host: a'])],
   ['allow stops the frontend list; backend rules run', get('/allowed', ['Host: a'])],
   ['set/add/del/replace-header, log-format', get('/b/hdr', ['Host: hh', 'User-Agent: a-x', 'X-Drop: 1'])],
   ['set-path before use_backend', get('/sp/z?k=v', ['Host: a'])],
@@ -105,6 +107,8 @@ frontend f
   http-request return status 200 content-type text/plain string end if { path /end }
   http-request deny if { path /deny }
   http-request deny deny_status 429 if { path /deny429 }
+  http-request deny deny_status 410 if { path /gone }
+  errorloc303 410 /gone.html
   http-request auth if { path /auth } !{ http_auth(UL) }
   http-request auth realm Admins\\ only if { path /admin } !{ http_auth_group(UL) admins }
   http-request return status 200 content-type text/plain lf-string "user ok %[path]" if { path /auth } || { path /admin }
@@ -132,6 +136,7 @@ frontend f
   redirect prefix / clear-cookie FOO if { path /clr }
   use_backend c if { path_beg /c }
   use_backend p if { path_beg /p }
+  use_backend rd if { path_beg /rd }
   use_backend w if { path_beg /w }
   use_backend b if { path_beg /b } || { path_beg /allowed }
 backend b
@@ -149,6 +154,10 @@ backend p
   cookie JS prefix
   http-response del-header x-del
   server s1 127.0.0.1:${sx.port} cookie one
+backend rd
+  http-response deny if { res.hdr(content-type) -m beg text/p } !{ status 500 }
+  errorloc 502 http://err.example.com/502.html
+  server s1 127.0.0.1:${s1.port}
 backend w
   cookie RW rewrite
   server s2 127.0.0.1:${sx.port} cookie two
@@ -180,7 +189,9 @@ backend w
       // The oracle really exercised the features (not two identical failures).
       expect(haproxy['auth $6$ sha512-crypt']!.text).toContain('user ok /auth')
       expect(haproxy['cookie insert: first visit gets the cookie']!.text).toContain('set-cookie: SRV=one; path=/; HttpOnly')
-      expect(haproxy['monitor-uri closes after 200']!.text).toContain('Service ready.')
+      expect(haproxy['monitor-uri answers and keeps the connection']!.text).toContain('Service ready.')
+      expect(haproxy['http-response deny, errorloc 502 of the backend']!.text).toContain('location: http://err.example.com/502.html')
+      expect(haproxy['errorloc303 for deny_status 410']!.text).toContain('HTTP/1.1 303 See Other')
     } finally {
       await engine.stop()
     }

@@ -140,10 +140,16 @@ export function planProxyRules(p: Proxy, shared: RulesShared, problems: string[]
     }
   }
 
-  // Error pages: errorfile lines, then errorfiles sections (HAProxy: the last definition of a code wins).
+  // Error pages: errorfile, errorloc and errorfiles lines in order (HAProxy: the last definition of a code wins).
   const pages = new Map<number, Buffer>()
-  const errorLines = [...inheritedDirectives(p, 'errorfile'), ...inheritedDirectives(p, 'errorfiles')].sort((a, b) => (a.file === b.file ? a.line - b.line : 0))
+  const errorLines = ['errorfile', 'errorfiles', 'errorloc', 'errorloc302', 'errorloc303'].flatMap((name) => inheritedDirectives(p, name)).sort((a, b) => (a.file === b.file ? a.line - b.line : 0))
   for (const d of errorLines) {
+    if (d.name.startsWith('errorloc')) {
+      const code = Number(d.args[0])
+      if (!ERROR_CODES.includes(code) || d.args[1] === undefined) problems.push(`${at(d)}: ${d.name} ${d.args.join(' ')}: expects a status code (${ERROR_CODES.join(', ')}) and a URL`)
+      else pages.set(code, errorLocation(d.name === 'errorloc303' ? 303 : 302, d.args[1]))
+      continue
+    }
     if (d.name === 'errorfile') {
       const file = errorfileLine(d, problems)
       if (file) pages.set(file.code, file.bytes)
@@ -175,6 +181,11 @@ export function planProxyRules(p: Proxy, shared: RulesShared, problems: string[]
   }
   for (const d of p.directives) if (d.name === 'monitor-net') problems.push(`${at(d)}: monitor-net is not supported by the bundled engine (it was removed in HAProxy 2.6)`)
   return rules
+}
+
+/** `errorloc` answers: a redirect to the URL, exactly as HAProxy 2.6 writes it. */
+function errorLocation(code: 302 | 303, url: string): Buffer {
+  return Buffer.from(`HTTP/1.1 ${code} ${code === 302 ? 'Found' : 'See Other'}\r\ncache-control: no-cache\r\ncontent-length: 0\r\nlocation: ${url}\r\n\r\n`, 'latin1')
 }
 
 function referencedUserlists(condition: Condition | undefined): string[] {
