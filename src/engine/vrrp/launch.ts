@@ -19,9 +19,11 @@ import {execaProcessRunner, type ProcessRunner} from './track/process.js'
 import {ScriptTracker} from './track/scripts.js'
 import type {Tracker} from './track/types.js'
 import {openRawTransport} from './transport/raw.js'
+import {openRaw6Transport} from './transport/raw6.js'
 import type {TransportFactory} from './transport/types.js'
 import {openUdpTransport, type UdpOptions} from './transport/udp.js'
 import {IpVipManager} from './vip/ip.js'
+import {NeighborAdvertAnnouncer} from './vip/na.js'
 import {LoopbackVipManager} from './vip/loopback.js'
 import type {VipManager} from './vip/types.js'
 
@@ -71,10 +73,15 @@ export function localAddressFor(nodeName: string): string {
   return `127.0.0.${10 + (hash % 240)}`
 }
 
-/** The first address of a family on an interface of this machine (this network namespace). */
+/**
+ * The address an instance on this interface sends from (this network namespace): the first IPv4
+ * address, or for IPv6 the link-local one (RFC 5798 §5.1.2.1: the source of an IPv6 advert is the
+ * interface's link-local address).
+ */
 export function systemInterfaceAddress(name: string, family: 4 | 6): string | undefined {
-  const wanted = family === 4 ? 'IPv4' : 'IPv6'
-  return networkInterfaces()[name]?.find((address) => address.family === wanted)?.address
+  const addresses = networkInterfaces()[name] ?? []
+  if (family === 4) return addresses.find((address) => address.family === 'IPv4')?.address
+  return addresses.find((address) => address.family === 'IPv6' && /^fe[89ab]/i.test(address.address))?.address
 }
 
 export function buildVrrpNode(options: VrrpNodeOptions): VrrpNodeBuild {
@@ -83,11 +90,6 @@ export function buildVrrpNode(options: VrrpNodeOptions): VrrpNodeBuild {
     interfaceAddress: systemInterfaceAddress,
     ...(local ? {primaryAddressOverride: options.localAddress ?? localAddressFor(options.nodeName)} : {}),
   })
-  if (!local) {
-    for (const plan of plans) {
-      if (plan.settings.family === 6) problems.push(`(${plan.name}) IPv6 instances are not supported by lbctl's raw transport yet`)
-    }
-  }
   if (plans.length === 0 && problems.length === 0) problems.push('the configuration has no vrrp_instance to run')
   if (problems.length > 0) return {ok: false, problems}
 
@@ -97,8 +99,9 @@ export function buildVrrpNode(options: VrrpNodeOptions): VrrpNodeBuild {
     vips = new LoopbackVipManager()
     openTransport = (spec) => openUdpTransport(spec, options.udp)
   } else {
-    vips = new IpVipManager({notice: (message) => runner.notice(message)})
-    openTransport = openRawTransport
+    const notice = (message: string) => runner.notice(message)
+    vips = new IpVipManager({notice, announce6: new NeighborAdvertAnnouncer(notice)})
+    openTransport = (spec) => (spec.sourceAddress.includes(':') ? openRaw6Transport(spec) : openRawTransport(spec))
   }
   const clock = options.clock ?? systemClock
   const tracking = planTracking(options.model, {
