@@ -14,6 +14,8 @@ import {runWrk} from './wrk.js'
 
 export interface ReloadFigures {
   target: 'lbctl' | 'haproxy'
+  /** How it was run and reloaded. */
+  setup: string
   reloads: number
   requests: number
   failed: number
@@ -33,10 +35,12 @@ export interface ReloadBenchOptions {
   /** Pause between two reloads (after the previous one is confirmed). */
   gapMs?: number
   connections?: number
+  /** Also run HAProxy with `option idle-close-on-response` (default true). */
+  idleCloseVariant?: boolean
   log?: (line: string) => void
 }
 
-async function measure(target: Target, reloads: number, gapMs: number, connections: number, log: (line: string) => void): Promise<ReloadFigures> {
+async function measure(target: Target, setup: string, reloads: number, gapMs: number, connections: number, log: (line: string) => void): Promise<ReloadFigures> {
   // wrk runs longer than the reloads take; it is bounded by its duration either way.
   const durationS = Math.ceil(((reloads + 1) * (gapMs + 150)) / 1000) + 1
   const load = runWrk({port: target.ports.http!, durationS, connections})
@@ -47,8 +51,8 @@ async function measure(target: Target, reloads: number, gapMs: number, connectio
     await new Promise((resolve) => setTimeout(resolve, gapMs))
   }
   const r = await load
-  log(`reload ${target.name}: ${done} reloads, ${r.requests} requests, ${r.errors} failed`)
-  return {target: target.name as 'lbctl' | 'haproxy', reloads: done, requests: r.requests, failed: r.errors, rps: r.rps}
+  log(`reload ${target.name} (${setup}): ${done} reloads, ${r.requests} requests, ${r.errors} failed`)
+  return {target: target.name as 'lbctl' | 'haproxy', setup, reloads: done, requests: r.requests, failed: r.errors, rps: r.rps}
 }
 
 export async function benchReload(options: ReloadBenchOptions = {}): Promise<ReloadBenchResult> {
@@ -62,23 +66,30 @@ export async function benchReload(options: ReloadBenchOptions = {}): Promise<Rel
   const backends = await startBackends(dir)
   const results: ReloadFigures[] = []
   try {
-    const starters: (() => Promise<Target>)[] = [
-      async () => {
-        const port = await freePort()
-        return startLbctl({dir, ports: {http: port}, config: proxyConfig({httpPort: port, backends: backends.ports})})
-      },
+    const starters: [string, () => Promise<Target>][] = [
+      [
+        'SIGHUP, in place',
+        async () => {
+          const port = await freePort()
+          return startLbctl({dir, ports: {http: port}, config: proxyConfig({httpPort: port, backends: backends.ports})})
+        },
+      ],
     ]
     if (tools.haproxy) {
-      starters.push(async () => {
+      // Old workers give up their last connections after 10 s instead of lingering.
+      const haproxy = (frontendLines: string[]) => async () => {
         const port = await freePort()
-        // Old workers give up their last connections after 10 s instead of lingering.
-        return startHaproxy({dir, ports: {http: port}, masterWorker: true, config: proxyConfig({httpPort: port, backends: backends.ports, nbthread: 1, globalLines: ['hard-stop-after 10s']})})
-      })
+        const config = proxyConfig({httpPort: port, backends: backends.ports, nbthread: 1, globalLines: ['hard-stop-after 10s'], frontendLines})
+        return startHaproxy({dir, ports: {http: port}, masterWorker: true, config})
+      }
+      starters.push(['-W, SIGUSR2', haproxy([])])
+      // HAProxy's own answer to the same race: idle connections wait for one more request (closed after its response).
+      if (options.idleCloseVariant ?? true) starters.push(['-W, SIGUSR2, option idle-close-on-response', haproxy(['option idle-close-on-response'])])
     }
-    for (const startTarget of starters) {
+    for (const [setup, startTarget] of starters) {
       const target = await startTarget()
       try {
-        results.push(await measure(target, reloads, gapMs, connections, log))
+        results.push(await measure(target, setup, reloads, gapMs, connections, log))
       } finally {
         await target.stop()
       }

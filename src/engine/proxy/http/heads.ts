@@ -3,7 +3,7 @@
  * hop needs (close/keep-alive tokens are recomputed per side), X-Forwarded-For appended.
  */
 import {BlockList, isIPv4} from 'node:net'
-import {HeaderList, type RequestHead, type ResponseHead, serializeRequestHead, serializeResponseHead} from '../http1/index.js'
+import {HeaderList, type RawHeaders, type RequestHead, type ResponseHead, serializeRequestHead, serializeResponseHead, writeRawHead} from '../http1/index.js'
 import type {ForwardFor} from './settings.js'
 
 const LOWER = {names: 'lower'} as const
@@ -31,6 +31,23 @@ function stripPersistence(headers: HeaderList): HeaderList {
   return HeaderList.from(out)
 }
 
+const PERSISTENCE = /^(close|keep-alive)$/i
+
+/** Where the first Connection line is in a received head and the tokens of all of them that are not close/keep-alive. */
+function rawConnection(raw: RawHeaders): {at: number; kept: string} {
+  let at = -1
+  let kept = ''
+  for (let i = 0; i < raw.length; i++) {
+    if (!raw.nameIs(i, 'connection')) continue
+    if (at < 0) at = i
+    for (const part of raw.value(i).split(',')) {
+      const token = part.trim()
+      if (token !== '' && !PERSISTENCE.test(token)) kept = kept === '' ? token : `${kept}, ${token}`
+    }
+  }
+  return {at, kept}
+}
+
 /** `::ffff:1.2.3.4` (a v4 client on a dual-stack socket) as HAProxy shows it: 1.2.3.4. */
 export function clientIp(address: string | undefined): string {
   if (!address) return ''
@@ -48,10 +65,18 @@ export class ForwardedFor {
   }
 
   apply(headers: HeaderList, ip: string): void {
-    if (ip === '') return
-    if (this.except?.check(ip, isIPv4(ip) ? 'ipv4' : 'ipv6')) return
-    if (this.settings.ifNone && headers.has(this.settings.header)) return
-    headers.add(this.settings.header, ip)
+    if (this.applies(ip, (name) => headers.has(name))) headers.add(this.settings.header, ip)
+  }
+
+  /** The header line to append to a received head, or ''. */
+  rawLine(raw: RawHeaders, ip: string): string {
+    return this.applies(ip, (name) => raw.get(name.toLowerCase()) !== undefined) ? `${this.settings.header.toLowerCase()}: ${ip}\r\n` : ''
+  }
+
+  private applies(ip: string, has: (name: string) => boolean): boolean {
+    if (ip === '') return false
+    if (this.except?.check(ip, isIPv4(ip) ? 'ipv4' : 'ipv6')) return false
+    return !(this.settings.ifNone && has(this.settings.header))
   }
 }
 
@@ -64,6 +89,16 @@ export interface EditedRequest {
 
 /** The request head for the server; `keepAlive` is whether the server connection stays open after. */
 export function serverRequestHead(req: RequestHead, keepAlive: boolean, ip: string, forwardedFor: ForwardedFor | undefined, edited?: EditedRequest): Buffer {
+  if (!edited) {
+    const raw = req.headers
+    const {at, kept} = rawConnection(raw)
+    let tail = forwardedFor?.rawLine(raw, ip) ?? ''
+    if (req.version === 'HTTP/1.1' && !keepAlive) tail += 'connection: close\r\n'
+    else if (req.version !== 'HTTP/1.1' && keepAlive) tail += 'connection: keep-alive\r\n'
+    const drop = req.dropContentLength
+    const keep = (i: number) => !raw.nameIs(i, 'connection') && !(drop && raw.nameIs(i, 'content-length'))
+    return writeRawHead(`${req.method} ${req.target} ${req.version}`, raw, keep, tail, at, kept)
+  }
   const headers = stripPersistence(edited ? HeaderList.from(edited.headers.toArray()) : HeaderList.fromRaw(req.headers, {dropContentLength: req.dropContentLength}))
   forwardedFor?.apply(headers, ip)
   if (req.version === 'HTTP/1.1' && !keepAlive) headers.add('connection', 'close')
@@ -89,6 +124,19 @@ export function clientFraming(res: ResponseHead, req: RequestHead, wantKeepAlive
 
 /** `edited`: the status and headers after http-response rules and cookie persistence. */
 export function clientResponseHead(res: ResponseHead, req: RequestHead, framing: ClientFraming, edited?: {headers: HeaderList; status: number; reason: string}): Buffer {
+  if (!edited) {
+    const raw = res.headers
+    const {at, kept} = rawConnection(raw)
+    let tail = res.untilClose && framing.chunked ? 'transfer-encoding: chunked\r\n' : ''
+    if (res.status >= 200 && res.status !== 101) {
+      if (framing.close) tail += 'connection: close\r\n'
+      else if (req.version !== 'HTTP/1.1') tail += 'connection: keep-alive\r\n'
+    }
+    const dropLength = res.dropContentLength
+    const dropCoding = res.chunked && !framing.chunked
+    const keep = (i: number) => !raw.nameIs(i, 'connection') && !(dropLength && raw.nameIs(i, 'content-length')) && !(dropCoding && raw.nameIs(i, 'transfer-encoding'))
+    return writeRawHead(`${framing.chunked ? 'HTTP/1.1' : res.version} ${res.status} ${res.reason}`, raw, keep, tail, at, kept)
+  }
   const headers = stripPersistence(edited ? edited.headers : HeaderList.fromRaw(res.headers, {dropContentLength: res.dropContentLength}))
   if (res.untilClose && framing.chunked) headers.add('transfer-encoding', 'chunked')
   if (res.chunked && !framing.chunked) headers.delete('transfer-encoding')

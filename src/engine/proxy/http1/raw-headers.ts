@@ -40,6 +40,28 @@ export class RawHeaders {
     return [this.offsets[i * 4 + 2] ?? 0, this.offsets[i * 4 + 3] ?? 0]
   }
 
+  /** Bytes `name: value\r\n` of header i takes on the wire. */
+  lineLength(i: number): number {
+    const o = this.offsets
+    return o[i * 4 + 1]! - o[i * 4]! + o[i * 4 + 3]! - o[i * 4 + 2]! + 4
+  }
+
+  /** Writes header i as `name: value\r\n` into out at pos, the name in lowercase (as HAProxy sends it); returns the end. */
+  writeLine(i: number, out: Buffer, pos: number): number {
+    const o = this.offsets
+    const buf = this.buffer
+    for (let k = o[i * 4]!, end = o[i * 4 + 1]!; k < end; k++) {
+      const c = buf[k]!
+      out[pos++] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c
+    }
+    out[pos++] = 0x3a
+    out[pos++] = 0x20
+    pos += buf.copy(out, pos, o[i * 4 + 2]!, o[i * 4 + 3]!)
+    out[pos++] = 0x0d
+    out[pos++] = 0x0a
+    return pos
+  }
+
   /** [name, value] pairs, decoded. */
   toArray(): [string, string][] {
     const out: [string, string][] = []
