@@ -42,11 +42,12 @@ describe.skipIf(!(requireRoot() && requireBinary('keepalived')))('vrrp_sync_grou
 
   function conf(): string {
     const instance = (name: string, iface: string, vrid: number, vip: string) => `vrrp_instance ${name} {
+  version 3
   state MASTER
   interface ${iface}
   virtual_router_id ${vrid}
   priority 150
-  advert_int 1
+  advert_int 0.5
   virtual_ipaddress {
     ${vip}
   }
