@@ -10,8 +10,11 @@ import {PcapStreamParser} from './wire/pcap-stream.js'
 
 export type SniffedEvent = VrrpAdvertEvent | GarpEvent
 
-/** The capture filter: every VRRP packet (any destination) and every ARP (gratuitous ones are picked in code). */
-export const SNIFF_FILTER = 'ip proto 112 or ip6 proto 112 or arp'
+/**
+ * The capture filter: every VRRP packet (any destination), every ARP (gratuitous ones are picked in code),
+ * and lbctl's local mode (VRRP in UDP to the group 239.255.0.18 on loopback, from `lbctl up`).
+ */
+export const SNIFF_FILTER = 'ip proto 112 or ip6 proto 112 or arp or (udp and dst host 239.255.0.18)'
 
 export interface SnifferOptions {
   /** Interface to capture on (`eth0`, or `any`). */

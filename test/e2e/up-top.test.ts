@@ -8,6 +8,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import type {TopSnapshot} from '../../src/observe/snapshot.js'
 import {cliPath, runCli} from '../helpers/cli.js'
 import {alive} from '../helpers/process.js'
+import {requireBinary, requireRoot} from '../helpers/oracles.js'
 import {startUpJson, type UpRun} from '../helpers/up.js'
 
 const cli = process.env.LBCTL_E2E_CLI ?? cliPath
@@ -49,6 +50,16 @@ describe.skipIf(!existsSync(cli))('lbctl top on the pair from lbctl up', () => {
     expect(b!.lastAdvertMsAgo).toBeLessThan(3000)
     expect(settled.value.nodes.map((n) => [n.name, n.reachable])).toEqual([['a', true], ['b', true]])
     expect(settled.value.events.filter((e) => e.kind === 'vrrp-split')).toEqual([])
+
+    // As root, the sniffer hears the pair on loopback too (lbctl's local mode: VRRP in UDP to 239.255.0.18:11200):
+    // the MASTER advertises (the BACKUP is silent) and the wire agrees with show vrrp.
+    if (requireRoot() && requireBinary('tcpdump')) {
+      const heard = await runCli(['top', '--once', '--json', '--sniff', 'lo', '--sniff-for', '2.5s', ...sockets.flatMap((s) => ['--socket', s])])
+      const wire = (JSON.parse(heard.stdout) as TopSnapshot).vrrp.filter((v) => v.source === 'wire' && v.vrid === a!.vrid)
+      expect(wire.map((v) => `${v.node} ${v.state} ${v.rogue}`)).toContain(`${a!.master} MASTER false`)
+      const texts = (JSON.parse(heard.stdout) as TopSnapshot).events.map((e) => String(e.text))
+      expect(texts).toContainEqual(expect.stringMatching(new RegExp(`^${a!.master!.replace(/\./g, '\\.')}\\.(\\d+) > 239\\.255\\.0\\.18\\.\\1: VRRPv[23], Advertisement, vrid ${a!.vrid}, prio ${a!.effectivePriority}`)))
+    }
 
     const nodeA = endpoints.nodes.find((n) => n.name === 'a')!
     process.kill(nodeA.pid, 'SIGKILL')

@@ -58,6 +58,29 @@ function isMulticast(address: string, family: IpFamily): boolean {
 }
 
 /** A VRRP message in an IP packet, or undefined when the message is shorter than the 8-byte header. */
+/**
+ * lbctl's unprivileged local mode (`lbctl up`) carries the same VRRP bytes in UDP to the group 239.255.0.18,
+ * from and to one port (11200 by default; `lbctl up` picks a free one) (src/engine/vrrp/transport/udp.ts).
+ * The message was built for the real VRRP group, which its VRRPv3 checksum covers.
+ * Shown as `127.0.0.11.11200 > 239.255.0.18.11200: VRRPv3, ...`.
+ */
+export const LOCAL_MODE = {group: '239.255.0.18', vrrpGroup: '224.0.0.18'} as const
+
+function localModeAdvert(ip: IpPacket, at: number): WireAdvert | undefined {
+  if (ip.family !== 4 || ip.payload.length < 8 + 8) return undefined
+  const sourcePort = u16(ip.payload, 0)
+  const destinationPort = u16(ip.payload, 2)
+  if (ip.dst !== LOCAL_MODE.group || sourcePort !== destinationPort) return undefined
+  const message = ip.payload.subarray(8, Math.min(ip.payload.length, u16(ip.payload, 4)))
+  const version = (message[0] ?? 0) >> 4
+  if ((version !== 2 && version !== 3) || ((message[0] ?? 0) & 0x0f) !== VRRP_TYPE_ADVERTISEMENT) return undefined
+  // Nothing is routed on loopback: the transport reports TTL 255 to the engine, so no TTL check here either.
+  const advert = decodeAdvert({...ip, ttl: VRRP_TTL, dst: LOCAL_MODE.vrrpGroup, payload: message}, at)
+  if (!advert) return undefined
+  advert.text = advert.text.replace(/^\S+ > \S+:/, `${ip.src}.${sourcePort} > ${ip.dst}.${destinationPort}:`)
+  return advert
+}
+
 export function decodeAdvert(ip: IpPacket, at: number): WireAdvert | undefined {
   const message = ip.payload
   const raw = decodeRaw(message, ip.family)
@@ -134,8 +157,8 @@ export function decodeFrame(linkType: number, frame: Uint8Array, at: number): Wi
     return decodeGarp(packet.payload, at, destination)
   }
   const ip = packet.ethertype === ETHERTYPE.ipv4 ? ipv4(packet.payload) : packet.ethertype === ETHERTYPE.ipv6 ? ipv6(packet.payload) : undefined
-  if (!ip || ip.protocol !== VRRP_PROTOCOL) return undefined
-  const advert = decodeAdvert(ip, at)
+  if (!ip) return undefined
+  const advert = ip.protocol === VRRP_PROTOCOL ? decodeAdvert(ip, at) : ip.protocol === 17 ? localModeAdvert(ip, at) : undefined
   if (advert && packet.sourceMac) advert.sourceMac = packet.sourceMac
   return advert
 }

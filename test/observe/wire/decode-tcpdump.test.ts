@@ -8,7 +8,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
-import type {AdvertToEncode} from '../../../src/engine/vrrp/packet.js'
+import {encodeAdvert, type AdvertToEncode} from '../../../src/engine/vrrp/packet.js'
 import {decodeFrame, type WireAdvert} from '../../../src/observe/wire/decode.js'
 import {ETHERTYPE} from '../../../src/observe/wire/link-layer.js'
 import {LINKTYPE, PcapStreamParser, type PcapRecord} from '../../../src/observe/wire/pcap-stream.js'
@@ -109,6 +109,33 @@ describe.skipIf(!requireBinary('tcpdump'))('wire decoder reads what tcpdump read
     expect(adverts.map((a) => a.problems)).toEqual([[], [`bad vrrp cksum ${badSum}`], ['TTL 1; should be 255'], []])
     expect(adverts[3]).toMatchObject({unicast: true, vrid: 99, ttl: 64, dst: '198.18.0.2'})
     expect(adverts[0]).toMatchObject({version: 2, vrid: 51, priority: 110, authType: 'simple', intervalMs: 1000, addresses: ['198.18.0.100'], family: 4, length: 20})
+  })
+})
+
+describe("lbctl's local mode (VRRP in UDP on loopback, from lbctl up)", () => {
+  function udpPacket(source: string, destination: string, port: number, payload: Uint8Array): Uint8Array {
+    const udp = new Uint8Array(8 + payload.length)
+    udp.set([port >> 8, port & 0xff, port >> 8, port & 0xff, udp.length >> 8, udp.length & 0xff, 0, 0])
+    udp.set(payload, 8)
+    const header = new Uint8Array(20)
+    const length = 20 + udp.length
+    header.set([0x45, 0, length >> 8, length & 0xff, 0, 0, 0x40, 0, 1, 17])
+    header.set(source.split('.').map(Number), 12)
+    header.set(destination.split('.').map(Number), 16)
+    return Uint8Array.from([...header, ...udp])
+  }
+
+  it.each([2, 3] as const)('decodes VRRPv%i to 239.255.0.18 with its checksum for 224.0.0.18, TTL not checked', (version) => {
+    const advert: AdvertToEncode = {version, family: 4, vrid: 51, priority: 110, advertIntervalCs: 100, addresses: ['127.0.0.100'], source: '127.0.0.11'}
+    const decoded = decodeFrame(LINKTYPE.raw, udpPacket('127.0.0.11', '239.255.0.18', 41234, encodeAdvert(advert)), 0) as WireAdvert
+    expect(decoded).toMatchObject({vrid: 51, priority: 110, version, src: '127.0.0.11', dst: '224.0.0.18', problems: []})
+    expect(decoded.text).toMatch(new RegExp(`^127\\.0\\.0\\.11\\.41234 > 239\\.255\\.0\\.18\\.41234: VRRPv${version}, Advertisement, vrid 51, prio 110, `))
+  })
+
+  it('ignores other UDP to that group, and other ports', () => {
+    const advert = encodeAdvert({version: 2, family: 4, vrid: 51, priority: 110, advertIntervalCs: 100, addresses: ['127.0.0.100']})
+    expect(decodeFrame(LINKTYPE.raw, udpPacket('127.0.0.11', '239.255.0.19', 41234, advert), 0)).toBeUndefined()
+    expect(decodeFrame(LINKTYPE.raw, udpPacket('127.0.0.11', '239.255.0.18', 41234, Uint8Array.from([0x47, 0x45, 0x54, 0x20, 1, 2, 3, 4])), 0)).toBeUndefined()
   })
 })
 
