@@ -95,6 +95,8 @@ class Transaction implements ConnOwner {
   inBackend = false
   /** Answered by the engine itself (the stats page): no backend, the request body is discarded. */
   local = false
+  /** What the log line shows as the server of a local answer: the stats page, or none (rules, no backend). */
+  localLabel: '<STATS>' | '<NOSRV>' = '<STATS>'
   /** Timers and outcome for the log line; only when the frontend logs. */
   log: StreamLog | undefined
   /** Rules, captures and cookie state; only when a proxy of the session has L7 rules or persistence. */
@@ -341,6 +343,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     const reply: LocalReply = replyFor(outcome, [txn.l7?.backendChosen ? txn.backend.plan.rules : undefined, this.frontend.plan.rules])
     const {data, close} = renderReply(reply, txn.request, this.settings.connection === 'close' || this.clientEnded)
     txn.local = true
+    txn.localLabel = '<NOSRV>'
     if (txn.log) {
       txn.log.status = reply.status
       txn.log.fail(outcome.kind === 'error' && reply.status !== 401 && reply.status !== 503 ? 'P' : 'L', 'R')
@@ -387,7 +390,14 @@ class HttpSession implements Http1Sink<RequestHead> {
     const backend = (txn.backend = this.lastBackend = this.chooseBackend(txn))
     if (txn.l7) {
       txn.l7.backendChosen = true
-      if (backend === placeholders.get(this.frontend)) return this.answerLocal(txn, {kind: 'error', status: 503})
+      if (backend === placeholders.get(this.frontend)) {
+        // HAProxy logs it as a stream that found no server: SC--, <NOSRV>, and no request time.
+        if (txn.log) {
+          txn.log.fail('S', 'C')
+          txn.log.headMs = -1
+        }
+        return this.answerLocal(txn, {kind: 'error', status: 503})
+      }
       const beRules = backend.plan.rules
       if (beRules && beRules !== feRules && (this.answerRules(txn, beRules, 'rules') || this.answerRules(txn, beRules, 'redirects'))) return
     }
@@ -726,7 +736,12 @@ class HttpSession implements Http1Sink<RequestHead> {
   private endLog(txn: Transaction): void {
     const logger = this.frontend.logger
     if (!logger || !txn.log) return
-    logStream(logger, txn.log, this.client, {frontend: this.frontend, backend: txn.local ? undefined : txn.backend, server: txn.server, ...(txn.local ? {serverLabel: '<STATS>'} : {})})
+    const captures = txn.captures
+    if (captures) {
+      txn.log.requestCaptures = captures.request
+      txn.log.responseCaptures = captures.response
+    }
+    logStream(logger, txn.log, this.client, {frontend: this.frontend, backend: txn.local && !txn.l7?.backendChosen ? undefined : txn.backend, server: txn.server, ...(txn.local ? {serverLabel: txn.localLabel} : {})})
     this.streamStart = Date.now()
   }
 
