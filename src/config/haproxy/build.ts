@@ -507,8 +507,10 @@ class Builder {
     for (const d of this.model.defaults) resolve(d, 0)
     for (const p of this.model.proxies) {
       resolve(p, 0)
-      // Servers pick up default-server settings from the defaults chain too.
-      for (const s of p.servers) applyServerDefaults(s, p.effective.defaultServer)
+      // Servers pick up default-server settings from the defaults chain too (most configs have none).
+      const defaults = p.effective.defaultServer
+      const hasDefaults = Object.keys(defaults).length > 0
+      for (const s of p.servers) applyServerDefaults(s, hasDefaults ? defaults : undefined)
     }
   }
 }
@@ -623,49 +625,72 @@ function toServer(d: Directive, p: Proxy, name: string, address: string, options
   return s
 }
 
-function optionTime(o: Record<string, string | true>, k: string): number | undefined {
-  const v = o[k]
-  if (typeof v !== 'string') return undefined
-  const t = parseTime(v)
-  return t.ok ? t.value : undefined
-}
-
 /** Derives the typed server fields from its options merged over the default-server ones. */
-function applyServerDefaults(s: Server, defaults: Record<string, string | true>): void {
-  // Most configs have no default-server: keep the server's own options object then.
-  const o = Object.keys(defaults).length > 0 ? merged(defaults, s.options) : s.options
+function applyServerDefaults(s: Server, defaults: Record<string, string | true> | undefined): void {
+  // Without default-server options, the server keeps its own options object.
+  const o = defaults !== undefined ? merged(defaults, s.options) : s.options
   s.options = o
-  s.weight = optionInt(o, 'weight') ?? 1
-  s.check = o.check === true && o['no-check'] !== true
-  s.inter = optionTime(o, 'inter') ?? DEFAULT_INTER
-  const fastinter = optionTime(o, 'fastinter')
+  // One pass over the few options a server has, rather than a lookup for each field it could set.
+  let weight: number | undefined, inter: number | undefined, fastinter: number | undefined, downinter: number | undefined
+  let rise: number | undefined, fall: number | undefined, maxconn: number | undefined, maxqueue: number | undefined, slowstart: number | undefined
+  let cookie: string | undefined, track: string | undefined, resolvers: string | undefined, initAddr: string | undefined
+  let flags = 0
+  for (const k in o) {
+    const v = o[k]
+    if (v === true) {
+      flags |= FLAG_BITS[k] ?? 0
+      continue
+    }
+    if (v === undefined) continue
+    switch (k) {
+      case 'weight': weight = atoi(v); break
+      case 'inter': inter = timeOption(v); break
+      case 'fastinter': fastinter = timeOption(v); break
+      case 'downinter': downinter = timeOption(v); break
+      case 'rise': rise = atoi(v); break
+      case 'fall': fall = atoi(v); break
+      case 'maxconn': maxconn = atoi(v); break
+      case 'maxqueue': maxqueue = atoi(v); break
+      case 'slowstart': slowstart = timeOption(v); break
+      case 'cookie': cookie = v; break
+      case 'track': track = v; break
+      case 'resolvers': resolvers = v; break
+      case 'init-addr': initAddr = v; break
+    }
+  }
+  s.weight = weight ?? 1
+  s.check = (flags & (CHECK | NO_CHECK)) === CHECK
+  s.inter = inter ?? DEFAULT_INTER
   if (fastinter !== undefined) s.fastinter = fastinter
-  const downinter = optionTime(o, 'downinter')
   if (downinter !== undefined) s.downinter = downinter
-  s.rise = optionInt(o, 'rise') ?? 2
-  s.fall = optionInt(o, 'fall') ?? 3
-  s.backup = o.backup === true && o['no-backup'] !== true
-  s.disabled = o.disabled === true && o.enabled !== true
-  s.ssl = o.ssl === true && o['no-ssl'] !== true
-  const cookie = o.cookie
-  if (typeof cookie === 'string') s.cookie = cookie
-  const track = o.track
-  if (typeof track === 'string') s.track = track
-  const resolvers = o.resolvers
-  if (typeof resolvers === 'string') s.resolvers = resolvers
-  const initAddr = o['init-addr']
-  if (typeof initAddr === 'string') s.initAddr = initAddr
-  const maxconn = optionInt(o, 'maxconn')
+  s.rise = rise ?? 2
+  s.fall = fall ?? 3
+  s.backup = (flags & (BACKUP | NO_BACKUP)) === BACKUP
+  s.disabled = (flags & (DISABLED | ENABLED)) === DISABLED
+  s.ssl = (flags & (SSL | NO_SSL)) === SSL
+  if (cookie !== undefined) s.cookie = cookie
+  if (track !== undefined) s.track = track
+  if (resolvers !== undefined) s.resolvers = resolvers
+  if (initAddr !== undefined) s.initAddr = initAddr
   if (maxconn !== undefined) s.maxconn = maxconn
-  const maxqueue = optionInt(o, 'maxqueue')
   if (maxqueue !== undefined) s.maxqueue = maxqueue
-  const slowstart = optionTime(o, 'slowstart')
   if (slowstart !== undefined) s.slowstart = slowstart
 }
 
-function optionInt(o: Record<string, string | true>, k: string): number | undefined {
-  const v = o[k]
-  return typeof v === 'string' ? atoi(v) : undefined
+const CHECK = 1
+const NO_CHECK = 2
+const BACKUP = 4
+const NO_BACKUP = 8
+const DISABLED = 16
+const ENABLED = 32
+const SSL = 64
+const NO_SSL = 128
+/** Server flags applyServerDefaults pairs up (`check` unless `no-check`, ...). */
+const FLAG_BITS: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {check: CHECK, 'no-check': NO_CHECK, backup: BACKUP, 'no-backup': NO_BACKUP, disabled: DISABLED, enabled: ENABLED, ssl: SSL, 'no-ssl': NO_SSL})
+
+function timeOption(v: string): number | undefined {
+  const t = parseTime(v)
+  return t.ok ? t.value : undefined
 }
 
 /** `{...base, ...own}` (same keys, order and values) without the spread's slow path. */
