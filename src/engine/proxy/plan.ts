@@ -172,7 +172,7 @@ export function planEngine(model: HaproxyModel): PlanResult {
       mode,
       ...(mode === 'http' ? {http: httpSettings(p, backendProxy, problems)} : {}),
     })
-    const stats = mode === 'http' ? statsPlan(p) : undefined
+    const stats = mode === 'http' ? statsPlan(p, problems) : undefined
     if (stats) frontends.at(-1)!.stats = stats
     const rules = proxyRules.get(p)
     if (mode === 'http' && !rulesIdle(rules)) frontends.at(-1)!.rules = rules
@@ -241,10 +241,6 @@ function unsupportedHttp(p: Proxy, problems: string[]): void {
   const at = (l: {file: string; line: number}) => `${l.file}:${l.line}: ${p.kind} ${p.name}`
   const stats = p.effective.stats
   if (p.kind === 'backend' && (stats.enabled || stats.uri !== undefined)) problems.push(`${at(p)}: a stats page in a backend section is not supported by the bundled engine yet (put it in the frontend or a listen)`)
-  if (p.stats.admin ?? stats.admin) {
-    const line = p.directives.find((d) => d.keyword === 'stats admin')
-    problems.push(`${at(line ?? p)}: stats admin is not supported by the bundled engine yet`)
-  }
   const refused: Record<string, string> = {
     'http-reuse': 'http-reuse is',
   }

@@ -35,7 +35,6 @@ describe('planEngine in mode http', () => {
   })
 
   it.each([
-    ['listen st\n  bind :8404\n  stats enable\n  stats uri /stats\n  stats admin if TRUE', 'stats admin is not supported by the bundled engine yet'],
     ['listen l\n  bind :80\n  cookie SRV insert dynamic\n  server a 127.0.0.1:80 cookie a', 'cookie SRV dynamic is not supported'],
     ['frontend fe\n  bind :80\n  redirect scheme https code 304\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'redirect: code must be one of 301, 302, 303, 307 or 308'],
     ['frontend fe\n  bind :80\n  acl busy sc0_conn_cur gt 1\n  use_backend be if busy\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', "ACL 'busy': fetch 'sc0_conn_cur' is not supported by the bundled engine yet"],

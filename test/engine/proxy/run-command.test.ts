@@ -51,9 +51,9 @@ ${servers}`
 
 describe('lbctl run -f haproxy.cfg', () => {
   it('refuses what mode http cannot run yet clearly', async () => {
-    const run = start(['-f', file('http.cfg', 'defaults\n  mode http\n  timeout connect 1s\n  timeout client 1s\n  timeout server 1s\nlisten stats\n  bind 127.0.0.1:1\n  stats enable\n  stats uri /stats\n  stats admin if TRUE\n')])
+    const run = start(['-f', file('http.cfg', 'defaults\n  mode http\n  timeout connect 1s\n  timeout client 1s\n  timeout server 1s\nlisten stats\n  bind 127.0.0.1:1\n  stats enable\n  stats uri /stats\n  http-reuse always\n')])
     expect(await run.exit).toBe(2)
-    expect(run.err()).toContain('stats admin is not supported by the bundled engine yet')
+    expect(run.err()).toContain('http-reuse is not supported by the bundled engine yet')
     expect(run.err()).toContain('refusing to run it')
   })
 

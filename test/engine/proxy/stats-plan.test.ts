@@ -22,10 +22,13 @@ describe('stats in the plan', () => {
     expect(result.ok && result.plan.frontends[0]?.stats).toEqual({uri: '/haproxy?stats', realm: 'HAProxy Statistics', auth: [], hideVersion: false, scope: []})
   })
 
-  it('refuses stats admin, naming it', () => {
-    const result = plan('listen stats\n  bind :1080\n  stats enable\n  stats admin if TRUE')
-    expect(result.ok).toBe(false)
-    expect(!result.ok && result.problems.join('\n')).toMatch(/t\.cfg:\d+: listen stats: stats admin is not supported/)
+  it('plans stats admin with its condition, and refuses a condition it cannot compile', () => {
+    const result = plan('listen stats\n  bind :1080\n  stats enable\n  acl local src 127.0.0.1\n  stats admin if local')
+    const admin = result.ok ? result.plan.frontends[0]?.stats?.admin : undefined
+    expect(admin?.matches({method: 'GET', target: '/', version: 'HTTP/1.1', headers: {length: 0, name: () => '', value: () => ''}, src: '127.0.0.1', dstPort: 1080, nbsrv: () => 0})).toBe(true)
+    expect(admin?.matches({method: 'GET', target: '/', version: 'HTTP/1.1', headers: {length: 0, name: () => '', value: () => ''}, src: '198.18.0.9', dstPort: 1080, nbsrv: () => 0})).toBe(false)
+    const refused = plan('listen stats\n  bind :1080\n  stats enable\n  stats admin if nosuch')
+    expect(!refused.ok && refused.problems.join('\n')).toMatch(/t\.cfg:\d+: listen stats: stats admin: /)
   })
 
   it('refuses a stats page in a backend section', () => {

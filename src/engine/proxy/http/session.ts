@@ -15,6 +15,8 @@ import {BackendRuntime, type FrontendRuntime, type ServerRuntime} from '../runti
 import type {StatSource} from '../runtime-api/stat.js'
 import {type StatsResponder, statsResponder} from '../stats/index.js'
 import {prometheusAnswer} from '../stats/prometheus.js'
+import {MAX_FORM_BYTES} from '../stats/admin.js'
+import type {StatsAnswer} from '../stats/respond.js'
 import {logStream, StreamLog} from '../log/index.js'
 import {countStatus, httpCounters} from './counters.js'
 import {errorCloses, errorResponse} from './errors.js'
@@ -95,6 +97,8 @@ class Transaction implements ConnOwner {
   inBackend = false
   /** Answered by the engine itself (the stats page): no backend, the request body is discarded. */
   local = false
+  /** A stats admin form being received: applied when the request body is complete. */
+  statsForm: {reply: NonNullable<StatsAnswer['form']>; chunks: Buffer[]; size: number} | undefined
   /** What the log line shows as the server of a local answer: the stats page, or none (rules, no backend). */
   localLabel: '<STATS>' | '<NOSRV>' = '<STATS>'
   /** Timers and outcome for the log line; only when the frontend logs. */
@@ -256,6 +260,12 @@ class HttpSession implements Http1Sink<RequestHead> {
   onBody(chunk: Buffer): void {
     const txn = this.queue.at(-1)
     if (!txn || txn.done) return
+    if (txn.statsForm) {
+      // Kept up to the limit (a larger form is refused with EXCD), the rest is read and dropped.
+      if (txn.statsForm.size <= MAX_FORM_BYTES) txn.statsForm.chunks.push(chunk)
+      txn.statsForm.size += chunk.length
+      return
+    }
     if (txn.forwarding) this.sendBody(txn, chunk)
     else txn.pending.push(chunk)
   }
@@ -269,6 +279,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     const txn = this.queue.at(-1)
     if (!txn) return
     txn.requestEnded = true
+    if (txn.statsForm) return this.applyStatsForm(txn)
     if (txn.local) return this.endTransaction(txn, true)
     if (txn.forwarding) this.sendRequestEnd(txn)
     this.updateFlow()
@@ -360,9 +371,19 @@ class HttpSession implements Http1Sink<RequestHead> {
   }
 
   /** The stats page, answered before backend selection when the request is for its URI (as HAProxy does). */
-  private answerStats(txn: Transaction, answer = this.stats?.answer(txn.request, this.statSource, this.settings.connection === 'close' || this.clientEnded)): boolean {
+  private answerStats(txn: Transaction, answer = this.stats?.answer(txn.request, this.statSource, this.settings.connection === 'close' || this.clientEnded, () => this.statsAdmin(txn))): boolean {
     if (!answer) return false
     txn.local = true
+    if (answer.form) {
+      if (txn.log) txn.log.fail('L', 'R')
+      txn.statsForm = {reply: answer.form, chunks: [], size: 0}
+      if (txn.requestEnded) this.applyStatsForm(txn)
+      else {
+        txn.forwarding = true
+        this.updateFlow()
+      }
+      return true
+    }
     if (txn.log) {
       txn.log.status = answer.status
       txn.log.fail('L', 'R')
@@ -377,6 +398,26 @@ class HttpSession implements Http1Sink<RequestHead> {
       this.updateFlow()
     }
     return true
+  }
+
+  /** `stats admin if <cond>` for this request. */
+  private statsAdmin(txn: Transaction): boolean {
+    const condition = this.stats?.plan.admin
+    if (!condition) return false
+    const request = txn.request
+    return condition.matches({method: request.method, target: request.target, version: request.version, headers: request.headers, src: this.ip, dstPort: this.client.localPort ?? 0, ssl: (this.client as {encrypted?: boolean}).encrypted === true, nbsrv: (name) => usableServers(this.backends.find((b) => b.name === name))})
+  }
+
+  /** The admin form arrived whole (or too large): apply it and send the browser back to the page. */
+  private applyStatsForm(txn: Transaction): void {
+    const form = txn.statsForm!
+    txn.statsForm = undefined
+    const answer = form.reply(form.size > MAX_FORM_BYTES ? undefined : Buffer.concat(form.chunks))
+    if (txn.log) txn.log.status = answer.status
+    countStatus(this.frontend, answer.status)
+    this.write(answer.data)
+    txn.framing = {chunked: false, close: answer.close}
+    this.endTransaction(txn, true)
   }
 
   private async serve(txn: Transaction): Promise<void> {

@@ -3,6 +3,7 @@
  * state like HAProxy's page. It is rendered from the same CSV as `;csv`, so both always agree.
  */
 import {parseShowStat, type StatRow} from '../../../observe/stat-csv.js'
+import {ADMIN_ACTIONS} from './admin.js'
 
 export interface PageOptions {
   /** Hidden by `stats hide-version`. */
@@ -13,6 +14,10 @@ export interface PageOptions {
   refreshSeconds?: number
   noRefresh: boolean
   now: Date
+  /** `stats admin` allows this request: server rows get checkboxes and the actions form. */
+  admin?: boolean
+  /** The outcome of the last admin action (`;st=DONE` after the redirect). */
+  notice?: string
 }
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
@@ -108,12 +113,21 @@ function rowClass(row: StatRow): string {
   return row.type === 'server' ? serverClass(row) : row.type
 }
 
-function proxyTable(name: string, rows: StatRow[]): string {
-  const body = rows.map((row) => `<tr class="${rowClass(row)}" data-name="${escape(row.name)}">${cells(row)}</tr>`).join('\n')
-  return `<table class="tbl" width="100%" id="${escape(name)}">
-<tr><th class="pxname" colspan="30"><a name="${escape(name)}"></a>${escape(name)}</th></tr>
-${HEADER}${body}
+function proxyTable(name: string, rows: StatRow[], admin: boolean): string {
+  const servers = rows.filter((r) => r.type === 'server')
+  const withForm = admin && servers.length > 0
+  const box = (row: StatRow) => (withForm ? `<td>${row.type === 'server' ? `<input class="${escape(name)}-checkbox" type="checkbox" name="s" value="${escape(row.name)}">` : ''}</td>` : '')
+  const body = rows.map((row) => `<tr class="${rowClass(row)}" data-name="${escape(row.name)}">${box(row)}${cells(row)}</tr>`).join('\n')
+  const header = withForm ? HEADER.replace('<tr class="titre"><th rowspan="2">', '<tr class="titre"><th rowspan="2"></th><th rowspan="2">') : HEADER
+  const table = `<table class="tbl" width="100%" id="${escape(name)}">
+<tr><th class="pxname" colspan="${withForm ? 31 : 30}"><a name="${escape(name)}"></a>${escape(name)}</th></tr>
+${header}${body}
 </table>
+`
+  if (!withForm) return table
+  const iid = escape(servers[0]!.columns.iid ?? '')
+  const options = ADMIN_ACTIONS.map(([value, label]) => `<option value="${value}">${escape(label)}</option>`).join('')
+  return `<form method="post">${table}Choose the action to perform on the checked servers : <select name="action"><option value=""></option>${options}</select><input type="hidden" name="b" value="#${iid}">&nbsp;<input type="submit" value="Apply"></form>
 `
 }
 
@@ -145,6 +159,6 @@ ${STYLE}</style></head>
 <p>Updated ${escape(options.now.toUTCString())}</p>
 ${legend()}
 <ul><li><a href="${uri}${options.noRefresh ? ';norefresh' : ''}">Refresh now</a></li>${refreshLink}<li><a href="${uri};csv">CSV export</a></li></ul>
-${[...proxies].map(([name, list]) => proxyTable(name, list)).join('')}</body></html>
+${options.notice ? `<p class="notice">${escape(options.notice)}</p>\n` : ''}${[...proxies].map(([name, list]) => proxyTable(name, list, options.admin === true)).join('')}</body></html>
 `
 }
