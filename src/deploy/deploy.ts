@@ -2,15 +2,18 @@
  * `lbctl deploy` as a library: validate locally, reach every host, plan (semantic diff per host), stop
  * there on a dry run, ask, then roll out. The command only parses flags and renders.
  */
-import {basename} from 'node:path'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {basename, join} from 'node:path'
 import {type ValidateRun, validateConfigs} from '../config/validate.js'
 import {readSourceFile} from '../config/source.js'
 import {UserError} from '../errors.js'
+import {renderTemplate, type TemplateContext, TemplateError} from '../init/template.js'
 import {connectAll, type Connect, type DesiredContent, type HostPlan, planHosts} from './plan.js'
 import type {DeployResult, Progress} from './result.js'
 import {rollout} from './rollout.js'
 import {secretMasker, secretsOf} from './semantics.js'
-import type {DeployTarget} from './targets.js'
+import {type DeployTarget, type ManagedFile, rolloutWaves} from './targets.js'
 
 export interface SessionOptions {
   targets: DeployTarget[]
@@ -46,27 +49,55 @@ export class InvalidConfigError extends UserError {
 export async function runDeploy(options: DeployOptions): Promise<DeployResult> {
   const localPaths = [...new Set(options.targets.flatMap((t) => t.files.map((f) => f.localPath)))]
   const texts = new Map(localPaths.map((p) => [p, readSourceFile(p).text]))
-  const keepalivedCount = new Set(options.targets.flatMap((t) => t.files.filter((f) => f.kind === 'keepalived').map((f) => f.localPath))).size
-  const validation = await validateConfigs({
-    // validate recognises an inventory by its name; under another name it would be an unknown file type.
-    paths: [...localPaths, ...(options.inventoryPath && /^lbctl\.ya?ml$/.test(basename(options.inventoryPath)) ? [options.inventoryPath] : [])],
-    pair: keepalivedCount > 1,
-    strict: false,
-    strictEnv: false,
-    targetVersion: '2.6',
-    oracle: false,
-  })
-  if (!validation.result.valid) throw new InvalidConfigError(validation)
-  const desired: DesiredContent = async (_target, file) => ({content: texts.get(file.localPath)!, local: true})
-  const kinds = new Map(options.targets.flatMap((t) => t.files.map((f) => [f.localPath, f.kind] as const)))
-  return runSession(options, desired, [...texts].flatMap(([path, text]) => secretsOf(kinds.get(path)!, path, text)))
+  // Templates become one file per node, validated like any other (in a temp dir the report names).
+  const rendered = new Map<string, {path: string; text: string}>()
+  const renderDir = options.targets.some((t) => t.files.some((f) => f.template)) ? mkdtempSync(join(tmpdir(), 'lbctl-deploy-')) : undefined
+  try {
+    for (const target of options.targets) {
+      for (const file of target.files) {
+        if (!file.template) continue
+        const text = renderNodeTemplate(file.localPath, texts.get(file.localPath)!, file.template)
+        const path = join(renderDir!, `${basename(file.localPath, '.tmpl')}.${target.name}`)
+        writeFileSync(path, text)
+        rendered.set(`${target.name}\0${file.localPath}`, {path, text})
+      }
+    }
+    const validated = [...localPaths.filter((p) => !options.targets.some((t) => t.files.some((f) => f.localPath === p && f.template))), ...[...rendered.values()].map((r) => r.path)]
+    const keepalivedFiles = new Set(options.targets.flatMap((t) => t.files.filter((f) => f.kind === 'keepalived').map((f) => (f.template ? rendered.get(`${t.name}\0${f.localPath}`)!.path : f.localPath))))
+    const validation = await validateConfigs({
+      // validate recognises an inventory by its name; under another name it would be an unknown file type.
+      paths: [...validated, ...(options.inventoryPath && /^lbctl\.ya?ml$/.test(basename(options.inventoryPath)) ? [options.inventoryPath] : [])],
+      pair: keepalivedFiles.size > 1,
+      strict: false,
+      strictEnv: false,
+      targetVersion: '2.6',
+      oracle: false,
+    })
+    if (!validation.result.valid) throw new InvalidConfigError(validation)
+  } finally {
+    if (renderDir) rmSync(renderDir, {recursive: true, force: true})
+  }
+  const contentOf = (target: DeployTarget, file: ManagedFile) => (file.template ? rendered.get(`${target.name}\0${file.localPath}`)!.text : texts.get(file.localPath)!)
+  const desired: DesiredContent = async (target, file) => ({content: contentOf(target, file), local: true})
+  const secrets = options.targets.flatMap((t) => t.files.flatMap((f) => secretsOf(f.kind, f.localPath, contentOf(t, f))))
+  return runSession(options, desired, secrets)
+}
+
+function renderNodeTemplate(path: string, text: string, context: TemplateContext): string {
+  try {
+    return renderTemplate(path, text, context)
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error
+    throw new UserError('deploy/template', error.message, {hint: `a node template can use: ${Object.keys(context).join(', ')}`})
+  }
 }
 
 /** Connect → plan → (dry run | confirm → rollout), closing every connection at the end. Shared with rollback. */
 export async function runSession(options: SessionOptions, desired: DesiredContent, knownSecrets: string[]): Promise<DeployResult> {
   const hosts = await connectAll(options.targets, options.connect)
   try {
-    const plans = await planHosts(options.targets, hosts, desired)
+    // In rollout order (BACKUPs first), so the plan reads in the order things will happen.
+    const plans = rolloutWaves(await planHosts(options.targets, hosts, desired), (p) => p.target).flat()
     const secrets = [
       ...knownSecrets,
       ...plans.flatMap((p) => p.files.flatMap((f) => [...(f.current === undefined ? [] : secretsOf(f.file.kind, f.file.remotePath, f.current)), ...secretsOf(f.file.kind, f.file.localPath, f.content)])),

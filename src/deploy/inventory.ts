@@ -59,8 +59,13 @@ export interface InventoryNode {
   priority: number
   /** Interface carrying VRRP and the VIP on this node. */
   interface: string
-  /** This node's local keepalived.conf. */
+  /**
+   * This node's local keepalived.conf; a name ending in .tmpl is a template deploy renders for the node
+   * ({{nodeName}}, {{state}}, {{priority}}, {{interface}}, {{address}}, {{#peers}}{{address}}{{/peers}}, {{vip}}, {{vrid}}...).
+   */
   keepalivedConfig: string
+  /** The node's own address on the VRRP network: unicast_src_ip, and a unicast peer of the others (templates). */
+  address?: string
   /** Per-node settings that differ from the shared ones (e.g. hosts without systemd reload differently). */
   haproxy?: Partial<Inventory['haproxy']>
   keepalived?: Partial<Inventory['keepalived']>
@@ -115,6 +120,7 @@ export function parseInventory(text: string, path: string): Inventory {
       priority: reader.integer(map, 'priority', 1, 255, at),
       interface: reader.text(map, 'interface', at),
       keepalivedConfig: reader.text(map, 'keepalivedConfig', at),
+      ...optional('address', reader.optionalText(map, 'address', at)),
       ...optional('haproxy', reader.optionalTexts(map, 'haproxy', ['config', 'remotePath', 'reload', 'statsSocket', 'check'], at)),
       ...optional('keepalived', reader.optionalTexts(map, 'keepalived', ['remotePath', 'reload', 'check', 'pidFile'], at)),
       ...optional('sysctlFile', reader.optionalText(map, 'sysctlFile', at)),

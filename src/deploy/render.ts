@@ -11,7 +11,7 @@ export function renderPlan(plans: HostPlan[], color: boolean): string {
   const out: string[] = []
   for (const plan of plans) {
     const role = plan.target.role ? ` (${plan.target.role}${plan.target.priority ? ` ${plan.target.priority}` : ''})` : ''
-    out.push(c.bold(`${plan.target.name}${role} ${c.dim(plan.target.dest)}`))
+    out.push(c.bold(`${plan.target.name}${role}${plan.target.dest === plan.target.name ? '' : ` ${c.dim(plan.target.dest)}`}`))
     for (const f of plan.files) {
       if (!f.changed) {
         out.push(`  ${f.file.remotePath}: unchanged`)
@@ -27,7 +27,7 @@ export function renderPlan(plans: HostPlan[], color: boolean): string {
 
 /** One row per host: what happened, the failed step, time. */
 export function renderSummary(result: DeployResult, roles: Map<string, string | undefined>, dryRun: boolean): string {
-  const rows = result.hosts.map((h) => [h.host, roles.get(h.host) ?? '-', outcome(h, dryRun), `${h.diff.length}`, `${totalMs(h)} ms`])
+  const rows = result.hosts.map((h) => [h.host, roles.get(h.host) ?? '-', outcome(h, dryRun), `${h.diff.length}`, h.steps.length === 0 ? '-' : `${totalMs(h)} ms`])
   const header = ['HOST', 'ROLE', 'RESULT', 'CHANGES', 'TIME']
   const lines = table([header, ...rows])
   const failed = result.hosts.filter((h) => h.steps.some((s) => !s.ok))

@@ -37,7 +37,7 @@ export async function rollout(plans: HostPlan[], options: RolloutOptions): Promi
   const parallel = Math.max(1, options.parallel ?? 1)
   const results = new Map<string, HostResult>()
   let failed: string | undefined
-  const ordered = rolloutWaves(plans.map((p) => ({...p, role: p.target.role, priority: p.target.priority})))
+  const ordered = rolloutWaves(plans, (p) => p.target)
   for (const wave of ordered) {
     const queue = [...wave]
     const worker = async () => {

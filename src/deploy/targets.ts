@@ -4,6 +4,7 @@
  */
 import {dirname, resolve} from 'node:path'
 import {UserError} from '../errors.js'
+import type {TemplateContext} from '../init/template.js'
 import type {Inventory, InventoryNode} from './inventory.js'
 
 export type FileKind = 'haproxy' | 'keepalived'
@@ -16,6 +17,8 @@ export interface ManagedFile {
   /** Command that checks a candidate on the host; `{file}` becomes its path. */
   check: string
   reload: string
+  /** Set when localPath is a template: the values it is rendered with for this host. */
+  template?: TemplateContext
 }
 
 export interface DeployTarget {
@@ -109,7 +112,14 @@ function nodeTarget(base: string, inventory: Inventory, node: InventoryNode): De
     priority: node.priority,
     files: [
       {kind: 'haproxy', localPath: resolve(base, haproxy.config), remotePath: haproxy.remotePath, check: haproxy.check ?? DEFAULT_HAPROXY_CHECK, reload: haproxy.reload},
-      {kind: 'keepalived', localPath: resolve(base, node.keepalivedConfig), remotePath: keepalived.remotePath, check: keepalived.check ?? DEFAULT_KEEPALIVED_CHECK, reload: keepalived.reload},
+      {
+        kind: 'keepalived',
+        localPath: resolve(base, node.keepalivedConfig),
+        remotePath: keepalived.remotePath,
+        check: keepalived.check ?? DEFAULT_KEEPALIVED_CHECK,
+        reload: keepalived.reload,
+        ...(node.keepalivedConfig.endsWith('.tmpl') ? {template: nodeTemplateContext(inventory, node)} : {}),
+      },
     ],
     statsSocket: haproxy.statsSocket,
     keepalivedPidFile: keepalived.pidFile ?? DEFAULT_KEEPALIVED_PID_FILE,
@@ -119,15 +129,38 @@ function nodeTarget(base: string, inventory: Inventory, node: InventoryNode): De
   }
 }
 
+/** What a per-node keepalived template sees: the node, its peers and the cluster's VIPs. */
+export function nodeTemplateContext(inventory: Inventory, node: InventoryNode): TemplateContext {
+  const first = inventory.vips[0]
+  const peers = inventory.nodes.filter((n) => n !== node && n.address !== undefined).map((n) => ({name: n.name, address: n.address!}))
+  return {
+    nodeName: node.name,
+    role: node.role,
+    state: node.role,
+    priority: node.priority,
+    interface: node.interface,
+    address: node.address ?? '',
+    peers,
+    unicast: peers.length > 0,
+    vip: first?.address ?? '',
+    vipPrefix: first?.prefix ?? 32,
+    vrid: first?.vrid ?? 0,
+    vips: inventory.vips.map((v) => ({address: v.address, prefix: v.prefix, vrid: v.vrid, vipInterface: v.interface})),
+  }
+}
+
 /**
  * Rollout order: BACKUP nodes first (lowest priority first, so the likeliest next MASTER is changed last
  * among them), MASTER last; hosts without a role keep the order given. Returns waves: a wave runs after the
  * previous one has finished, so no MASTER is touched while a BACKUP is still changing.
  */
-export function rolloutWaves<T extends {role?: 'MASTER' | 'BACKUP'; priority?: number}>(targets: T[]): T[][] {
-  const indexed = targets.map((t, i) => ({t, i}))
-  const rank = (t: T) => (t.role === 'BACKUP' ? 0 : t.role === undefined ? 1 : 2)
-  const sorted = [...indexed].sort((a, b) => rank(a.t) - rank(b.t) || (a.t.role === 'BACKUP' ? (a.t.priority ?? 0) - (b.t.priority ?? 0) : 0) || a.i - b.i)
+export function rolloutWaves<T>(items: T[], roleOf: (item: T) => {role?: 'MASTER' | 'BACKUP'; priority?: number} = (item) => item as {role?: 'MASTER' | 'BACKUP'; priority?: number}): T[][] {
+  const rank = (t: T) => {
+    const role = roleOf(t).role
+    return role === 'BACKUP' ? 0 : role === undefined ? 1 : 2
+  }
+  const priority = (t: T) => (roleOf(t).role === 'BACKUP' ? (roleOf(t).priority ?? 0) : 0)
+  const sorted = items.map((t, i) => ({t, i})).sort((a, b) => rank(a.t) - rank(b.t) || priority(a.t) - priority(b.t) || a.i - b.i)
   const waves: T[][] = []
   for (const {t} of sorted) {
     const last = waves.at(-1)
