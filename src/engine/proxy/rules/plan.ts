@@ -179,6 +179,14 @@ export function planProxyRules(p: Proxy, shared: RulesShared, problems: string[]
     }
     rules.monitor = {uri: monitorUri, fail}
   }
+  // Routing and persistence the engine does not do: running without them would send requests elsewhere than HAProxy.
+  for (const d of p.directives) {
+    if (['use-server', 'force-persist', 'ignore-persist', 'stick', 'stick-table'].includes(d.name)) problems.push(`${at(d)}: ${d.keyword} is not supported by the bundled engine yet`)
+  }
+  for (const name of ['persist', 'prefer-last-server']) {
+    const option = p.options[name]
+    if (option?.enabled) problems.push(`${at(option)}: option ${name} is not supported by the bundled engine yet`)
+  }
   for (const d of p.directives) if (d.name === 'monitor-net') problems.push(`${at(d)}: monitor-net is not supported by the bundled engine (it was removed in HAProxy 2.6)`)
   return rules
 }
