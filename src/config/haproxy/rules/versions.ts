@@ -4,6 +4,8 @@ import type {Directive} from '../model.js'
 import {report, type RuleContext} from './context.js'
 
 interface VersionedKeyword {
+  /** The directive's first word: only directives named so are matched. */
+  name: string
   /** Matches a directive: keyword (as in the model) and, optionally, its first argument. */
   match: (d: Directive) => boolean
   label: string
@@ -16,30 +18,32 @@ const kw = (keyword: string, arg0?: string) => (d: Directive) => d.keyword === k
 const action = (set: string, name: string) => (d: Directive) => d.keyword === set && d.args[0] === name
 
 const TABLE: VersionedKeyword[] = [
-  {match: kw('bind-process'), label: 'bind-process', removedIn: '2.7', instead: 'remove it: threads replace processes'},
-  {match: (d) => d.keyword === 'bind' && d.args.includes('process'), label: "'process' on bind lines", removedIn: '2.7', instead: "use 'thread' instead"},
-  {match: kw('tune.ssl.capture-cipherlist-size'), label: 'tune.ssl.capture-cipherlist-size', removedIn: '2.7', instead: "use 'tune.ssl.capture-buffer-size'"},
-  {match: kw('http-after-response'), label: 'http-after-response', since: '2.2'},
-  {match: action('http-request', 'return'), label: "'http-request return'", since: '2.2'},
-  {match: kw('http-error'), label: 'http-error', since: '2.2'},
-  {match: kw('errorfiles'), label: 'errorfiles', since: '2.2'},
-  {match: action('http-request', 'set-timeout'), label: "'http-request set-timeout'", since: '2.4'},
-  {match: action('http-request', 'normalize-uri'), label: "'http-request normalize-uri'", since: '2.4'},
-  {match: kw('option httpslog'), label: "'option httpslog'", since: '2.5'},
-  {match: (d) => d.keyword === 'balance' && d.args[0] === 'hash', label: "'balance hash'", since: '2.6'},
-  {match: kw('option http-restrict-req-hdr-names'), label: "'option http-restrict-req-hdr-names'", since: '2.6'},
+  {name: 'bind-process', match: kw('bind-process'), label: 'bind-process', removedIn: '2.7', instead: 'remove it: threads replace processes'},
+  {name: 'bind', match: (d) => d.keyword === 'bind' && d.args.includes('process'), label: "'process' on bind lines", removedIn: '2.7', instead: "use 'thread' instead"},
+  {name: 'tune.ssl.capture-cipherlist-size', match: kw('tune.ssl.capture-cipherlist-size'), label: 'tune.ssl.capture-cipherlist-size', removedIn: '2.7', instead: "use 'tune.ssl.capture-buffer-size'"},
+  {name: 'http-after-response', match: kw('http-after-response'), label: 'http-after-response', since: '2.2'},
+  {name: 'http-request', match: action('http-request', 'return'), label: "'http-request return'", since: '2.2'},
+  {name: 'http-error', match: kw('http-error'), label: 'http-error', since: '2.2'},
+  {name: 'errorfiles', match: kw('errorfiles'), label: 'errorfiles', since: '2.2'},
+  {name: 'http-request', match: action('http-request', 'set-timeout'), label: "'http-request set-timeout'", since: '2.4'},
+  {name: 'http-request', match: action('http-request', 'normalize-uri'), label: "'http-request normalize-uri'", since: '2.4'},
+  {name: 'option', match: kw('option httpslog'), label: "'option httpslog'", since: '2.5'},
+  {name: 'balance', match: (d) => d.keyword === 'balance' && d.args[0] === 'hash', label: "'balance hash'", since: '2.6'},
+  {name: 'option', match: kw('option http-restrict-req-hdr-names'), label: "'option http-restrict-req-hdr-names'", since: '2.6'},
 ]
 
-/** First words any TABLE entry can match: everything else is skipped cheaply. */
-const WATCHED = new Set(['bind-process', 'bind', 'tune.ssl.capture-cipherlist-size', 'http-after-response', 'http-request', 'http-error', 'errorfiles', 'option', 'balance'])
+/** TABLE by first word: other directives are skipped with one lookup. */
+const BY_NAME = new Map<string, VersionedKeyword[]>()
+for (const v of TABLE) BY_NAME.set(v.name, [...(BY_NAME.get(v.name) ?? []), v])
 
 export function versionedKeywords(ctx: RuleContext): void {
   const target = ctx.options.targetVersion
   if (!target) return
   const groups: Directive[][] = [ctx.model.global?.directives ?? [], ...ctx.model.defaults.map((p) => p.directives), ...ctx.model.proxies.map((p) => p.directives)]
   for (const group of groups) for (const d of group) {
-    if (!WATCHED.has(d.name)) continue
-    for (const v of TABLE) {
+    const candidates = BY_NAME.get(d.name)
+    if (candidates === undefined) continue
+    for (const v of candidates) {
       if (!v.match(d)) continue
       if (v.removedIn && compareVersions(target, v.removedIn) >= 0) {
         report(ctx, 'error', 'haproxy/removed-keyword', d, `${v.label} is not supported anymore since HAProxy ${v.removedIn} (target version ${target}).`, v.instead ? [v.instead] : [])
