@@ -90,6 +90,12 @@ export function buildVrrpNode(options: VrrpNodeOptions): VrrpNodeBuild {
     interfaceAddress: systemInterfaceAddress,
     ...(local ? {primaryAddressOverride: options.localAddress ?? localAddressFor(options.nodeName)} : {}),
   })
+  if (local) {
+    // Local mode stands in loopback IPv4 addresses for the primary addresses, which an IPv6 advert cannot carry.
+    for (const plan of plans) {
+      if (plan.settings.family === 6) problems.push(`(${plan.name}) IPv6 instances run in privileged mode only (root: raw VRRPv3 over IPv6); local mode speaks VRRP over IPv4 loopback`)
+    }
+  }
   if (plans.length === 0 && problems.length === 0) problems.push('the configuration has no vrrp_instance to run')
   if (problems.length > 0) return {ok: false, problems}
 

@@ -81,7 +81,7 @@ export function planInstance(instance: VrrpInstance, globals: GlobalDefs, contex
     return {
       ok: false,
       problem: instance.interface
-        ? `interface ${instance.interface} has no IPv${family} address: set unicast_src_ip or add an address`
+        ? `interface ${instance.interface} has no IPv${family === 4 ? '4' : '6 link-local'} address: set unicast_src_ip or add an address`
         : 'no interface and no unicast_src_ip: the instance has no address to send adverts from',
     }
   }
