@@ -3,12 +3,13 @@
  * bridge, each running a real sshd (key auth only), a real haproxy 2.6 and a real keepalived 2.2.7, reloaded
  * the way hosts without systemd are (haproxy -sf, kill -HUP). The cases share the hosts and run in order.
  */
+import {execFileSync} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {DeployResult} from '../../src/deploy/result.js'
 import type {StatusResult} from '../../src/deploy/status.js'
-import {runCli} from '../helpers/cli.js'
+import {cliPath, runCli} from '../helpers/cli.js'
 import {requireBinary, requireRoot} from '../helpers/oracles.js'
 import {createLbLab, fileText, haproxyConfig, keepalivedConfig, type LbLab, sha, until} from './hosts-lab.js'
 
@@ -172,8 +173,31 @@ describe.skipIf(!enabled)('lbctl deploy against real sshd + haproxy + keepalived
     expect(fileText(`${lab.hosts[1]!.haproxyCfg}.lbctl-2`)).toBe(v1)
     const status = json<StatusResult>((await cli(['deploy', 'status', '--json'])).stdout)
     expect(status.hosts.find((h) => h.host === 'lb2')!.runs).toBe('version 1')
-    const missing = await cli(['rollback', '--hosts', 'lb2', '--to', '9', '--yes'])
-    expect(missing.code).toBe(1)
-    expect(missing.stderr).toMatch(/lbctl: lb2: no version 9 \(kept: 1, 2\); nothing was changed on any host/)
+  })
+
+  it.skipIf(!requireBinary('tmux'))('on a terminal: asks before changing anything, then shows a task list per host', async () => {
+    lab.writeLocal(v1, (_h, i) => keepalivedConfig(lab.vip, i === 0 ? 'MASTER' : 'BACKUP', i === 0 ? 110 : 100, [`198.18.${lab.subnet}.101`]))
+    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', `lbctl-deploy-${process.pid}`, ...args], {encoding: 'utf8'})
+    const screen = () => tmux('capture-pane', '-p', '-J', '-t', 'deploy')
+    const command = `NO_COLOR=1 ${process.execPath} ${cliPath} deploy --inventory ${lab.inventory} --ssh-config ${lab.ssh.configFile}; echo "EXIT=$?"; sleep 600`
+    try {
+      tmux('new-session', '-d', '-s', 'deploy', '-x', '200', '-y', '50', command)
+      await until(() => screen().includes('Deploy to 2 hosts? [y/N]'), 20_000, 'the confirmation prompt')
+      expect(fileText(lab.hosts[1]!.haproxyCfg)).toBe(v0)
+      tmux('send-keys', '-t', 'deploy', 'y', 'Enter')
+      await until(() => screen().includes('EXIT='), 30_000, 'deploy to finish')
+      const shown = screen()
+      expect(shown).toContain('EXIT=0')
+      expect(shown).toMatch(/lb2 +✓ sysctl {2}✓ upload {2}✓ check {2}✓ backup {2}✓ install {2}✓ reload {2}✓ verify/)
+      expect(shown).toMatch(/lb1 +✓ sysctl {2}✓ unchanged/)
+      expect(shown).toMatch(/lb2 +BACKUP +deployed/)
+      expect(fileText(lab.hosts[1]!.haproxyCfg)).toBe(v1)
+    } finally {
+      try {
+        tmux('kill-server')
+      } catch {
+        // already gone
+      }
+    }
   })
 })

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {runSession} from '../../src/deploy/deploy.js'
+import {runRollback} from '../../src/deploy/rollback.js'
 import {FakeHost, type CommandScript} from '../../src/deploy/fake-host.js'
 import type {DeployResult, Progress, StepState} from '../../src/deploy/result.js'
 import {secretsOf} from '../../src/deploy/semantics.js'
@@ -293,5 +294,59 @@ describe('secretsOf', () => {
   it('finds stats auth and userlist passwords in haproxy.cfg', () => {
     const text = `${HAPROXY_OLD}listen stats\n    bind :8404\n    stats enable\n    stats auth admin:Sup3rSecret\nuserlist ops\n    user bob insecure-password hunter22\n`
     expect(secretsOf('haproxy', 'h.cfg', text).sort()).toEqual(['Sup3rSecret', 'admin:Sup3rSecret', 'hunter22'])
+  })
+})
+
+describe('rollback with an in-memory transport', () => {
+  function rollbackLab() {
+    const journal: string[] = []
+    const host = new FakeHost('root@lb1', journal, async (command, h) => {
+      if (command !== 'reload-haproxy') return undefined
+      h.statsAnswer = {pid: h.statsAnswer!.pid + 1, proxies: [...h.files.get(H)!.data.matchAll(/^(?:frontend|backend) (\S+)/gm)].map((m) => m[1]!)}
+      return {exitCode: 0}
+    })
+    host.files.set(H, {data: HAPROXY_NEW, mode: '640'})
+    host.files.set(`${H}.lbctl-3`, {data: HAPROXY_OLD, mode: '640'})
+    host.files.set(`${H}.lbctl-4`, {data: `${HAPROXY_OLD}# four\n`, mode: '640'})
+    host.files.set(K, {data: keepalived('MASTER', 110), mode: '600'})
+    host.files.set(`${K}.lbctl-4`, {data: keepalived('MASTER', 110), mode: '600'})
+    host.statsAnswer = {pid: 10, proxies: ['fe', 'app', 'api']}
+    host.addresses = ['198.18.0.100']
+    const run = (to?: number) =>
+      runRollback({
+        targets: [target('lb1', 'MASTER', 110)],
+        connect: async () => host,
+        clusterComplete: true,
+        dryRun: false,
+        confirm: async () => true,
+        progress: {step: () => undefined, skipped: () => undefined},
+        verifyTimeoutMs: 0,
+        to,
+      })
+    return {journal, host, run}
+  }
+
+  it('restores the newest kept version by default, keeping what it replaces as a new version', async () => {
+    const {host, run} = rollbackLab()
+    const result = await run()
+    expect(result.ok).toBe(true)
+    expect(host.files.get(H)!.data).toBe(`${HAPROXY_OLD}# four\n`)
+    expect(host.files.get(`${H}.lbctl-5`)!.data).toBe(HAPROXY_NEW)
+    expect(result.hosts[0]!.diff.map((c) => `${c.config} ${c.kind} ${c.section} ${c.directive ?? ''}`)).toEqual(['haproxy removed backend app server', 'haproxy removed backend api '])
+  })
+
+  it('--to N restores that version; files without version N stay as they are', async () => {
+    const {host, run} = rollbackLab()
+    const result = await run(3)
+    expect(result.ok).toBe(true)
+    expect(host.files.get(H)!.data).toBe(HAPROXY_OLD)
+    expect(host.files.get(K)!.data).toBe(keepalived('MASTER', 110))
+    expect(result.hosts[0]!.steps.at(-1)!.output).toMatch(/proxies fe, app$/m)
+  })
+
+  it('an unknown version is refused before anything changes', async () => {
+    const {journal, run} = rollbackLab()
+    await expect(run(9)).rejects.toThrow('lb1: no version 9 (kept: 3, 4); nothing was changed on any host')
+    expect(journal).toEqual([])
   })
 })
