@@ -10,6 +10,7 @@ import {httpSettings, type HttpSettings} from './http/settings.js'
 import {parseListenAddress, type ListenAddress} from './listen-address.js'
 import {type CookiePlan, planCookie} from './persist/index.js'
 import {planProxyRules, planRulesShared, type ProxyRules, rulesIdle} from './rules/index.js'
+import {compileLogFormat, type Formatter} from './rules/log-format.js'
 import {type LogPlan, logPlan} from './log/plan.js'
 import {statsPlan, type StatsPlan} from './stats/settings.js'
 import {planBindTls, type TlsBindPlan} from './tls/index.js'
@@ -85,9 +86,14 @@ export interface FrontendPlan {
 }
 
 export interface SwitchingRule {
+  /** The backend's name, or the log-format text of a dynamic one. */
   backend: string
   condition: RequestCondition
+  /** `use_backend %[...]`: the name computed per request; a name no backend has ends the rules (the default backend is used). */
+  dynamic?: Formatter
 }
+
+const ALWAYS: RequestCondition = {text: '', matches: () => true}
 
 export interface StatsSocketPlan {
   address: ListenAddress
@@ -138,7 +144,8 @@ export function planEngine(model: HaproxyModel): PlanResult {
 
   const frontends: FrontendPlan[] = []
   for (const p of model.proxies.filter((x) => x.kind === 'frontend' || x.kind === 'listen')) {
-    const unconditional = p.useBackends.find((u) => !u.condition)
+    // The first unconditional rule with a fixed name acts as the default backend (a dynamic one is a rule like the others).
+    const unconditional = p.useBackends.find((u) => !u.condition && !u.backend.includes('%['))
     const backend = p.kind === 'listen' ? p.name : (unconditional?.backend ?? p.defaultBackend?.name ?? p.effective.defaultBackend)
     const mode = p.effective.mode
     // In mode http a request no use_backend rule takes gets HAProxy's 503; a TCP connection has nowhere to go.
@@ -148,7 +155,7 @@ export function planEngine(model: HaproxyModel): PlanResult {
     }
     const switching = planSwitching(p, unconditional, mode, problems)
     const modeOf = (name: string) => model.proxies.find((x) => x.name === name && (x.kind === 'backend' || x.kind === 'listen'))?.effective.mode
-    for (const target of [...switching.map((r) => r.backend), ...(backend === undefined ? [] : [backend])]) {
+    for (const target of [...switching.filter((r) => !r.dynamic).map((r) => r.backend), ...(backend === undefined ? [] : [backend])]) {
       if (!backends.some((b) => b.name === target)) {
         if (!problems.some((x) => x.includes(` ${target}:`))) problems.push(`${where(p)}: ${p.name}: backend ${target} not found`)
       } else if (modeOf(target) !== mode) problems.push(`${where(p)}: ${p.kind} ${p.name} (mode ${mode}) uses backend ${target} (mode ${modeOf(target)}): the modes must match`)
@@ -208,20 +215,18 @@ function planSwitching(p: Proxy, unconditional: Proxy['useBackends'][number] | u
   for (const rule of p.useBackends) {
     if (rule === unconditional) break
     const at = `${rule.file}:${rule.line}: ${p.kind} ${p.name}: use_backend ${rule.backend}`
-    if (rule.backend.includes('%[')) {
-      problems.push(`${at}: dynamic backend names are not supported by the bundled engine yet`)
-      continue
-    }
-    if (!rule.condition) continue
+    const dynamic = rule.backend.includes('%[')
+    if (!rule.condition && !dynamic) continue
     if (mode !== 'http') {
-      problems.push(`${at}: conditions in mode tcp are not supported by the bundled engine yet`)
+      problems.push(`${at}: ${dynamic ? 'dynamic backend names' : 'conditions'} in mode tcp are not supported by the bundled engine yet`)
       continue
     }
-    const compiled = compileCondition(rule.condition, p.acls)
+    const compiled = rule.condition ? compileCondition(rule.condition, p.acls) : ({ok: true, value: ALWAYS} as const)
+    const name = dynamic ? compileLogFormat(rule.backend) : undefined
     if (!compiled.ok) problems.push(`${at}: ${compiled.problem}`)
-    else rules.push({backend: rule.backend, condition: compiled.value})
+    else if (name && !name.ok) problems.push(`${at}: ${name.problem}`)
+    else rules.push({backend: rule.backend, condition: compiled.value, ...(name?.ok ? {dynamic: name.value} : {})})
   }
-  if (unconditional?.backend.includes('%[')) problems.push(`${unconditional.file}:${unconditional.line}: ${p.kind} ${p.name}: use_backend ${unconditional.backend}: dynamic backend names are not supported by the bundled engine yet`)
   return rules
 }
 

@@ -80,8 +80,9 @@ describe('plan refusals', () => {
   it('names an unsupported fetch', () => {
     expect(problems('  use_backend b if { req.body -m found }\n')).toEqual(["test.cfg:12: frontend f: use_backend b: anonymous ACL '{ req.body -m found }': fetch 'req.body' is not supported by the bundled engine yet"])
   })
-  it('refuses dynamic backend names', () => {
-    expect(problems('  use_backend %[req.hdr(host)]\n')[0]).toMatch(/dynamic backend names are not supported/)
+  it('compiles dynamic backend names, refusing the samples it cannot compute', () => {
+    expect(problems('  use_backend be_%[req.hdr(host),lower]\n')).toEqual([])
+    expect(problems('  use_backend %[req.body]\n')).toEqual(["test.cfg:12: frontend f: use_backend %[req.body]: sample fetch 'req.body' is not supported by the bundled engine yet"])
   })
   it('fullconn counts frontends that reach a backend through use_backend', () => {
     const planned = plan('  maxconn 1000\n  use_backend b if api\n')

@@ -62,6 +62,8 @@ const REQUESTS: [label: string, raw: string][] = [
   ['cookie alone is removed', get('/c', ['Host: a', 'Cookie: SRV=two'])],
   ['unknown cookie value: balanced, cookie inserted', get('/c', ['Host: a', 'Cookie: SRV=bad'])],
   ['prefix cookie', get('/p', ['Host: a', 'Cookie: JS=one~abc'])],
+  ['dynamic use_backend', get('/x', ['Host: a', 'X-Be: b'])],
+  ['dynamic use_backend naming no backend: the default (none: 503)', get('/c', ['Host: a', 'X-Be: nosuch'])],
   ['rewrite cookie', get('/w', ['Host: a', 'Cookie: RW=two'])],
 ]
 
@@ -134,6 +136,7 @@ frontend f
   redirect location /a code 303 if { path /303 }
   redirect location /a code 307 set-cookie FOO=bar if { path /307 }
   redirect prefix / clear-cookie FOO if { path /clr }
+  use_backend %[req.hdr(x-be)] if { req.hdr(x-be) -m found }
   use_backend c if { path_beg /c }
   use_backend p if { path_beg /p }
   use_backend rd if { path_beg /rd }
@@ -192,6 +195,8 @@ backend w
       expect(haproxy['monitor-uri answers and keeps the connection']!.text).toContain('Service ready.')
       expect(haproxy['http-response deny, errorloc 502 of the backend']!.text).toContain('location: http://err.example.com/502.html')
       expect(haproxy['errorloc303 for deny_status 410']!.text).toContain('HTTP/1.1 303 See Other')
+      expect(haproxy['dynamic use_backend']!.text).toContain('x-backend: b')
+      expect(haproxy['dynamic use_backend naming no backend: the default (none: 503)']!.text).toContain('HTTP/1.1 503 Service Unavailable')
     } finally {
       await engine.stop()
     }

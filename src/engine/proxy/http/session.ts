@@ -325,8 +325,11 @@ class HttpSession implements Http1Sink<RequestHead> {
     }
     for (const rule of rules) {
       if (!rule.condition.matches(request)) continue
-      const chosen = this.backends.find((b) => b.name === rule.backend)
+      const name = rule.dynamic ? rule.dynamic(request) : rule.backend
+      const chosen = this.backends.find((b) => b.name === name)
       if (chosen) return chosen
+      // A dynamic name no backend has ends the rules, as in HAProxy.
+      if (rule.dynamic) break
     }
     return txn.backend
   }
