@@ -5,9 +5,11 @@ import type {MemoryBenchResult} from './memory.js'
 import type {ReloadBenchResult} from './reload.js'
 import type {ProxyBenchResult} from './throughput.js'
 
-function table(rows: string[][]): string {
+/** Columns after the first are right-aligned, except the text columns listed in `left`. */
+function table(rows: string[][], left: number[] = []): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)))
-  return rows.map((r) => '  ' + r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n')
+  const pad = (cell: string, c: number) => (c === 0 || left.includes(c) ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))
+  return rows.map((r) => '  ' + r.map(pad).join('  ')).join('\n')
 }
 
 const num = (v: number, digits = 0) => v.toLocaleString('en-US', {maximumFractionDigits: digits, minimumFractionDigits: digits})
@@ -21,10 +23,11 @@ export function renderProxy(r: ProxyBenchResult): string {
   const out = [`proxy: wrk -t1 -c${r.connections}, ${r.durationS} s x ${r.rounds} rounds interleaved, medians; HAProxy nbthread ${r.nbthread}; ${describeMachine(r.machine)}`]
   for (const mode of r.modes) {
     out.push(`${mode.what}`)
-    const rows = [['target', 'req/s', 'vs haproxy', 'p50 ms', 'p99 ms', 'p99 vs haproxy', 'CPU µs/req', 'RSS MiB', 'errors']]
+    const rows = [['target', 'req/s', 'vs haproxy', 'p50 ms', 'p99 ms', 'p99 vs haproxy', 'CPU µs/req', 'CPU vs haproxy', 'RSS MiB', 'errors']]
     for (const t of mode.targets) {
       const cpu = t.cpuUsPerRequest === null ? '-' : num(t.cpuUsPerRequest, 1)
-      rows.push([t.target, num(t.rps), ratio(t.vsHaproxy), num(t.p50Ms, 2), num(t.p99Ms, 2), ratio(t.p99VsHaproxy), cpu, t.rssKiB === null ? '-' : num(t.rssKiB / 1024, 1), String(t.errors)])
+      const cpuRatio = t.cpuVsHaproxy === null ? '-' : ratio(t.cpuVsHaproxy)
+      rows.push([t.target, num(t.rps), ratio(t.vsHaproxy), num(t.p50Ms, 2), num(t.p99Ms, 2), ratio(t.p99VsHaproxy), cpu, cpuRatio, t.rssKiB === null ? '-' : num(t.rssKiB / 1024, 1), String(t.errors)])
     }
     out.push(table(rows))
   }
@@ -38,9 +41,9 @@ export function renderMemory(r: MemoryBenchResult): string {
 }
 
 export function renderReload(r: ReloadBenchResult): string {
-  const rows = [['target', 'reloads', 'requests', 'failed', 'req/s']]
-  for (const t of r.targets) rows.push([t.target, String(t.reloads), num(t.requests), String(t.failed), num(t.rps)])
-  return `reload: wrk -c${r.connections} while the configuration is reloaded; ${describeMachine(r.machine)}\n${table(rows)}`
+  const rows = [['target', 'setup', 'reloads', 'requests', 'failed', 'req/s']]
+  for (const t of r.targets) rows.push([t.target, t.setup, String(t.reloads), num(t.requests), String(t.failed), num(t.rps)])
+  return `reload: wrk -c${r.connections} while the configuration is reloaded; ${describeMachine(r.machine)}\n${table(rows, [1])}`
 }
 
 export function renderFeatures(r: FeaturesBenchResult): string {

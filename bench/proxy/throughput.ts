@@ -36,6 +36,8 @@ export interface TargetFigures {
   vsHaproxy: number | null
   /** p99 / HAProxy's p99. */
   p99VsHaproxy: number | null
+  /** CPU per request / HAProxy's (what the rps ratio would be, inverted, if both had a core to themselves). */
+  cpuVsHaproxy: number | null
 }
 
 export interface ModeFigures {
@@ -165,6 +167,7 @@ function summarize(mode: LoadMode, targets: Target[], samplesOf: (t: TargetName)
       runs: s.map((x) => x.rps),
       vsHaproxy: null,
       p99VsHaproxy: null,
+      cpuVsHaproxy: null,
     })
   }
   const haproxy = figures.find((f) => f.target === 'haproxy')
@@ -172,6 +175,7 @@ function summarize(mode: LoadMode, targets: Target[], samplesOf: (t: TargetName)
     for (const f of figures) {
       f.vsHaproxy = f.rps / haproxy.rps
       f.p99VsHaproxy = f.p99Ms / haproxy.p99Ms
+      if (f.cpuUsPerRequest !== null && haproxy.cpuUsPerRequest) f.cpuVsHaproxy = f.cpuUsPerRequest / haproxy.cpuUsPerRequest
     }
   }
   return {mode, what: MODES[mode].what, targets: figures}

@@ -50,7 +50,10 @@ describe.skipIf(!tools || !built)('proxy benchmark harness (tiny durations)', ()
       expect(t.p99Ms).toBeGreaterThanOrEqual(t.p50Ms)
       expect(t.vsHaproxy).toBeCloseTo(t.rps / http.find((x) => x.target === 'haproxy')!.rps, 6)
     }
-    expect(http.find((t) => t.target === 'lbctl')!.rssKiB).toBeGreaterThan(10_000)
+    const lbctl = http.find((t) => t.target === 'lbctl')!
+    expect(lbctl.rssKiB).toBeGreaterThan(10_000)
+    expect(lbctl.cpuUsPerRequest).toBeGreaterThan(0)
+    expect(lbctl.cpuVsHaproxy).toBeCloseTo(lbctl.cpuUsPerRequest! / http.find((t) => t.target === 'haproxy')!.cpuUsPerRequest!, 6)
     expect(http.find((t) => t.target === 'direct')!.rssKiB).toBeNull()
     expect(r.modes[1]!.targets.map((t) => t.target).sort()).toEqual(['direct', 'haproxy', 'lbctl'])
     expect(renderProxy(r)).toMatch(/L7, keep-alive[\s\S]*lbctl[\s\S]*L4/)
