@@ -93,7 +93,8 @@ function cells(row: StatRow): string {
   const td = (text: string, klass?: string) => `<td${klass ? ` class="${klass}"` : ''}>${text}</td>`
   const server = row.type === 'server'
   const last = c('lastsess')
-  const status = row.type === 'frontend' ? row.status.raw : `${humanDuration(row.lastchg)} ${escape(row.status.raw)}`
+  // HAProxy shows an unchecked server's state in italics, without the time since its last change.
+  const status = row.type === 'frontend' ? row.status.raw : row.status.state === 'no check' ? '<i>no check</i>' : `${humanDuration(row.lastchg)} ${escape(row.status.raw)}`
   return [
     td(`${escape(row.type === 'frontend' ? 'Frontend' : row.type === 'backend' ? 'Backend' : row.name)}`, 'al'),
     td(c('qcur')), td(c('qmax')), td(server ? c('qlimit') : ''),
@@ -120,7 +121,7 @@ function proxyTable(name: string, rows: StatRow[], admin: boolean): string {
   const body = rows.map((row) => `<tr class="${rowClass(row)}" data-name="${escape(row.name)}">${box(row)}${cells(row)}</tr>`).join('\n')
   const header = withForm ? HEADER.replace('<tr class="titre"><th rowspan="2">', '<tr class="titre"><th rowspan="2"></th><th rowspan="2">') : HEADER
   const table = `<table class="tbl" width="100%" id="${escape(name)}">
-<tr><th class="pxname" colspan="${withForm ? 31 : 30}"><a name="${escape(name)}"></a>${escape(name)}</th></tr>
+<tr><th class="pxname" colspan="${withForm ? 32 : 31}"><a name="${escape(name)}"></a>${escape(name)}</th></tr>
 ${header}${body}
 </table>
 `
