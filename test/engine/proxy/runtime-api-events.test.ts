@@ -3,8 +3,13 @@
  * log lines that src/observe/events.ts parses; it stays open until the client leaves, and costs
  * nothing once nobody listens.
  */
+import {EventEmitter} from 'node:events'
 import {connect, type Socket} from 'node:net'
 import {afterEach, describe, expect, it} from 'vitest'
+import {parseHaproxyFiles} from '../../../src/config/haproxy/index.js'
+import {LoadBalancerNode} from '../../../src/engine/node.js'
+import {planEngine} from '../../../src/engine/proxy/plan.js'
+import type {VrrpEvent} from '../../../src/engine/vrrp/events.js'
 import {type ProxyEngine} from '../../../src/engine/proxy/engine.js'
 import {type LbEvent, parseEventLine} from '../../../src/observe/events.js'
 import {freePort, startEngine, waitFor} from './helpers.js'
@@ -127,5 +132,29 @@ backend app
     await waitFor(() => stream.events.length > 0)
     expect(stream.events[0]?.kind).toBe('request')
     stream.socket.destroy()
+  })
+})
+
+describe('show events on a node with VRRP', () => {
+  it('carries the VRRP role changes of node.ts', () => {
+    const parse = parseHaproxyFiles([{path: 'n.cfg', text: 'defaults\n  mode tcp\nfrontend fe\n  bind 127.0.0.1:1\n  default_backend be\nbackend be\n  server s1 127.0.0.1:2\n'}])
+    const planned = planEngine(parse.model)
+    if (!planned.ok) throw new Error(planned.problems.join('; '))
+    const vrrp = new (class extends EventEmitter<{event: [VrrpEvent]}> {
+      async start(): Promise<void> {}
+      async stop(): Promise<void> {}
+    })()
+    const held = new (class extends EventEmitter<{change: [string[]]}> {
+      held(): string[] {
+        return []
+      }
+    })()
+    const node = new LoadBalancerNode({plan: planned.plan, vrrp, vips: new Set(), held})
+    const lines: string[] = []
+    const stop = node.engine.events.subscribe((line) => lines.push(line))
+    vrrp.emit('event', {type: 'transition', time: 1763711231600.4, instance: 'VI_1', from: 'BACKUP', to: 'MASTER', reason: 'master down timer expired'})
+    vrrp.emit('event', {type: 'advert_sent', time: 1763711231700, instance: 'VI_1', priority: 100, to: '224.0.0.18'})
+    stop()
+    expect(lines.map((l) => parseEventLine(l, 'lb1'))).toEqual([{kind: 'role', at: 1763711231600, node: 'lb1', instance: 'VI_1', from: 'BACKUP', to: 'MASTER', text: 'VI_1 BACKUP -> MASTER (master down timer expired)'}])
   })
 })
