@@ -346,7 +346,7 @@ export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
         const wanted = new Set(action.vips.map(canonicalAddress))
         const specs = live.plan.vips.filter((vip) => wanted.has(canonicalAddress(vip.address)))
         // After the VIPs are in place, but off the VIP chain: a slow arping must not hold up a removal.
-        this.track(this.vipChain.then(() => this.options.vips.garp(specs, action.repeat)), name, 'gratuitous ARP')
+        this.track(this.vipChain.then(() => this.options.vips.garp(specs, action.repeat, live.plan.garpIntervalMs)), name, 'gratuitous ARP')
         break
       }
       case 'log':

@@ -35,6 +35,8 @@ export interface InstancePlan {
   vips: VipSpec[]
   /** Where multicast adverts go: vrrp_mcast_group4 / vrrp_mcast_group6. */
   multicastGroup: string
+  /** keepalived garp_interval (IPv4) / gna_interval (IPv6): the gap between the packets of one burst, ms (default 0). */
+  garpIntervalMs: number
 }
 
 export interface PlanContext {
@@ -115,6 +117,8 @@ export function planInstance(instance: VrrpInstance, globals: GlobalDefs, contex
       settings: instanceSettings(given),
       vips: [...vips, ...instance.virtualIpaddressesExcluded].map((vip) => vipSpec(vip, instance.interface)),
       multicastGroup: family === 4 ? globals.vrrpMcastGroup4 : globals.vrrpMcastGroup6,
+      // garp_interval / gna_interval are not in the keepalived model yet: keepalived's default.
+      garpIntervalMs: 0,
     },
   }
 }
