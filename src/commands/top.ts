@@ -3,6 +3,7 @@ import {sshFlags} from '../deploy/cli.js'
 import {openSsh, type SshOptions} from '../deploy/ssh.js'
 import type {AdminClient} from '../observe/runtime-api.js'
 import {connectRemoteNodes, DEFAULT_REMOTE_SOCKET, selectRemoteNodes} from '../observe/remote-nodes.js'
+import {wireNewsFilter} from '../observe/wire-peers.js'
 import {basename} from 'node:path'
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
@@ -193,7 +194,7 @@ On a terminal it is an interactive screen (? for keys); otherwise it prints one 
     if (flags.once) {
       const sniffForMs = sources.sniff ? parseInterval(flags['sniff-for']) : 0
       const heard: LbEvent[] = []
-      const live = sources.sniff ? await openLiveSource({targets: [], intervalMs, sniff: sources.sniff}) : undefined
+      const live = sources.sniff ? await openLiveSource({targets: [], intervalMs, sniff: sources.sniff, wireSplits: false}) : undefined
       live?.subscribe((event) => heard.push(event))
       if (live) {
         if (!this.jsonEnabled()) this.logToStderr(`lbctl: listening on ${sources.sniff?.iface} for ${flags['sniff-for']}…`)
@@ -231,7 +232,10 @@ On a terminal it is an interactive screen (? for keys); otherwise it prints one 
 
     // No terminal: a log of events, one line each, until SIGINT/SIGTERM; each node starts with a summary line.
     const greeted = new Set<string>()
+    const news = wireNewsFilter()
     live.subscribe((event) => {
+      // Adverts repeat every interval: the log keeps what is new (a sender, a change, a GARP claim).
+      if ((event.kind === 'vrrp-advert' || event.kind === 'garp') && !news(event)) return
       if (event.kind === 'stats' && !greeted.has(event.node)) {
         greeted.add(event.node)
         process.stdout.write(formatEventLine({...event, text: summarizeSnapshot(event.snapshot)}) + '\n')

@@ -4,6 +4,7 @@
 import type {LbEvent} from './events.js'
 import {startPoller, type Clock, type Poller, type PollTarget} from './source.js'
 import {startVrrpSniffer, type VrrpSniffer} from './vrrp-sniffer.js'
+import {WireSplitTracker} from './wire-peers.js'
 
 export interface SniffTarget {
   iface: string
@@ -14,6 +15,8 @@ export interface LiveSourceOptions {
   targets: PollTarget[]
   intervalMs: number
   sniff?: SniffTarget
+  /** Emit `vrrp-split` events for two senders on the wire (default true; a one-shot snapshot computes its own). */
+  wireSplits?: boolean
   clock?: Clock
 }
 
@@ -36,14 +39,21 @@ export async function openLiveSource(options: LiveSourceOptions): Promise<LiveSo
     else if (early.length < 10_000) early.push(event)
   }
   let sniffer: VrrpSniffer | undefined
+  let splitTimer: ReturnType<typeof setInterval> | undefined
   if (options.sniff) {
     const sniff = options.sniff
+    const tracker = options.wireSplits === false ? undefined : new WireSplitTracker()
     sniffer = await startVrrpSniffer({
       iface: sniff.iface,
       ...(sniff.netns !== undefined ? {netns: sniff.netns} : {}),
-      onEvent: forward,
+      onEvent: (event) => {
+        forward(event)
+        if (tracker && event.kind === 'vrrp-advert') for (const split of tracker.advert(event)) forward(split)
+      },
       onError: (error) => forward({kind: 'node', at: Date.now(), node: sniff.iface, reachable: false, text: `VRRP sniffer stopped: ${error.message}`}),
     })
+    // A split ends when a sender falls silent: nothing arrives to say so, the clock does.
+    if (tracker) splitTimer = setInterval(() => tracker.tick(Date.now()).forEach(forward), 250)
   }
   let poller: Poller | undefined
   return {
@@ -57,6 +67,7 @@ export async function openLiveSource(options: LiveSourceOptions): Promise<LiveSo
     },
     async stop() {
       stopped = true
+      if (splitTimer) clearInterval(splitTimer)
       await Promise.all([poller?.stop(), sniffer?.stop()])
     },
   }

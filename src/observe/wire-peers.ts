@@ -1,7 +1,7 @@
 // What the wire says about VRRP: every sender of adverts per VRID, its inferred role, two senders
 // at once (split brain) and VRIDs nobody configured (rogue). Pure: time comes in as `now`.
-import type {GarpEvent, VrrpAdvertEvent} from './events.js'
-import type {SplitBrain} from './show-vrrp.js'
+import type {GarpEvent, VrrpAdvertEvent, VrrpSplitEvent} from './events.js'
+import {diffSplitBrains, type SplitBrain} from './show-vrrp.js'
 
 /** One sender of adverts for one VRID. */
 export interface WirePeer {
@@ -85,6 +85,27 @@ export function recordAdvert(peers: WirePeers, advert: VrrpAdvertEvent): {peers:
   return {peers: {...peers, [key]: peer}, news}
 }
 
+/** keepalived repeats its gratuitous ARPs (vrrp_garp_master_repeat): a claim is news once, or when it changes hands. */
+export function isGarpNews(old: WireGarpClaim | undefined, garp: GarpEvent): boolean {
+  return !old || old.mac !== garp.mac || garp.at - old.at > 10_000
+}
+
+/** For a log of events: keeps the adverts and GARPs that say something new (see recordAdvert, isGarpNews). */
+export function wireNewsFilter(): (event: VrrpAdvertEvent | GarpEvent) => boolean {
+  let peers: WirePeers = {}
+  let claims: Readonly<Record<string, WireGarpClaim>> = {}
+  return (event) => {
+    if (event.kind === 'garp') {
+      const news = isGarpNews(claims[event.ip], event)
+      claims = recordGarp(claims, event)
+      return news
+    }
+    const recorded = recordAdvert(peers, event)
+    peers = recorded.peers
+    return recorded.news
+  }
+}
+
 export function recordGarp(claims: Readonly<Record<string, WireGarpClaim>>, garp: GarpEvent): Record<string, WireGarpClaim> {
   return {...claims, [garp.ip]: {ip: garp.ip, mac: garp.mac, at: garp.at}}
 }
@@ -116,4 +137,31 @@ export function wireSplitBrains(peers: WirePeers, now: number): SplitBrain[] {
 export function rogueVrids(peers: WirePeers, expected: ReadonlySet<number>): number[] {
   if (expected.size === 0) return []
   return [...new Set(Object.values(peers).map((p) => p.vrid))].filter((v) => !expected.has(v)).sort((a, b) => a - b)
+}
+
+/**
+ * Follows the senders heard by a sniffer and says when a split brain on the wire begins or ends, as
+ * `vrrp-split` events (the same the poller emits for `show vrrp`), so logs and scripts see it too.
+ */
+export class WireSplitTracker {
+  private peers: Record<string, WirePeer> = {}
+  private splits: SplitBrain[] = []
+
+  /** Records an advert; returns the split events its arrival causes. */
+  advert(event: VrrpAdvertEvent): VrrpSplitEvent[] {
+    this.peers = recordAdvert(this.peers, event).peers
+    return this.check(event.at)
+  }
+
+  /** Splits that ended because a sender fell silent by `now`. */
+  tick(now: number): VrrpSplitEvent[] {
+    return this.check(now)
+  }
+
+  private check(now: number): VrrpSplitEvent[] {
+    const next = wireSplitBrains(this.peers, now)
+    const events = diffSplitBrains(now, this.splits, next)
+    this.splits = next
+    return events
+  }
 }

@@ -111,6 +111,28 @@ describe.skipIf(!built || !(requireRoot() && requireBinary('tcpdump') && require
     expect(result.stderr).toContain('lbctl: warning: two masters for VRID 51')
   })
 
+  it('without a terminal: one tcpdump-style line per new sender, and the split brain as an event line', async () => {
+    const child = spawn('ip', ['netns', 'exec', pair.b.ns, process.execPath, cliPath, 'top', '--sniff', pair.b.ifname], {stdio: ['ignore', 'pipe', 'pipe']})
+    let out = ''
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()))
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    try {
+      const deadline = Date.now() + 8000
+      while (!/two masters for VRID 51/.test(out)) {
+        if (Date.now() > deadline) throw new Error(`no split brain line; got:\n${out}`)
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      const lines = out.trim().split('\n')
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ${pair.b.address} > 224\\.0\\.0\\.18: VRRPv3, Advertisement, vrid 51, prio 100, intvl 20cs, length 12$`)))
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ${pair.a.address},${pair.b.address} two masters for VRID 51: ${pair.a.address} wire, ${pair.b.address} wire$`)))
+      // Adverts every 200 ms, yet only what is new is printed.
+      expect(lines.filter((l) => l.includes(`${pair.b.address} > 224.0.0.18`))).toHaveLength(1)
+    } finally {
+      child.kill('SIGTERM')
+    }
+    expect(await exited).toBe(0)
+  })
+
   it('the interactive screen in tmux (100×30): wire senders, both banners, tcpdump lines; q quits', async () => {
     if (!requireBinary('tmux')) return
     const server = `lbctl-sniff-${process.pid}`

@@ -2,7 +2,7 @@
 // the container turns events and key presses into actions.
 import {countFlaps, type LbEvent, serverKey} from '../../observe/events.js'
 import type {VrrpRow} from '../../observe/show-vrrp.js'
-import {recordAdvert, recordGarp, type WireGarpClaim, type WirePeer} from '../../observe/wire-peers.js'
+import {isGarpNews, recordAdvert, recordGarp, type WireGarpClaim, type WirePeer} from '../../observe/wire-peers.js'
 import type {StatRow} from '../../observe/stat-csv.js'
 import {cellState, recordCell, type TimelineCell, type TimelineConfig} from './timeline.js'
 
@@ -133,9 +133,7 @@ function applyEvent(state: TopState, event: LbEvent): TopState {
     return {...state, live: {...live, wire: peers, now, events: news ? [...live.events, event].slice(-state.maxEvents) : live.events}}
   }
   if (event.kind === 'garp') {
-    const old = live.garps[event.ip]
-    // keepalived repeats its gratuitous ARPs (vrrp_garp_master_repeat): log a claim once, or when it changes hands.
-    const news = !old || old.mac !== event.mac || event.at - old.at > 10_000
+    const news = isGarpNews(live.garps[event.ip], event)
     const now = Math.max(live.now, event.at)
     return {...state, live: {...live, garps: recordGarp(live.garps, event), now, events: news ? [...live.events, event].slice(-state.maxEvents) : live.events}}
   }
