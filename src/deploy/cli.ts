@@ -73,8 +73,13 @@ export function confirmer(yes: boolean, question: string): () => Promise<boolean
       })
     }
     const rl = createInterface({input: process.stdin, output: process.stderr})
+    // Ctrl-C or Ctrl-D at the prompt is a "no", not a hang.
+    const interrupted = new Promise<string>((resolve) => {
+      rl.once('SIGINT', () => resolve(''))
+      rl.once('close', () => resolve(''))
+    })
     try {
-      return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim())
+      return /^y(es)?$/i.test((await Promise.race([rl.question(`${question} [y/N] `), interrupted])).trim())
     } finally {
       rl.close()
     }

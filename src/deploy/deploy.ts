@@ -105,7 +105,8 @@ export async function runSession(options: SessionOptions, desired: DesiredConten
     const mask = secretMasker(secrets)
     options.showPlan?.(plans)
     if (options.dryRun) return {ok: true, hosts: plans.map((p) => ({host: p.target.name, steps: [], rolledBack: false, diff: p.files.flatMap((f) => f.diff)}))}
-    if (!(await options.confirm(plans))) {
+    const nothingToDo = plans.every((p) => p.files.every((f) => !f.changed) && Object.keys(p.target.sysctl).length === 0)
+    if (!nothingToDo && !(await options.confirm(plans))) {
       throw new UserError('deploy/cancelled', 'cancelled: nothing was changed on any host', {hint: 'run again and answer y, or pass --yes', exitCode: 1})
     }
     return await rollout(plans, {
