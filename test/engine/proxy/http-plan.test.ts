@@ -42,7 +42,8 @@ describe('planEngine in mode http', () => {
     ['frontend fe\n  bind :80\n  errorfile 503 /nonexistent/503.http\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', "cannot read errorfile '/nonexistent/503.http': no such file"],
     ['userlist L\n  user u password $2y$05$abcdefghijklmnopqrstuv\nfrontend fe\n  bind :80\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'only $1$ (MD5), $5$ (SHA-256) and $6$ (SHA-512) crypt hashes'],
     ['frontend fe\n  bind :80\n  tcp-request connection expect-proxy layer4\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'tcp-request connection expect-proxy is not supported'],
-    ['backend be\n  use-server a if { path /a }\n  server a 127.0.0.1:80', 'use-server is not supported'],
+    ['backend be\n  use-server %[req.hdr(x)] if { path /a }\n  server a 127.0.0.1:80', 'use-server is not supported'],
+    ['backend be\n  use-server nosuch if { path /a }\n  server a 127.0.0.1:80', "use-server: no server named 'nosuch'"],
     ['backend be\n  stick-table type ip size 1k\n  stick on src\n  server a 127.0.0.1:80', 'stick on is not supported'],
     ['backend be\n  option persist\n  server a 127.0.0.1:80', 'option persist is not supported'],
   ])('refuses %j', (body, message) => {

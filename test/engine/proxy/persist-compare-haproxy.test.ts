@@ -112,6 +112,52 @@ backend r
     expect(haproxy[3]).toMatch(/set-cookie: SRV=b; path=\/\r\n[^]*\r\n\r\nb\n/)
   })
 
+  it('use-server picks its server before the cookie, skipping one in maintenance', async () => {
+    const [front, stats] = [await freePort(), await freePort()]
+    const cfg = `global
+  stats socket ipv4@127.0.0.1:${stats} level admin
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 5s
+  timeout server 5s
+listen u
+  bind 127.0.0.1:${front}
+  cookie SRV insert indirect
+  use-server m if { path /to-m }
+  use-server b if { path /to-b } || { path /to-m }
+  use-server a if { path /to-a } !{ req.hdr(x-skip) -m found }
+  server a 127.0.0.1:${a.port} cookie a
+  server b 127.0.0.1:${b.port} cookie b
+  server m 127.0.0.1:${a.port} cookie m disabled
+`
+    const observe = async () => {
+      const out: string[] = []
+      for (const [path, extra] of [['/to-b', ''], ['/to-b', 'Cookie: SRV=a\r\n'], ['/x', 'Cookie: SRV=a\r\n'], ['/x', ''], ['/to-m', ''], ['/to-a', 'X-Skip: 1\r\n'], ['/to-a', 'Cookie: SRV=b\r\n']] as const) {
+        out.push((await exchangeRaw(front, `GET ${path} HTTP/1.1\r\nHost: h\r\n${extra}Connection: close\r\n\r\n`, 3000, 3000)).text)
+      }
+      return out
+    }
+    const real = await startHaproxy(cfg, stats)
+    let haproxy: string[]
+    try {
+      haproxy = await observe()
+    } finally {
+      await real.stop()
+    }
+    const engine = startEngine(cfg)
+    await engine.start()
+    try {
+      expect(await observe()).toEqual(haproxy)
+      expect(haproxy[0]).toMatch(/\r\n\r\nb\n/)
+      expect(haproxy[4]).toMatch(/\r\n\r\nb\n/)
+      // A server chosen by use-server is direct: no cookie is inserted; a balanced request gets one.
+      expect(haproxy.map((t) => /set-cookie: (.*)\r\n/.exec(t)?.[1])).toEqual([undefined, undefined, undefined, 'SRV=a; path=/', undefined, 'SRV=b; path=/', undefined])
+    } finally {
+      await engine.stop()
+    }
+  })
+
   it('tcp-request connection accept|reject by source, in mode tcp and http', async () => {
     const [tcp, http, stats] = [await freePort(), await freePort(), await freePort()]
     const cfg = `global

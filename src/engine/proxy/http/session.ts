@@ -10,7 +10,7 @@ import type {AclRequest} from '../acl/index.js'
 import {createRequestParser, encodeChunk, encodeLastChunk, HeaderList, LAST_CHUNK, type Http1Error, type Http1Sink, type RawHeaders, type RequestHead, type RequestParser, type ResponseHead} from '../http1/index.js'
 import {systemClock} from '../clock.js'
 import {type ConnectionFacts, errorReply, type LocalReply, renderReply} from '../rules/index.js'
-import {cookieServer, L7State, replyFor, requestRules, responseRules} from '../rules/transaction.js'
+import {cookieServer, L7State, replyFor, requestRules, responseRules, useServer} from '../rules/transaction.js'
 import {BackendRuntime, type FrontendRuntime, type ServerRuntime} from '../runtime.js'
 import type {StatSource} from '../runtime-api/stat.js'
 import {type StatsResponder, statsResponder} from '../stats/index.js'
@@ -454,8 +454,12 @@ class HttpSession implements Http1Sink<RequestHead> {
     httpCounters(backend).reqTot++
     let avoid: ServerRuntime | undefined
     for (let attempt = 0; ; attempt++) {
-      if (!txn.server && attempt === 0 && txn.l7 && backend.plan.cookie) {
-        const persistent = cookieServer(txn.l7, backend.plan.cookie, txn.request, backend.servers, this.facts, backend.plan.rules)
+      if (!txn.server && attempt === 0 && txn.l7 && (backend.plan.cookie || backend.plan.rules?.useServer.length)) {
+        // use-server first; the cookie is still read (and stripped) but only picks the server when no rule did.
+        const pinned = backend.plan.rules?.useServer.length ? useServer(txn.l7, backend.plan.rules, txn.request, backend.servers, this.facts) : undefined
+        const cookie = backend.plan.cookie ? cookieServer(txn.l7, backend.plan.cookie, txn.request, backend.servers, this.facts, backend.plan.rules) : undefined
+        const persistent = pinned ?? cookie
+        if (pinned) txn.l7.direct = true
         if (persistent) {
           backend.take(persistent)
           txn.server = persistent

@@ -29,6 +29,8 @@ export interface ProxyRules {
   monitor?: {uri: string; fail: RequestCondition[]}
   /** `capture request|response header NAME len N` (frontends), in declaration order. */
   captures: {request: HeaderCapture[]; response: HeaderCapture[]}
+  /** `use-server NAME if|unless COND` (backends, mode http): the first matching rule whose server is usable picks it. */
+  useServer: {server: string; condition?: RequestCondition}[]
   /** `tcp-request connection accept|reject [cond]`, checked when a connection is accepted. */
   tcpConnection: {accept: boolean; condition?: RequestCondition}[]
 }
@@ -91,7 +93,7 @@ export function planProxyRules(p: Proxy, shared: RulesShared, problems: string[]
     return false
   }
   const ctx: RuleCompileContext = {proxyName: p.name, userlists: new Set(shared.userlists.keys()), httpErrors: shared.httpErrors}
-  const rules: ProxyRules = {request: [], response: [], redirects: [], errors: new ErrorPages(), userlists: shared.userlists, captures: {request: [], response: []}, tcpConnection: []}
+  const rules: ProxyRules = {request: [], response: [], redirects: [], errors: new ErrorPages(), userlists: shared.userlists, captures: {request: [], response: []}, useServer: [], tcpConnection: []}
 
   for (const rule of p.rules) {
     if (rule.set === 'tcp-request connection') {
@@ -181,6 +183,16 @@ export function planProxyRules(p: Proxy, shared: RulesShared, problems: string[]
   }
   // Routing and persistence the engine does not do: running without them would send requests elsewhere than HAProxy.
   for (const d of p.directives) {
+    if (d.name === 'use-server' && p.effective.mode === 'http' && !(d.args[0] ?? '').includes('%[')) {
+      const c = directiveCondition(d, 2)
+      if (c && 'error' in c) problems.push(`${at(d)}: use-server: ${c.error}`)
+      else if (!p.servers.some((x) => x.name === d.args[0])) problems.push(`${at(d)}: use-server: no server named '${d.args[0] ?? ''}'`)
+      else {
+        const cond = condition(c, d)
+        if (cond !== false) rules.useServer.push({server: d.args[0]!, ...(cond ? {condition: cond} : {})})
+      }
+      continue
+    }
     if (['use-server', 'force-persist', 'ignore-persist', 'stick', 'stick-table'].includes(d.name)) problems.push(`${at(d)}: ${d.keyword} is not supported by the bundled engine yet`)
   }
   for (const name of ['persist', 'prefer-last-server']) {
@@ -210,5 +222,5 @@ function referencedUserlists(condition: Condition | undefined): string[] {
 
 /** Whether a proxy's rules ask for no work per request (the hot path skips them). */
 export function rulesIdle(rules: ProxyRules | undefined): boolean {
-  return !rules || (rules.request.length === 0 && rules.response.length === 0 && rules.redirects.length === 0 && rules.monitor === undefined && rules.captures.request.length === 0 && rules.captures.response.length === 0)
+  return !rules || (rules.request.length === 0 && rules.response.length === 0 && rules.redirects.length === 0 && rules.monitor === undefined && rules.captures.request.length === 0 && rules.captures.response.length === 0 && rules.useServer.length === 0)
 }

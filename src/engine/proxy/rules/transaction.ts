@@ -66,6 +66,16 @@ export function replyFor(outcome: Exclude<FrontendVerdict, undefined | {kind: 'a
   return outcome.headers ? {...reply, headers: [...reply.headers, ...outcome.headers]} : reply
 }
 
+/** `use-server` rules: the first matching one whose server may take the request (up or draining, not in maintenance). */
+export function useServer<S extends CookieServer & {name: string}>(state: L7State, rules: ProxyRules, request: RequestHead, servers: readonly S[], facts: () => ConnectionFacts): S | undefined {
+  for (const rule of rules.useServer) {
+    if (rule.condition && !rule.condition.matches(state.context(request, facts, rules))) continue
+    const server = servers.find((s) => s.name === rule.server)
+    if (server?.persistable) return server
+  }
+  return undefined
+}
+
 /** Cookie persistence on the request: the server the cookie names (when usable); rewrites the Cookie lines. */
 export function cookieServer<S extends CookieServer>(state: L7State, plan: CookiePlan, request: RequestHead, servers: readonly S[], facts: () => ConnectionFacts, rules: ProxyRules | undefined): S | undefined {
   const lines: string[] = []
