@@ -7,7 +7,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {requireBinary} from '../../helpers/oracles.js'
 import {freePort, startEngine, startHaproxy} from './helpers.js'
-import {abortAfterHead, request, rfc3164Message, type ScriptedBackend, scriptedBackend, shape, type Syslog, syslogCollector} from './log-helpers.js'
+import {abortAfterHead, keepAlivePair, request, rfc3164Message, type ScriptedBackend, scriptedBackend, shape, type Syslog, syslogCollector} from './log-helpers.js'
 
 const hasHaproxy = requireBinary('haproxy')
 let backend: ScriptedBackend
@@ -71,6 +71,9 @@ async function scenario(ports: Ports, syslog: Syslog): Promise<{header: string; 
     await step()
     lines.push(rfc3164Message(await syslog.line(i + 1)))
   }
+  // Keep-alive: one line per request, the second one's idle time not counted in its timers.
+  await keepAlivePair(ports.web)
+  lines.push(rfc3164Message(await syslog.line(steps.length + 1)), rfc3164Message(await syslog.line(steps.length + 2)))
   return lines
 }
 
@@ -105,6 +108,6 @@ describe.skipIf(!hasHaproxy)('httplog and tcplog: bundled engine = real haproxy'
     expect(ours.map((l) => l.header.replace(/^<(\d+)>.*$/, '$1'))).toEqual(theirs.map((l) => l.header.replace(/^<(\d+)>.*$/, '$1')))
     expect(ours.map((l) => shape(l.message))).toEqual(theirs.map((l) => shape(l.message)))
     // The termination states this test is about, spelled out.
-    expect(ours.map((l) => l.message.split(' ')[l.message.includes('"') ? 9 : 6])).toEqual(['----', 'SC--', 'sD--', 'CD--', 'sH--', '--'])
+    expect(ours.map((l) => l.message.split(' ')[l.message.includes('"') ? 9 : 6])).toEqual(['----', 'SC--', 'sD--', 'CD--', 'sH--', '--', '----', '----'])
   })
 })

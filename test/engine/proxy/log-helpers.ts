@@ -148,3 +148,21 @@ export function rfc3164Message(line: string): {header: string; message: string} 
   if (!match) throw new Error(`not an RFC 3164 line: ${JSON.stringify(line)}`)
   return {header: match[1]!, message: match[2]!}
 }
+
+/** Two requests on one keep-alive connection, the second one closing it. */
+export function keepAlivePair(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({port, host: '127.0.0.1'})
+    let text = ''
+    socket.on('connect', () => socket.write('GET /first HTTP/1.1\r\nHost: test\r\n\r\n'))
+    socket.on('data', (c: Buffer) => {
+      text += c.toString('latin1')
+      if (text.split('ok\n').length === 2 && !text.includes('/second')) {
+        text += '/second'
+        setTimeout(() => socket.write('GET /second HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n'), 20)
+      }
+    })
+    socket.on('close', () => resolve(text))
+    socket.on('error', reject)
+  })
+}

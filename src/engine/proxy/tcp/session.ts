@@ -37,6 +37,8 @@ export async function runTcpSession(client: Socket, frontend: FrontendRuntime, b
     frontend.counters.bout += client.bytesWritten
     backend.counters.bin += client.bytesRead
     backend.counters.bout += client.bytesWritten
+    // Logged like HAProxy: the server and backend slots already released, the frontend's not yet.
+    if (logger && log && !(logger.plan.dontlognull && client.bytesRead === 0)) logStream(logger, log, client, {frontend, backend, server})
     hooks.onEnd()
   }
   backend.counters.stot++
@@ -93,7 +95,6 @@ export async function runTcpSession(client: Socket, frontend: FrontendRuntime, b
   } finally {
     backend.counters.scur--
     finish()
-    if (logger && log && !(logger.plan.dontlognull && client.bytesRead === 0)) logStream(logger, log, client, {frontend, backend, server})
   }
 }
 
