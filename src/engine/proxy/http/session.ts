@@ -159,6 +159,7 @@ class HttpSession implements Http1Sink<RequestHead> {
   private closing = false
   private finished = false
   private corked = false
+  private closeTimer: ReturnType<typeof setTimeout> | undefined
   private readonly uncork = (): void => {
     this.corked = false
     this.client.uncork()
@@ -817,7 +818,8 @@ class HttpSession implements Http1Sink<RequestHead> {
     this.client.end()
     // Nothing more is read: a client that keeps its side open must not hold the session.
     this.client.once('finish', () => this.client.destroySoon())
-    setTimeout(() => this.client.destroy(), 1000).unref()
+    // Cleared in finish(): a pending timer would keep the whole closed session alive (and promoted by the GC).
+    this.closeTimer = setTimeout(() => this.client.destroy(), 1000).unref()
   }
 
   private abort(side: 'client' | 'server'): void {
@@ -836,6 +838,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     if (this.finished) return
     this.finished = true
     this.clearTimer()
+    clearTimeout(this.closeTimer)
     for (const txn of this.queue.splice(0)) {
       txn.done = true
       txn.conn?.destroy()
