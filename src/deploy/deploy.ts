@@ -6,9 +6,8 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
 import {type ValidateRun, validateConfigs} from '../config/validate.js'
-import {readSourceFile} from '../config/source.js'
 import {UserError} from '../errors.js'
-import {renderTemplate, type TemplateContext, TemplateError} from '../init/template.js'
+import {readLocalFiles} from './local-files.js'
 import {connectAll, type Connect, type DesiredContent, type HostPlan, planHosts} from './plan.js'
 import type {DeployResult, Progress} from './result.js'
 import {rollout} from './rollout.js'
@@ -47,27 +46,28 @@ export class InvalidConfigError extends UserError {
 }
 
 export async function runDeploy(options: DeployOptions): Promise<DeployResult> {
-  const localPaths = [...new Set(options.targets.flatMap((t) => t.files.map((f) => f.localPath)))]
-  const texts = new Map(localPaths.map((p) => [p, readSourceFile(p).text]))
-  // Templates become one file per node, validated like any other (in a temp dir the report names).
-  const rendered = new Map<string, {path: string; text: string}>()
+  const local = readLocalFiles(options.targets)
+  const contentOf = (target: DeployTarget, file: ManagedFile) => local.contentOf(target, file)!
+  // Shared files are validated where they are; node templates as one rendered file per node, in a temp dir the
+  // report names.
+  const paths = new Map<string, string>()
   const renderDir = options.targets.some((t) => t.files.some((f) => f.template)) ? mkdtempSync(join(tmpdir(), 'lbctl-deploy-')) : undefined
   try {
     for (const target of options.targets) {
       for (const file of target.files) {
-        if (!file.template) continue
-        const text = renderNodeTemplate(file.localPath, texts.get(file.localPath)!, file.template)
+        if (!file.template) {
+          paths.set(file.localPath, file.kind)
+          continue
+        }
         const path = join(renderDir!, `${basename(file.localPath, '.tmpl')}.${target.name}`)
-        writeFileSync(path, text)
-        rendered.set(`${target.name}\0${file.localPath}`, {path, text})
+        writeFileSync(path, contentOf(target, file))
+        paths.set(path, file.kind)
       }
     }
-    const validated = [...localPaths.filter((p) => !options.targets.some((t) => t.files.some((f) => f.localPath === p && f.template))), ...[...rendered.values()].map((r) => r.path)]
-    const keepalivedFiles = new Set(options.targets.flatMap((t) => t.files.filter((f) => f.kind === 'keepalived').map((f) => (f.template ? rendered.get(`${t.name}\0${f.localPath}`)!.path : f.localPath))))
     const validation = await validateConfigs({
       // validate recognises an inventory by its name; under another name it would be an unknown file type.
-      paths: [...validated, ...(options.inventoryPath && /^lbctl\.ya?ml$/.test(basename(options.inventoryPath)) ? [options.inventoryPath] : [])],
-      pair: keepalivedFiles.size > 1,
+      paths: [...paths.keys(), ...(options.inventoryPath && /^lbctl\.ya?ml$/.test(basename(options.inventoryPath)) ? [options.inventoryPath] : [])],
+      pair: [...paths.values()].filter((kind) => kind === 'keepalived').length > 1,
       strict: false,
       strictEnv: false,
       targetVersion: '2.6',
@@ -77,19 +77,9 @@ export async function runDeploy(options: DeployOptions): Promise<DeployResult> {
   } finally {
     if (renderDir) rmSync(renderDir, {recursive: true, force: true})
   }
-  const contentOf = (target: DeployTarget, file: ManagedFile) => (file.template ? rendered.get(`${target.name}\0${file.localPath}`)!.text : texts.get(file.localPath)!)
   const desired: DesiredContent = async (target, file) => ({content: contentOf(target, file), local: true})
   const secrets = options.targets.flatMap((t) => t.files.flatMap((f) => secretsOf(f.kind, f.localPath, contentOf(t, f))))
   return runSession(options, desired, secrets)
-}
-
-function renderNodeTemplate(path: string, text: string, context: TemplateContext): string {
-  try {
-    return renderTemplate(path, text, context)
-  } catch (error) {
-    if (!(error instanceof TemplateError)) throw error
-    throw new UserError('deploy/template', error.message, {hint: `a node template can use: ${Object.keys(context).join(', ')}`})
-  }
 }
 
 /** Connect → plan → (dry run | confirm → rollout), closing every connection at the end. Shared with rollback. */

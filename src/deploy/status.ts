@@ -3,6 +3,7 @@
  * files and with the versions it keeps.
  */
 import {createHash} from 'node:crypto'
+import type {LocalFiles} from './local-files.js'
 import type {Connect} from './plan.js'
 import type {DeployTarget, FileKind} from './targets.js'
 import {allVersions, backupPath, listVersions} from './versions.js'
@@ -34,7 +35,7 @@ export interface StatusResult {
   hosts: HostStatus[]
 }
 
-export async function deployStatus(targets: DeployTarget[], connect: Connect, localText: (path: string) => string | undefined): Promise<StatusResult> {
+export async function deployStatus(targets: DeployTarget[], connect: Connect, local: LocalFiles): Promise<StatusResult> {
   const hosts = await Promise.all(
     targets.map(async (target): Promise<HostStatus> => {
       let host
@@ -47,8 +48,8 @@ export async function deployStatus(targets: DeployTarget[], connect: Connect, lo
         const [current, kept] = await Promise.all([Promise.all(target.files.map((f) => host.read(f.remotePath))), listVersions(host, target.files.map((f) => f.remotePath))])
         const files = target.files.map((file, i): FileStatus => {
           const text = current[i]
-          const local = localText(file.localPath)
-          return {config: file.kind, path: file.remotePath, sha256: text === undefined ? null : sha(text), matchesLocal: local === undefined ? null : local === text}
+          const wanted = local.contentOf(target, file)
+          return {config: file.kind, path: file.remotePath, sha256: text === undefined ? null : sha(text), matchesLocal: wanted === undefined ? null : wanted === text}
         })
         const version = combined(current)
         const versions = await Promise.all(

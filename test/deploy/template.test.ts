@@ -6,7 +6,9 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {runDeploy} from '../../src/deploy/deploy.js'
 import {FakeHost} from '../../src/deploy/fake-host.js'
 import {readInventory} from '../../src/deploy/inventory.js'
+import {readLocalFiles} from '../../src/deploy/local-files.js'
 import type {HostPlan} from '../../src/deploy/plan.js'
+import {deployStatus} from '../../src/deploy/status.js'
 import {resolveTargets} from '../../src/deploy/targets.js'
 import {UserError} from '../../src/errors.js'
 import {requireBinary} from '../helpers/oracles.js'
@@ -98,6 +100,25 @@ describe('per-node keepalived templates', () => {
       const run = spawnSync('keepalived', ['-t', '-f', file], {encoding: 'utf8'})
       expect(run.status, run.stderr).toBe(0)
     }
+  })
+
+  it('deploy status compares a host with its rendered file, not with the template', async () => {
+    const plans = await plan(TEMPLATE)
+    const targets = plans.map((p) => p.target)
+    const hosts = new Map(
+      plans.map((p) => {
+        const host = new FakeHost(p.target.dest, [])
+        for (const f of p.files) host.files.set(f.file.remotePath, {data: f.content, mode: '600'})
+        return [p.target.name, host]
+      }),
+    )
+    hosts.get('lb3')!.files.set('/etc/keepalived/keepalived.conf', {data: 'vrrp_instance old {\n}\n', mode: '600'})
+    const status = await deployStatus(targets, async (t) => hosts.get(t.name)!, readLocalFiles(targets, {tolerant: true}))
+    expect(status.hosts.map((h) => [h.host, h.runs, h.files!.map((f) => f.matchesLocal)])).toEqual([
+      ['lb3', 'unknown', [true, false]],
+      ['lb2', 'local', [true, true]],
+      ['lb1', 'local', [true, true]],
+    ])
   })
 
   it('a name the template does not know is a usage error naming what it can use', async () => {

@@ -1,7 +1,6 @@
-import {existsSync} from 'node:fs'
 import {BaseCommand} from '../../base-command.js'
-import {readSourceFile} from '../../config/source.js'
 import {hostFlags, selectHosts, sshConnect, sshFlags} from '../../deploy/cli.js'
+import {readLocalFiles} from '../../deploy/local-files.js'
 import {renderStatus} from '../../deploy/render.js'
 import {deployStatus, type StatusResult} from '../../deploy/status.js'
 import {ExitCode} from '../../errors.js'
@@ -23,8 +22,7 @@ export default class DeployStatus extends BaseCommand {
   async run(): Promise<StatusResult> {
     const {flags} = await this.parse(DeployStatus)
     const selection = selectHosts(flags)
-    const local = (path: string) => (existsSync(path) ? readSourceFile(path).text : undefined)
-    const status = await deployStatus(selection.targets, sshConnect(flags), local)
+    const status = await deployStatus(selection.targets, sshConnect(flags), readLocalFiles(selection.targets, {tolerant: true}))
     if (!this.jsonEnabled()) this.log(renderStatus(status))
     if (status.hosts.some((h) => h.runs !== 'local')) process.exitCode = ExitCode.checkFailed
     return status
