@@ -57,6 +57,8 @@ const REQUESTS: [label: string, raw: string][] = [
   ['set/add/del/replace-header, log-format', get('/b/hdr', ['Host: hh', 'User-Agent: a-x', 'X-Drop: 1'])],
   ['set-path before use_backend', get('/sp/z?k=v', ['Host: a'])],
   ['http-response set-status and del-header', get('/b/status', ['Host: a'])],
+  ['set-var, set-var-fmt, var() in a condition and a header', get('/b/vars', ['Host: WWW.Example.com'])],
+  ['unset-var', get('/b/unset', ['Host: x'])],
   ['cookie insert: first visit gets the cookie', get('/c', ['Host: a'])],
   ['cookie names s2: indirect strips it, no new cookie', get('/c', ['Host: a', 'Cookie: a=b; SRV=two; c=d'])],
   ['cookie alone is removed', get('/c', ['Host: a', 'Cookie: SRV=two'])],
@@ -124,6 +126,12 @@ frontend f
   http-request allow if { path /allowed }
   http-request deny if { path /allowed }
   http-request set-header X-A %[req.hdr(host)]-%[src]-%[path] if { path_beg /b/hdr }
+  http-request set-var(txn.host) req.hdr(host),lower
+  http-request set-var(txn.none) req.hdr(x-none)
+  http-request set-var-fmt(txn.both) %[path]:%[var(txn.host)]
+  http-request unset-var(txn.both) if { path /b/unset }
+  http-request set-header X-Var %[var(txn.both)] if { var(txn.host) -m found } !{ var(txn.none) -m found }
+  http-response set-header X-Host %[var(txn.host)]
   http-request add-header X-B b1
   http-request del-header X-Drop
   http-request replace-header User-Agent (.*)-x \\1-y
@@ -196,6 +204,8 @@ backend w
       expect(haproxy['http-response deny, errorloc 502 of the backend']!.text).toContain('location: http://err.example.com/502.html')
       expect(haproxy['errorloc303 for deny_status 410']!.text).toContain('HTTP/1.1 303 See Other')
       expect(haproxy['dynamic use_backend']!.text).toContain('x-backend: b')
+      expect(haproxy['set-var, set-var-fmt, var() in a condition and a header']!.text).toMatch(/x-host: www.example.com\r\n[^]*\r\nx-var: \/b\/vars:www.example.com\r\n/)
+      expect(haproxy['unset-var']!.text).toContain('\r\nx-var: \r\n')
       expect(haproxy['dynamic use_backend naming no backend: the default (none: 503)']!.text).toContain('HTTP/1.1 503 Service Unavailable')
     } finally {
       await engine.stop()

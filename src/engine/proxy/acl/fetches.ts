@@ -136,6 +136,10 @@ export const FETCHES: ReadonlyMap<string, FetchSpec> = new Map<string, FetchSpec
   ['http_auth', {type: 'bool', args: 'required', get: (req, args) => [req.authenticate?.(args[0] ?? '') ? 1 : 0]}],
   ['http_auth_group', {type: 'str', args: 'required', get: (req, args) => [...(req.authenticate?.(args[0] ?? '')?.groups ?? [])]}],
   ['str', {type: 'str', args: 'required', get: (_req, args) => [args.join(',')]}],
+  ['var', {type: 'str', args: 'required', get: (req, args) => {
+    const v = req.vars?.get(args[0] ?? '')
+    return v === undefined ? [] : [v]
+  }}],
   ['hdr_cnt', hdrCnt],
   ['req.hdr_cnt', hdrCnt],
   ['hdr_val', hdrVal],

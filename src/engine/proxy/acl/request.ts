@@ -33,4 +33,6 @@ export interface AclRequest {
   /** In http-response rules: the response status, and the request headers (`req.hdr`). */
   status?: number
   requestHeaders?: AclHeaders
+  /** `set-var(txn.x)` values of the transaction, by full name (`txn.x`). */
+  vars?: ReadonlyMap<string, string>
 }

@@ -25,6 +25,8 @@ export class RequestContext implements AclRequest {
   readonly nbsrv: (backend: string) => number
   /** A rule changed the request line or headers: the server gets `headers`, not the received bytes. */
   edited = false
+  /** `set-var(txn.x)` / `set-var(req.x)` values, shared with the response view. */
+  readonly vars = new Map<string, string>()
   private auth: Map<string, AuthenticatedUser | undefined> | undefined
 
   constructor(
@@ -68,6 +70,7 @@ export class ResponseView implements AclRequest {
   readonly ssl: boolean
   readonly nbsrv: (backend: string) => number
   readonly requestHeaders: AclHeaders
+  readonly vars: Map<string, string>
   /** A rule changed the status or headers. */
   edited = false
   reason: string | undefined
@@ -87,5 +90,6 @@ export class ResponseView implements AclRequest {
     this.ssl = request.ssl
     this.nbsrv = request.nbsrv
     this.requestHeaders = request.headers
+    this.vars = request.vars
   }
 }

@@ -8,7 +8,7 @@ import type {Rule} from '../../../config/haproxy/index.js'
 import type {AclRequest, Compiled, RequestCondition} from '../acl/index.js'
 import {ERROR_CODES, reasonPhrase} from '../http/errors.js'
 import type {HeaderList} from '../http1/index.js'
-import {compileLogFormat, type Formatter} from './log-format.js'
+import {compileLogFormat, compileSampleValue, type Formatter} from './log-format.js'
 import {compileRedirect} from './redirect.js'
 import {type LocalReply, parseErrorFile} from './reply.js'
 
@@ -25,6 +25,7 @@ export type RuleOutcome =
 /** The message rules edit: the request (with its line) or the response. */
 export interface EditableMessage extends AclRequest {
   readonly headers: HeaderList
+  readonly vars?: Map<string, string>
   edited?: boolean
   method: string
   target: string
@@ -311,10 +312,47 @@ const RESPONSE_ACTIONS: Record<string, Compile> = {
   'set-status': setStatus,
 }
 
+/** Variable scopes that live as long as the transaction (`sess.` and `proc.` outlive it: not run yet). */
+const VAR_SCOPES = new Set(['txn', 'req', 'res'])
+
+/** `set-var(txn.x) <sample>`, `set-var-fmt(txn.x) <log-format>`, `unset-var(txn.x)`. */
+function variable(action: string): Compile | undefined {
+  const m = /^(set-var|set-var-fmt|unset-var)\(([a-z]+)\.([A-Za-z0-9_.]+)\)$/.exec(action)
+  if (!m) return undefined
+  const [, kind, scope = '', name] = m
+  const key = `${scope}.${name}`
+  return (rule) => {
+    if (!VAR_SCOPES.has(scope)) return fail(`variables of scope '${scope}' are not supported by the bundled engine yet (txn, req and res are)`)
+    if (kind === 'unset-var') {
+      return {
+        ok: true,
+        value: (m) => {
+          m.vars?.delete(key)
+          return undefined
+        },
+      }
+    }
+    const expression = rule.args[0]
+    if (expression === undefined) return fail(`missing the ${kind === 'set-var' ? 'sample expression' : 'format'}`)
+    const value = kind === 'set-var' ? compileSampleValue(expression) : compileLogFormat(expression)
+    if (!value.ok) return value
+    const get = value.value
+    return {
+      ok: true,
+      value: (m) => {
+        // An absent sample leaves the variable as it was, as HAProxy does.
+        const v = get(m)
+        if (v !== undefined) m.vars?.set(key, v)
+        return undefined
+      },
+    }
+  }
+}
+
 /** Compiles one rule of an http-request or http-response list; `condition` is compiled by the caller. */
 export function compileHttpRule(rule: Rule, condition: RequestCondition | undefined, ctx: RuleCompileContext): Compiled<HttpRule> {
   const table = rule.set === 'http-request' ? REQUEST_ACTIONS : RESPONSE_ACTIONS
-  const compile = table[rule.action]
+  const compile = table[rule.action] ?? variable(rule.action)
   if (!compile) return fail(`${rule.set} ${rule.action} is not supported by the bundled engine yet`)
   const compiled = compile(rule, ctx)
   if (!compiled.ok) return fail(`${rule.set} ${rule.action}: ${compiled.problem}`)

@@ -24,6 +24,14 @@ const ALIASES: Record<string, Formatter> = {
 
 /** A sample expression `fetch(args),conv,...` as a function returning its value ('' when absent). */
 export function compileSample(expression: string): Compiled<Formatter> {
+  const compiled = compileSampleValue(expression)
+  if (!compiled.ok) return compiled
+  const get = compiled.value
+  return {ok: true, value: (req) => get(req) ?? ''}
+}
+
+/** The same, with undefined when the sample is absent (`set-var` then leaves the variable unset). */
+export function compileSampleValue(expression: string): Compiled<(req: AclRequest) => string | undefined> {
   const {name, args, converters} = splitCriterion(expression)
   const fetch = FETCHES.get(name)
   if (!fetch) return {ok: false, problem: `sample fetch '${name}' is not supported by the bundled engine yet`}
@@ -39,7 +47,7 @@ export function compileSample(expression: string): Compiled<Formatter> {
     ok: true,
     value: (req) => {
       const last = get(req, args).at(-1)
-      if (last === undefined) return ''
+      if (last === undefined) return undefined
       let v = String(last)
       for (const conv of convs) v = conv(v)
       return v
