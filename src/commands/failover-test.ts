@@ -2,6 +2,9 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
 import {ExitCode, UserError} from '../errors.js'
 import {parseDurationMs} from '../failover/duration.js'
+import {readFileSync} from 'node:fs'
+import type {HostStartCommands} from '../failover/host-commands.js'
+import {runHostsFailover} from '../failover/hosts.js'
 import {runLabFailover} from '../failover/lab.js'
 import {runLocalFailover} from '../failover/local.js'
 import {FAULT_KINDS, type FaultKind} from '../failover/records.js'
@@ -21,6 +24,23 @@ function duration(flag: string, text: string): number {
   const ms = parseDurationMs(text)
   if (ms === undefined) throw new UserError('failover.duration', `--${flag} ${text}: not a duration`, {hint: 'use e.g. 3s, 1.5s or 800ms'})
   return ms
+}
+
+function readHostCommands(path: string): Partial<HostStartCommands> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (error) {
+    throw new UserError('failover.host-commands', `--host-commands ${path}: ${(error as Error).message}`, {hint: 'give a JSON file like {"startKeepalived": "systemctl start keepalived", "startHaproxy": "systemctl start haproxy"}'})
+  }
+  const commands: Partial<HostStartCommands> = {}
+  for (const key of ['startKeepalived', 'startHaproxy'] as const) {
+    const value = (parsed as Record<string, unknown> | null)?.[key]
+    if (value === undefined) continue
+    if (typeof value !== 'string' || value.trim() === '') throw new UserError('failover.host-commands', `--host-commands ${path}: ${key} must be a command line`, {hint: 'e.g. "startKeepalived": "systemctl start keepalived"'})
+    commands[key] = value
+  }
+  return commands
 }
 
 export default class FailoverTest extends BaseCommand {
@@ -44,6 +64,8 @@ Reports the failover time (fault -> first answer via the new master, or first su
     'sudo <%= config.bin %> failover-test --lab --fault block-vrrp --no-recover --json',
     'sudo <%= config.bin %> failover-test --lab --fault kill --vrrp-version 2 --advert-int 1s --repeat 3',
     'sudo <%= config.bin %> failover-test --lab --cleanup',
+    '<%= config.bin %> failover-test --hosts lb1,lb2 --fault stop',
+    '<%= config.bin %> failover-test --hosts lb1,lb2 --inventory prod/lbctl.yaml --fault proxy --url http://198.18.0.100:8080/',
   ]
 
   static override args = {
@@ -51,8 +73,14 @@ Reports the failover time (fault -> first answer via the new master, or first su
   }
 
   static override flags = {
-    local: Flags.boolean({description: 'test the local pair lbctl up runs', exclusive: ['lab']}),
-    lab: Flags.boolean({description: 'build a namespace lab with real haproxy + keepalived and test it (root)', exclusive: ['local']}),
+    local: Flags.boolean({description: 'test the local pair lbctl up runs', exclusive: ['lab', 'hosts']}),
+    lab: Flags.boolean({description: 'build a namespace lab with real haproxy + keepalived and test it (root)', exclusive: ['local', 'hosts']}),
+    hosts: Flags.string({description: 'test real nodes of lbctl.yaml over ssh: comma-separated node names', exclusive: ['local', 'lab']}),
+    inventory: Flags.string({description: 'with --hosts: the lbctl.yaml listing the nodes', default: 'lbctl.yaml'}),
+    'ssh-config': Flags.string({description: 'with --hosts: an ssh config file (ssh -F)'}),
+    url: Flags.string({description: 'with --hosts: where the traffic goes (default http://VIP/ of lbctl.yaml)'}),
+    'host-commands': Flags.string({description: 'with --hosts: JSON file {"startKeepalived": ..., "startHaproxy": ...} replacing systemctl start ({node}, {interface}, {pidFile} are filled in)'}),
+    'link-hold': Flags.string({description: 'with --hosts --fault link: how long the interface stays down (it comes up by itself)', default: '5s'}),
     cleanup: Flags.boolean({description: 'with --lab: remove the namespaces crashed labs left, then exit', dependsOn: ['lab']}),
     fault: Flags.string({description: 'how to break the MASTER', options: [...FAULT_KINDS]}),
     rate: Flags.integer({description: 'requests per second to the VIP', default: 200, min: 1, max: 2000}),
@@ -75,8 +103,8 @@ Reports the failover time (fault -> first answer via the new master, or first su
       if (!this.jsonEnabled()) this.log(removed.length === 0 ? 'no leftover lab namespaces' : `removed ${removed.length} leftover lab namespaces: ${removed.join(', ')}`)
       return {type: 'failover-lab-cleanup', removed}
     }
-    if (!flags.local && !flags.lab) {
-      throw new UserError('failover.target', 'choose what to test: --local (the pair lbctl up runs) or --lab (a namespace lab with real haproxy + keepalived, as root)', {hint: 'lbctl failover-test --local --fault kill'})
+    if (!flags.local && !flags.lab && flags.hosts === undefined) {
+      throw new UserError('failover.target', 'choose what to test: --local (the pair lbctl up runs), --lab (a namespace lab with real haproxy + keepalived, as root) or --hosts a,b (nodes of lbctl.yaml over ssh)', {hint: 'lbctl failover-test --local --fault kill'})
     }
     if (flags.fault === undefined) throw new UserError('failover.fault', 'say how to break the MASTER: --fault kill, stop, proxy, link or block-vrrp', {hint: 'lbctl failover-test --local --fault kill'})
     if (flags.lab && args.dir !== undefined) throw new UserError('failover.lab-dir', `--lab builds its configs from the init scaffold; DIR (${args.dir}) is for --local`, {hint: 'drop DIR, or use --local DIR'})
@@ -99,7 +127,17 @@ Reports the failover time (fault -> first answer via the new master, or first su
     }
     let result: FailoverTestResult
     try {
-      if (flags.lab) {
+      if (flags.hosts !== undefined) {
+        result = await runHostsFailover({
+          ...common,
+          inventoryPath: flags.inventory,
+          hosts: flags.hosts.split(',').map((h) => h.trim()).filter(Boolean),
+          ...(flags.url === undefined ? {} : {url: flags.url}),
+          ...(flags['ssh-config'] === undefined ? {} : {ssh: {configFile: flags['ssh-config']}}),
+          ...(flags['host-commands'] === undefined ? {} : {commands: readHostCommands(flags['host-commands'])}),
+          linkHoldMs: duration('link-hold', flags['link-hold']),
+        })
+      } else if (flags.lab) {
         const advertIntMs = duration('advert-int', flags['advert-int'] ?? (flags['vrrp-version'] === '2' ? '1s' : '100ms'))
         if (advertIntMs < 10 || advertIntMs > 40_950) throw new UserError('failover.advert-int', `--advert-int ${flags['advert-int'] ?? ''}: VRRP adverts are 10 ms to 40.95 s apart`, {hint: 'e.g. --advert-int 100ms (VRRPv3) or 1s'})
         result = await runLabFailover({...common, vrrp: {version: flags['vrrp-version'] === '2' ? 2 : 3, advertIntMs, scriptIntervalS: 1}, sniff: !flags['no-sniff']})

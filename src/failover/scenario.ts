@@ -86,13 +86,32 @@ function settled(latest: Map<string, readonly VrrpRow[]>, nodes: number): boolea
   return [...vrids].every((vrid) => rows.filter((r) => r.vrid === vrid && r.state === 'MASTER').length === 1)
 }
 
+/** The MASTER is the node with the highest priority: nothing will preempt it. */
+function masterOutranks(latest: Map<string, readonly VrrpRow[]>): boolean {
+  const rows = [...latest.values()].flat()
+  const master = rows.find((r) => r.state === 'MASTER')
+  const priority = (r: VrrpRow) => r.effectivePriority ?? r.priority ?? 0
+  return master !== undefined && rows.every((r) => r === master || priority(r) < priority(master))
+}
+
+/**
+ * Until one MASTER and the rest BACKUP, and either the MASTER outranks the others or that has held for
+ * 4 advert intervals (a higher-priority node still starting would have preempted by then).
+ */
 async function waitSettled(poller: TimelinePoller, nodes: number, ms: number, signal?: AbortSignal): Promise<Map<string, readonly VrrpRow[]>> {
   const end = Date.now() + ms
+  let since: {at: number; key: string} | undefined
   for (;;) {
     await poller.nextRound()
     if (signal?.aborted) throw aborted()
     const latest = poller.recorder.latest()
-    if (settled(latest, nodes)) return latest
+    if (settled(latest, nodes)) {
+      if (masterOutranks(latest)) return latest
+      const key = [...latest].map(([node, rows]) => `${node}:${rows.map((r) => r.state).join()}`).join(';')
+      if (since?.key !== key) since = {at: Date.now(), key}
+      const advertMs = Math.max(...[...latest.values()].flat().map((r) => r.advertIntMs ?? 1000))
+      if (Date.now() - since.at >= 4 * advertMs) return latest
+    } else since = undefined
     if (Date.now() > end) {
       const seen = [...latest].map(([node, rows]) => `${node}: ${rows.map((r) => `${r.instance} ${r.state}`).join(', ') || 'no instances'}`).join('; ')
       throw new UserError('failover.unsettled', `the pair did not settle on one MASTER within ${ms} ms (${seen || 'no node answered'})`, {

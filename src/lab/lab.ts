@@ -143,7 +143,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       const f = handle.files
       const pids = ['--pid', join(dir, `keepalived-${node}.pid`), '--vrrp_pid', f.vrrpPidFile, '--checkers_pid', join(dir, `checkers-${node}.pid`)]
       rmSync(f.vrrpPidFile, {force: true})
-      // States before this start belong to the previous process.
+      // States before this start belong to the previous process (written first: keepalived's own notify must come after).
       appendFileSync(f.stateLog, `${Date.now()} INIT ${handle.priority}\n`)
       const proc = spawnIn(handle.ns, `keepalived-${node}`, 'keepalived', ['--dont-fork', '--log-console', '--no-syslog', '--vrrp', '-f', f.keepalivedConf, ...pids])
       processes.push(proc)
@@ -157,7 +157,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     for (const node of LAB_NODES) startKeepalived(node)
     const readyMs = options.readyTimeoutMs ?? 15_000
     try {
-      await waitFor('one MASTER elected', readyMs, () => LAB_NODES.some((node) => states(node).at(-1)?.state === 'MASTER') && LAB_NODES.every((node) => nodes[node].haproxy?.alive() && nodes[node].keepalived?.alive()))
+      // Ready: the highest priority is MASTER and every other node has said BACKUP (notify scripts run
+      // asynchronously, so a node's BACKUP can come well after the MASTER's line on a loaded machine).
+      const top = LAB_NODES.reduce((best, node) => (nodes[node].priority > nodes[best].priority ? node : best))
+      await waitFor('one MASTER elected', readyMs, () => LAB_NODES.every((node) => states(node).at(-1)?.state === (node === top ? 'MASTER' : 'BACKUP')) && LAB_NODES.every((node) => nodes[node].haproxy?.alive() && nodes[node].keepalived?.alive()))
     } catch {
       const logs = LAB_NODES.flatMap((node) => [nodes[node].haproxy, nodes[node].keepalived]).map((p) => `--- ${p?.name}\n${p?.output() ?? ''}`)
       throw new UserError('failover.lab-unready', `the lab elected no MASTER within ${readyMs} ms`, {hint: `the daemons said:\n${logs.join('\n')}`, exitCode: 1})

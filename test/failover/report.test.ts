@@ -105,7 +105,7 @@ describe('buildRunReport', () => {
     expect(report.recoveryReason).toBeNull()
     const text = renderResult({type: 'failover-test', target: 'local', source: 'demo', fault: 'kill', rate: 100, keepalive: false, maxGapMs: 4000, pass: true, summary: summarize([report]), runs: [report], notes: []})
     expect(text).toContain('recovery            a restarted at 8.00 s (pid 77); MASTER again at 9.10 s, 1100 ms after it; the only MASTER from 9.12 s')
-    expect(text).toContain('failback gap        150 ms   (15/400 failed from the restart on; 15 failed in a row)')
+    expect(text).toContain('failback gap        150 ms   (15/400 failed from the recovery on; 15 failed in a row)')
     expect(renderChart(report, 60).at(-2)).toContain('R')
     expect(summarize([report, base])).toMatchObject({masterAgainAfterMs: {min: 1100, median: 1100, max: 1100}, failbackGapMs: {min: 150, median: 150, max: 150}})
   })
