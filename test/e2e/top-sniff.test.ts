@@ -165,6 +165,36 @@ describe.skipIf(!built || !(requireRoot() && requireBinary('tcpdump') && require
     }
   })
 
+  it('lbctl dash --sniff in tmux (120×40): the VRRP table lists the wire senders and the split brain', async () => {
+    if (!requireBinary('tmux')) return
+    const server = `lbctl-dsniff-${process.pid}`
+    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', server, ...args], {encoding: 'utf8'})
+    tmux('new-session', '-d', '-s', 'dash', '-x', '120', '-y', '40', `ip netns exec ${pair.b.ns} ${process.execPath} ${cliPath} dash --sniff ${pair.b.ifname} --vrid 51; echo EXIT=$?; sleep 600`)
+    const screen = () => tmux('capture-pane', '-p', '-t', 'dash')
+    const waitFor = async (re: RegExp) => {
+      const deadline = Date.now() + 8000
+      while (!re.test(screen())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${re}; screen:\n${screen()}`)
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      return screen()
+    }
+    try {
+      const shown = await waitFor(/198\.18\.78\.1\s+\(wire\)\s+99!\s+MASTER/)
+      expect(shown).toMatch(/198\.18\.78\.2\s+\(wire\)\s+51\s+MASTER/)
+      expect(shown).toMatch(/VRRP roles ⚠ SPLIT BRAIN/)
+      expect(shown).toMatch(/VRRPv3, Advertisement, vrid 51/)
+      tmux('send-keys', '-t', 'dash', 'q')
+      await waitFor(/EXIT=0/)
+    } finally {
+      try {
+        tmux('kill-server')
+      } catch {
+        // gone
+      }
+    }
+  })
+
   it('refuses an unknown interface (exit 2) and a user who cannot capture (exit 1), in one line each', async () => {
     const unknown = await runCli(['top', '--sniff', 'nosuch0', '--once'])
     expect(unknown.code).toBe(2)

@@ -48,11 +48,15 @@ describe('dash state', () => {
   })
 
   it.each([
-    [[12, 8, 4, 8, 4, 5, 12, 14], 200, [12, 8, 4, 8, 4, 5, 12, 14]],
-    [[12, 8, 4, 8, 4, 5, 12, 14], 60, [7, 8, 4, 8, 4, 5, 8, 8]],
-    [[10, 10], 4, [3, 3]],
-  ])('fitWidths(%j, %i) = %j', (base, width, expected) => {
-    const widths = fitWidths(base, width, 1)
+    [[15, 8, 4, 8, 4, 5, 15, 32], 200, [], [15, 8, 4, 8, 4, 5, 15, 32]],
+    [[12, 8, 4, 8, 4, 5, 12, 14], 60, [], [7, 8, 4, 8, 4, 5, 8, 8]],
+    // An address column keeps its 15 characters while others can give way.
+    [[15, 8, 4, 8, 4, 5, 15, 32], 57, [15, 3, 4, 7, 4, 5, 3, 3], [15, 4, 4, 7, 4, 5, 5, 5]],
+    [[15, 8, 4, 8, 4, 5, 15, 32], 115, [15, 3, 4, 7, 4, 5, 3, 3], [15, 8, 4, 8, 4, 5, 15, 32]],
+    [[10, 10], 4, [], [3, 3]],
+  ])('fitWidths(%j, %i, floors %j) = %j', (base, width, floor, expected) => {
+    const widths = fitWidths(base, width, 1, floor)
     expect(widths).toEqual(expected)
+    if (widths.some((w) => w > 3)) expect(widths.reduce((a, b) => a + b, 0) + widths.length).toBeLessThanOrEqual(width)
   })
 })

@@ -1,63 +1,84 @@
 // The blessed-contrib screen of `lbctl dash` at any size: request rate per backend (line chart),
 // sessions per server (bar chart), servers, VRRP roles and the event log. It only draws a DashState.
 import blessed, {type Element, type Screen} from 'blessed'
-import contrib, {type BarChart, type LineChart, type Table} from 'blessed-contrib'
+import contrib, {type BarChart, type Grid, type LineChart, type Table} from 'blessed-contrib'
 import {eventLines, rateChart, serverTable, sessionBars, vrrpTable, warnings, type DashState} from './dash-state.js'
 
 const LINE_COLORS = ['yellow', 'cyan', 'green', 'magenta', 'red', 'blue', 'white']
 
-/** Shrinks the widest columns until the row (each column plus `spacing`) fits `width`; never below 3 characters. */
-export function fitWidths(base: number[], width: number, spacing: number): number[] {
+/**
+ * Shrinks the widest columns until the row (each column plus `spacing`) fits `width`: first those above
+ * their `floor` (an IPv4 address keeps its 15 characters), then any, never below 3 characters.
+ */
+export function fitWidths(base: number[], width: number, spacing: number, floor: number[] = []): number[] {
   const widths = [...base]
   const total = () => widths.reduce((a, b) => a + b, 0) + spacing * widths.length
   while (total() > width) {
-    const widest = widths.indexOf(Math.max(...widths))
-    if ((widths[widest] ?? 0) <= 3) break
+    const shrinkable = (min: (i: number) => number) => widths.map((w, i) => (w > min(i) ? w : -1))
+    let candidates = shrinkable((i) => Math.max(3, floor[i] ?? 3))
+    if (Math.max(...candidates) < 0) candidates = shrinkable(() => 3)
+    const widest = candidates.indexOf(Math.max(...candidates))
+    if (widest < 0 || (candidates[widest] ?? -1) < 0) break
     widths[widest] = (widths[widest] ?? 0) - 1
   }
   return widths
 }
+
+/** The VRRP table: NODE, INST, VRID, ROLE, PRIO, AGE, MASTER, VIPS. */
+const VRRP_WIDTHS = [15, 8, 4, 8, 4, 5, 15, 32]
+// Floors also keep each header readable (a cut header loses its spacing).
+const VRRP_FLOORS = [15, 4, 4, 7, 4, 5, 6, 4]
 
 export interface DashView {
   draw(state: DashState): void
   destroy(): void
 }
 
-export function createDashView(options: {onQuit: () => void; title?: string}): DashView {
+/** `wireOnly` (only --sniff, no stats socket): no charts nor servers, the VRRP table and the events take the screen. */
+export function createDashView(options: {onQuit: () => void; title?: string; wireOnly?: boolean}): DashView {
   const screen: Screen = blessed.screen({smartCSR: true, title: options.title ?? 'lbctl dash', fullUnicode: true, warnings: false})
   const grid = new contrib.grid({rows: 12, cols: 12, screen})
-  const line = grid.set<LineChart>(0, 0, 5, 7, contrib.line, {label: ' Request rate per backend (req/s) ', showLegend: true, legend: {width: 16}, minY: 0, wholeNumbersOnly: true, style: {line: 'yellow', text: 'green', baseline: 'white'}})
-  const bar = grid.set<BarChart>(0, 7, 5, 5, contrib.bar, {label: ' Sessions per server ', barWidth: 7, barSpacing: 3, xOffset: 1, maxHeight: 10, barBgColor: 'cyan'})
   // Column widths scaled to the table's share of the screen, so rows never wrap. blessed-contrib's
   // table pads each cell to width + spacing - 1 and gives the rows its width - 3.
   const inner = (cols: number) => Math.floor((screen.width * cols) / 12) - 3
-  const servers = grid.set<Table>(5, 0, 3, 6, contrib.table, {label: ' Servers ', keys: false, interactive: false, columnSpacing: 2, columnWidth: fitWidths([16, 9, 18, 3, 4], inner(6), 1), fg: 'white'})
-  const vrrp = grid.set<Table>(5, 6, 3, 6, contrib.table, {label: ' VRRP roles ', keys: false, interactive: false, columnSpacing: 2, columnWidth: fitWidths([12, 8, 4, 8, 4, 5, 12, 14], inner(6), 1), fg: 'white'})
-  const log = grid.set<Element>(8, 0, 4, 12, blessed.box, {label: ' Events ', tags: false, style: {fg: 'white'}})
+  const vrrpCols = options.wireOnly ? 12 : 6
+  const vrrpOptions = {label: ' VRRP roles ', keys: false, interactive: false, columnSpacing: 2, columnWidth: fitWidths(VRRP_WIDTHS, inner(vrrpCols), 1, VRRP_FLOORS), fg: 'white'}
+  const log = grid.set<Element>(options.wireOnly ? 5 : 8, 0, options.wireOnly ? 7 : 4, 12, blessed.box, {label: ' Events ', tags: false, wrap: false, style: {fg: 'white'}})
+  const vrrp = options.wireOnly ? grid.set<Table>(0, 0, 5, 12, contrib.table, vrrpOptions) : grid.set<Table>(5, 6, 3, 6, contrib.table, vrrpOptions)
+  const charts = options.wireOnly ? undefined : statsWidgets(grid, inner)
 
   screen.key(['q', 'C-c'], options.onQuit)
 
   let last: DashState | undefined
   const draw = (state: DashState) => {
     last = state
-    const series = rateChart(state).filter((s) => s.y.length > 0)
-    if (series.length > 0) line.setData(series.map((s, i) => ({...s, style: {line: LINE_COLORS[i % LINE_COLORS.length]}})))
-    bar.setData(sessionBars(state))
-    servers.setData(serverTable(state))
+    if (charts) {
+      const series = rateChart(state).filter((s) => s.y.length > 0)
+      if (series.length > 0) charts.line.setData(series.map((s, i) => ({...s, style: {line: LINE_COLORS[i % LINE_COLORS.length]}})))
+      charts.bar.setData(sessionBars(state))
+      charts.servers.setData(serverTable(state))
+    }
     vrrp.setData(vrrpTable(state))
     const warn = warnings(state)
     const none = state.top.nodes.length > 0 && Object.keys(state.top.live.vrrp).length === 0 && Object.keys(state.top.live.wire).length === 0
     // A label wider than its box wraps over the table: cut it to the box.
     const label = warn.length > 0 ? `VRRP roles ⚠ ${warn.join(' · ')}` : none ? 'VRRP roles: none (try --sniff IFACE)' : 'VRRP roles'
-    vrrp.setLabel(` ${label.slice(0, Math.max(10, inner(6) - 3))} `)
+    vrrp.setLabel(` ${label.slice(0, Math.max(10, inner(vrrpCols) - 3))} `)
     vrrp.style.border = {fg: warn.length > 0 ? 'red' : 'cyan'}
-    // Border and label take two lines of the box.
+    // Border and label take two lines of the box; long lines are cut, not wrapped.
     const lines = Math.max(1, (typeof log.height === 'number' ? log.height : 10) - 2)
-    log.setContent(eventLines(state, lines).join('\n') || '(no events yet)')
+    log.setContent(eventLines(state, lines).map((l) => l.slice(0, inner(12) + 1)).join('\n') || '(no events yet)')
     screen.render()
   }
   screen.on('resize', () => {
     if (last) draw(last)
   })
   return {draw, destroy: () => screen.destroy()}
+}
+
+function statsWidgets(grid: Grid, inner: (cols: number) => number) {
+  const line = grid.set<LineChart>(0, 0, 5, 7, contrib.line, {label: ' Request rate per backend (req/s) ', showLegend: true, legend: {width: 16}, minY: 0, wholeNumbersOnly: true, style: {line: 'yellow', text: 'green', baseline: 'white'}})
+  const bar = grid.set<BarChart>(0, 7, 5, 5, contrib.bar, {label: ' Sessions per server ', barWidth: 7, barSpacing: 3, xOffset: 1, maxHeight: 10, barBgColor: 'cyan'})
+  const servers = grid.set<Table>(5, 0, 3, 6, contrib.table, {label: ' Servers ', keys: false, interactive: false, columnSpacing: 2, columnWidth: fitWidths([16, 9, 18, 3, 4], inner(6), 1), fg: 'white'})
+  return {line, bar, servers}
 }

@@ -10,7 +10,7 @@ export async function runDash(options: {nodes: string[]; source: LiveSource; exp
   let state: DashState = initialDashState({nodes: options.nodes, now: Date.now(), expectedVrids: options.expectedVrids})
   let quit: () => void = () => undefined
   const done = new Promise<void>((resolve) => (quit = resolve))
-  const view = createDashView({onQuit: () => quit()})
+  const view = createDashView({onQuit: () => quit(), wireOnly: options.nodes.length === 0})
   let pending: ReturnType<typeof setTimeout> | undefined
   const redraw = () => {
     if (pending) return
