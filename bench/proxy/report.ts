@@ -49,10 +49,16 @@ export function renderReload(r: ReloadBenchResult): string {
 export function renderFeatures(r: FeaturesBenchResult): string {
   const out = [`features: ${r.measured.join(', ') || 'none'} on vs off, wrk -t1 -c${r.connections}, ${r.durationS} s x ${r.rounds} rounds; ${describeMachine(r.machine)}`]
   for (const s of r.support) if (!s.lbctl) out.push(`  not supported by lbctl yet, left out of both: ${s.feature} (${s.reason})`)
-  const rows = [['target', 'features', 'req/s', 'p99 ms', 'log bytes', 'errors']]
-  for (const run of r.runs) rows.push([run.target, run.features, num(run.rps), num(run.p99Ms, 2), run.logBytes === null ? '-' : num(run.logBytes), String(run.errors)])
-  out.push(table(rows))
+  const rows = [['target', 'features', 'req/s', 'p99 ms', 'CPU µs/req', 'log bytes', 'errors']]
+  for (const run of r.runs) {
+    const cpu = run.cpuUsPerRequest === null ? '-' : num(run.cpuUsPerRequest, 1)
+    rows.push([run.target, run.features, num(run.rps), num(run.p99Ms, 2), cpu, run.logBytes === null ? '-' : num(run.logBytes), String(run.errors)])
+  }
+  out.push(table(rows, [1]))
   out.push(`  cost of the features (on/off): ${r.cost.map((c) => `${c.target} ${c.ratio.toFixed(2)}`).join(', ')}; lbctl vs haproxy with them on: ${ratio(r.lbctlVsHaproxy)}`)
+  for (const f of r.perFeature) {
+    out.push(`  ${f.feature} alone, ${f.target}: ${f.rpsRatio.toFixed(2)} of the plain req/s, ${f.cpuRatio === null ? '-' : `${f.cpuRatio.toFixed(2)} x`} its CPU per request`)
+  }
   for (const run of r.runs) if (run.logBytes === 0) out.push(`  warning: ${run.target} accepted httplog to stdout but wrote no log line: its figure does not include logging`)
   return out.join('\n')
 }
