@@ -40,6 +40,9 @@ function loadUnixDgram(): {createSocket(type: 'unix_dgram'): UnixDgramSocket} | 
 
 class UdpSink implements LogSink {
   private socket: UdpSocket | undefined
+  private connected = false
+  /** Lines sent before the connect finished. */
+  private waiting: string[] = []
   private failed = false
 
   constructor(
@@ -50,13 +53,17 @@ class UdpSink implements LogSink {
 
   send(line: string): void {
     if (!this.socket) {
-      this.socket = createSocket(isIPv6(this.host) ? 'udp6' : 'udp4')
-      this.socket.on('error', (error) => this.fail(error))
-      this.socket.unref()
+      // A connected socket: no address lookup per datagram.
+      const socket = (this.socket = createSocket(isIPv6(this.host) ? 'udp6' : 'udp4'))
+      socket.on('error', (error) => this.fail(error))
+      socket.unref()
+      socket.connect(this.port, this.host, () => {
+        this.connected = true
+        for (const waiting of this.waiting.splice(0)) this.socket?.send(waiting)
+      })
     }
-    this.socket.send(line, this.port, this.host, (error) => {
-      if (error) this.fail(error)
-    })
+    if (this.connected) this.socket.send(line)
+    else if (this.waiting.length < 1000) this.waiting.push(line)
   }
 
   private fail(error: Error): void {
@@ -112,19 +119,49 @@ class UnixSink implements LogSink {
   }
 }
 
-class StreamSink implements LogSink {
-  constructor(private readonly stream: NodeJS.WritableStream) {}
+/** Lines written in one go per turn of the event loop (one write call for a burst of requests). */
+class Batch {
+  private lines: string[] = []
+  private scheduled = false
 
-  send(line: string): void {
-    this.stream.write(line)
+  constructor(private readonly write: (text: string) => void) {}
+
+  add(line: string): void {
+    this.lines.push(line)
+    if (this.scheduled) return
+    this.scheduled = true
+    setImmediate(() => this.flush())
   }
 
-  async close(): Promise<void> {}
+  flush(): void {
+    this.scheduled = false
+    if (this.lines.length === 0) return
+    const text = this.lines.join('')
+    this.lines = []
+    this.write(text)
+  }
+}
+
+class StreamSink implements LogSink {
+  private readonly batch: Batch
+
+  constructor(stream: NodeJS.WritableStream) {
+    this.batch = new Batch((text) => stream.write(text))
+  }
+
+  send(line: string): void {
+    this.batch.add(line)
+  }
+
+  async close(): Promise<void> {
+    this.batch.flush()
+  }
 }
 
 class FileSink implements LogSink {
   private stream: WriteStream | undefined
   private failed = false
+  private readonly batch = new Batch((text) => this.stream?.write(text))
 
   constructor(
     private readonly path: string,
@@ -141,10 +178,11 @@ class FileSink implements LogSink {
         this.onProblem(`log file@${this.path}: cannot write: ${error.message}`)
       })
     }
-    this.stream.write(line)
+    this.batch.add(line)
   }
 
   close(): Promise<void> {
+    this.batch.flush()
     const stream = this.stream
     this.stream = undefined
     return new Promise((resolve) => (stream && !this.failed ? stream.end(() => resolve()) : resolve()))
