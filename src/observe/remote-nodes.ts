@@ -28,9 +28,10 @@ export interface RemoteSelection {
  * Nodes of lbctl.yaml (all, or those --hosts names), or ad-hoc ssh destinations when there is no
  * inventory. The socket is the node's own `haproxy.statsSocket`, else the inventory's, else --remote-socket.
  */
-export function selectRemoteNodes(options: {hosts?: string[]; inventoryPath?: string; remoteSocket?: string}): RemoteSelection {
+export function selectRemoteNodes(options: {hosts?: string[]; inventoryPath?: string; remoteSocket?: string; defaultInventory?: string}): RemoteSelection {
   const hosts = options.hosts?.filter(Boolean) ?? []
-  const path = options.inventoryPath ?? (existsSync('lbctl.yaml') ? 'lbctl.yaml' : undefined)
+  const fallback = options.defaultInventory ?? 'lbctl.yaml'
+  const path = options.inventoryPath ?? (existsSync(fallback) ? fallback : undefined)
   if (options.inventoryPath !== undefined && !existsSync(options.inventoryPath)) {
     throw new UserError('top.inventory', `${options.inventoryPath}: no such file`, {hint: 'run `lbctl init DIR` to write one, or name ssh destinations with --hosts user@host'})
   }
