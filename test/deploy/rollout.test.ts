@@ -4,6 +4,7 @@ import {runRollback} from '../../src/deploy/rollback.js'
 import {FakeHost, type CommandScript} from '../../src/deploy/fake-host.js'
 import type {DeployResult, Progress, StepState} from '../../src/deploy/result.js'
 import {secretsOf} from '../../src/deploy/semantics.js'
+import {deployStatus} from '../../src/deploy/status.js'
 import {type DeployTarget, rolloutWaves} from '../../src/deploy/targets.js'
 import {UserError} from '../../src/errors.js'
 
@@ -348,6 +349,45 @@ describe('rollback with an in-memory transport', () => {
   it('an unknown version is refused before anything changes', async () => {
     const {journal, run} = rollbackLab()
     await expect(run(9)).rejects.toThrow('lb1: no version 9 (kept: 3, 4); nothing was changed on any host')
+    expect(journal).toEqual([])
+  })
+})
+
+describe('deploy status with an in-memory transport', () => {
+  it('tells local files, a kept version and unknown files apart, and reports unreachable hosts', async () => {
+    const journal: string[] = []
+    const hosts = new Map(['lb1', 'lb2', 'lb3'].map((n) => [n, new FakeHost(`root@${n}`, journal)]))
+    const local = {contentOf: (t: DeployTarget, f: {kind: string}) => (f.kind === 'haproxy' ? HAPROXY_NEW : keepalived(t.role!, t.priority!))}
+    hosts.get('lb1')!.files.set(H, {data: HAPROXY_NEW, mode: '640'})
+    hosts.get('lb1')!.files.set(K, {data: keepalived('MASTER', 110), mode: '600'})
+    for (const name of ['lb2', 'lb3']) {
+      const h = hosts.get(name)!
+      h.files.set(H, {data: HAPROXY_OLD, mode: '640'})
+      h.files.set(K, {data: keepalived('BACKUP', 100), mode: '600'})
+      h.files.set(`${H}.lbctl-1`, {data: HAPROXY_OLD, mode: '640'})
+      h.files.set(`${K}.lbctl-1`, {data: keepalived('BACKUP', 100), mode: '600'})
+      h.files.set(`${H}.lbctl-2`, {data: HAPROXY_NEW, mode: '640'})
+      h.files.set(`${K}.lbctl-2`, {data: keepalived('BACKUP', 100), mode: '600'})
+    }
+    hosts.get('lb3')!.files.set(H, {data: '# edited by hand\n', mode: '640'})
+    const targets = [target('lb1', 'MASTER', 110), target('lb2', 'BACKUP', 100), target('lb3', 'BACKUP', 99), target('lb4', 'BACKUP', 98)]
+    const status = await deployStatus(
+      targets,
+      async (t) => {
+        if (t.name === 'lb4') throw new UserError('ssh/unreachable', 'lb4: cannot connect (Connection refused)')
+        return hosts.get(t.name)!
+      },
+      local,
+    )
+    expect(status.hosts.map((h) => [h.host, h.runs, h.versions.map((v) => v.version), h.error ?? null])).toEqual([
+      ['lb1', 'local', [], null],
+      ['lb2', 'version 1', [1, 2], null],
+      ['lb3', 'unknown', [1, 2], null],
+      ['lb4', null, [], 'lb4: cannot connect (Connection refused)'],
+    ])
+    expect(status.hosts[1]!.files!.map((f) => [f.config, f.matchesLocal])).toEqual([['haproxy', false], ['keepalived', true]])
+    expect(status.hosts[1]!.version).toBe(status.hosts[1]!.versions[0]!.hash)
+    expect([...hosts.values()].every((h) => h.closed)).toBe(true)
     expect(journal).toEqual([])
   })
 })
