@@ -56,6 +56,11 @@ export interface VrrpInstanceSettings extends AdvertCheckSettings {
   lowerPrioNoAdvert: boolean
   /** keepalived `higher_prio_send_advert`: a MASTER sends one advert before yielding to a higher priority. */
   higherPrioSendAdvert: boolean
+  /**
+   * The vrrp_sync_group the instance is in. Its Master_Down timeout then only asks the group
+   * (`want_master`); the group answers with `sync MASTER` once every member can go.
+   */
+  syncGroup?: string
 }
 
 type RequiredSettings = Pick<VrrpInstanceSettings, 'vrid' | 'primaryAddress'>
@@ -113,6 +118,8 @@ export interface VrrpState {
   readonly master: KnownMaster | undefined
   /** When the next garp_master_refresh burst is due (ms), when refresh is on and we are MASTER. */
   readonly garpRefreshAt: number | undefined
+  /** BACKUP whose Master_Down timer ran out, waiting for its sync group to go MASTER (keepalived wantstate MASTER). */
+  readonly waitingForGroup: boolean
 }
 
 export type VrrpInput =
@@ -142,6 +149,8 @@ export type VrrpAction =
   | {type: 'garp'; vips: string[]; repeat: number}
   | {type: 'notify'; state: NotifyState; reason: string}
   | {type: 'log'; message: string}
+  /** A sync group member is ready to become MASTER: its group decides (keepalived vrrp_sync_can_goto_master). */
+  | {type: 'want_master'; group: string}
 
 export interface StepResult {
   state: VrrpState
@@ -163,6 +172,7 @@ export function initialState(settings: VrrpInstanceSettings): VrrpState {
     vipsSet: false,
     master: undefined,
     garpRefreshAt: undefined,
+    waitingForGroup: false,
   }
 }
 
@@ -235,6 +245,7 @@ class Step {
   }
 
   private arm(timer: TimerName, at: number): void {
+    if (timer === 'master_down') this.s.waitingForGroup = false
     this.s.timers[timer] = at
     this.actions.push({type: 'arm_timer', timer, at})
   }
@@ -325,6 +336,7 @@ class Step {
   /** Enter MASTER: keepalived vrrp_state_goto_master + vrrp_state_master_tx + vrrp_state_become_master. */
   private becomeMaster(reason: string): void {
     this.cancel('master_down')
+    this.s.waitingForGroup = false
     this.s.role = 'MASTER'
     this.s.preemptUntil = undefined
     // keepalived resets Master_Adver_Interval to our own interval on becoming master.
@@ -383,6 +395,7 @@ class Step {
     }
     // (670) / (355) + Transition to the {Initialize} state
     this.s.role = 'INIT'
+    this.s.waitingForGroup = false
     this.s.garpRefreshAt = undefined
     this.s.preemptUntil = undefined
     this.s.master = undefined
@@ -403,6 +416,15 @@ class Step {
       // (405) + Set the Adver_Timer to Advertisement_Interval
       // (410) + Transition to the {Master} state
       this.log('Receive advertisement timeout')
+      const group = this.settings.syncGroup
+      if (group !== undefined) {
+        // keepalived vrrp_sync_can_goto_master: "Only sync to master if everyone wants to, i.e.
+        // prefer backup state to avoid thrashing". The group sends `sync MASTER` when all can go.
+        this.s.waitingForGroup = true
+        this.log(`waiting for sync group ${group} to go MASTER`)
+        this.actions.push({type: 'want_master', group})
+        return
+      }
       this.becomeMaster('master_down timer expired')
       return
     }
@@ -564,6 +586,7 @@ class Step {
       this.removeVips()
     } else if (this.s.role === 'BACKUP') {
       this.cancel('master_down')
+      this.s.waitingForGroup = false
     } else {
       return // INIT: remembered, startup goes to FAULT; FAULT: nothing to do
     }

@@ -186,7 +186,9 @@ export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
   }
 
   private addInstance(plan: InstancePlan, transport: VrrpTransport): LiveInstance {
-    const live: LiveInstance = {plan, state: initialState(plan.settings), transport, timers: new Map(), lastAdvert: undefined, waitingForScripts: false}
+    const group = this.syncGroups.groupOf(plan.name)
+    const settings = group ? {...plan.settings, syncGroup: group.name} : plan.settings
+    const live: LiveInstance = {plan, state: initialState(settings), transport, timers: new Map(), lastAdvert: undefined, waitingForScripts: false}
     this.instances.push(live)
     return live
   }
@@ -354,6 +356,12 @@ export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
         break
       case 'notify':
         this.options.notifier?.instance(name, action.state, live.state.effectivePriority)
+        break
+      case 'want_master':
+        for (const item of this.syncGroups.wantMaster(name, this.stateOf)) {
+          const target = this.instances.find((candidate) => candidate.plan.name === item.instance)
+          if (target) this.queue.push({live: target, input: item.input, reason: item.reason})
+        }
         break
     }
   }

@@ -9,9 +9,11 @@
  * - The group's own notify scripts run when all members agree on a state (MASTER, BACKUP), as
  *   soon as one is in FAULT, and at shutdown (STOP).
  *
+ * - A member whose Master_Down timer runs out waits in BACKUP until every other member is ready
+ *   for MASTER too (vrrp_sync_can_goto_master), then they all go.
+ *
  * Pure: it reads the members' machine states and answers with the `sync` inputs the other members'
- * machines take (machine.ts `sync`). (keepalived also keeps a member from becoming MASTER until all
- * the others want to; lbctl takes them along instead.)
+ * machines take (machine.ts `sync`).
  */
 import {syncFaultSource, type NotifyState, type VrrpInput, type VrrpState} from './machine.js'
 import type {SyncGroupPlan} from './settings.js'
@@ -54,6 +56,26 @@ export class SyncGroups {
       for (const other of others) if (stateOf(other)?.role === 'MASTER') forced.push(sync(other, 'BACKUP', 'went BACKUP'))
     }
     return forced
+  }
+
+  /**
+   * A member's Master_Down timer ran out (machine `want_master`): the group goes MASTER when every
+   * other member is MASTER or waiting too (keepalived vrrp_sync_can_goto_master: "only sync to
+   * master if everyone wants to, i.e. prefer backup state to avoid thrashing"). Until then the
+   * member stays BACKUP, so a group whose other link still hears a better master does not flap.
+   */
+  wantMaster(instance: string, stateOf: (name: string) => VrrpState | undefined): ForcedInput[] {
+    const group = this.groupOf(instance)
+    if (!group) return []
+    const others = group.members.filter((member) => member !== instance)
+    const ready = (name: string) => {
+      const state = stateOf(name)
+      return state?.role === 'MASTER' || (state?.role === 'BACKUP' && state.waitingForGroup)
+    }
+    if (!others.every(ready)) return []
+    return group.members
+      .filter((member) => stateOf(member)?.role === 'BACKUP')
+      .map((member) => ({instance: member, input: {type: 'sync', to: 'MASTER', group: group.name}, reason: `sync group ${group.name}: every member is ready for MASTER`}))
   }
 
   /** The group's FAULT on every member while any member has a fault of its own, lifted otherwise. */

@@ -286,12 +286,18 @@ vrrp_sync_group VG_1 {
       '8219 VI_1 MASTER->BACKUP (higher priority advert (200) from 198.18.0.2)',
       '8219 VI_2 MASTER->BACKUP (sync group VG_1: VI_1 went BACKUP)',
     ])
+    // VI_2 hears no master on its link, but its group cannot go MASTER while VI_1 hears b: it waits
+    // in BACKUP instead of taking VI_1 along and flapping (keepalived vrrp_sync_can_goto_master).
+    const settled = lines(a).length
+    clock.advance(20_000)
+    expect(lines(a).length).toBe(settled)
+    expect(a.runner.status().map((s) => s.state)).toEqual(['BACKUP', 'BACKUP'])
     await b.runner.stop()
     clock.advance(2000)
     expect(a.runner.status().map((s) => s.state)).toEqual(['MASTER', 'MASTER'])
     expect(lines(a).slice(-2)).toEqual([
-      `${lines(a).at(-2)?.split(' ')[0]} VI_1 BACKUP->MASTER (master_down timer expired)`,
-      `${lines(a).at(-2)?.split(' ')[0]} VI_2 BACKUP->MASTER (sync group VG_1: VI_1 became MASTER)`,
+      `${lines(a).at(-2)?.split(' ')[0]} VI_1 BACKUP->MASTER (sync group VG_1: every member is ready for MASTER)`,
+      `${lines(a).at(-2)?.split(' ')[0]} VI_2 BACKUP->MASTER (sync group VG_1: every member is ready for MASTER)`,
     ])
     await a.runner.stop()
   })

@@ -4,7 +4,7 @@
  * A transcript drives one instance of the pure machine with a fake clock:
  *
  *   # comment
- *   config vrid=51 prio=100 advert=1s version=2 addr=198.18.0.1 vip=198.18.0.100
+ *   config vrid=51 prio=100 advert=1s version=2 addr=198.18.0.1 vip=198.18.0.100 [sync_group=VG_1]
  *   peer b=198.18.0.2              names usable as from=b
  *   start | stop
  *   tick 3609ms                    advance the clock, firing due timers in time order
@@ -79,7 +79,7 @@ function settingsFromConfig(args: Map<string, string>): VrrpInstanceSettings {
   if (state !== undefined && state !== 'MASTER' && state !== 'BACKUP') throw new Error(`bad state ${state}`)
   const known = new Set([
     'vrid', 'prio', 'advert', 'version', 'addr', 'vip', 'state', 'preempt', 'nopreempt', 'preempt_delay', 'auth',
-    'garp_delay', 'garp_repeat', 'garp_refresh', 'garp_refresh_repeat', 'lower_prio_no_advert', 'higher_prio_send_advert', 'name',
+    'garp_delay', 'garp_repeat', 'garp_refresh', 'garp_refresh_repeat', 'lower_prio_no_advert', 'higher_prio_send_advert', 'name', 'sync_group',
   ])
   for (const key of args.keys()) if (!known.has(key)) throw new Error(`unknown config key ${key}`)
   return instanceSettings({
@@ -100,6 +100,7 @@ function settingsFromConfig(args: Map<string, string>): VrrpInstanceSettings {
     garpMasterRefreshRepeat: Number(args.get('garp_refresh_repeat') ?? 1),
     lowerPrioNoAdvert: bool(args.get('lower_prio_no_advert'), false),
     higherPrioSendAdvert: bool(args.get('higher_prio_send_advert'), false),
+    ...(args.has('sync_group') ? {syncGroup: args.get('sync_group')} : {}),
   })
 }
 
@@ -121,6 +122,8 @@ export function renderAction(action: VrrpAction): string | undefined {
       return `notify ${action.state}`
     case 'log':
       return undefined
+    case 'want_master':
+      return `want master group=${action.group}`
   }
 }
 
