@@ -159,6 +159,8 @@ export default class Top extends BaseCommand {
 
 With --sniff IFACE (root) it also captures VRRP adverts and gratuitous ARPs on the wire with tcpdump, from any keepalived or lbctl node: every sender shows in the VRRP panel as MASTER of its VRID (silent backups are inferred by their absence), two senders for one VRID raise the split-brain banner, VRIDs outside --vrid and the nodes' own instances are flagged rogue, and adverts print as tcpdump does.
 
+With --hosts a,b (node names of lbctl.yaml, or ssh destinations) each node's stats socket is forwarded over your OpenSSH (~/.ssh/config, agent, strict host keys): nothing is installed on the hosts; a host that cannot be reached shows as unreachable.
+
 On a terminal it is an interactive screen (? for keys); otherwise it prints one line per event until interrupted. --once --json prints one snapshot and exits (with --sniff, after listening for --sniff-for).`
 
   static override examples = [
