@@ -137,6 +137,8 @@ frontend f
   http-request replace-header User-Agent (.*)-x \\1-y
   http-request set-path /b/p%[path] if { path_beg /sp }
   http-response set-header X-R r1
+  http-after-response set-header X-After %[status]
+  http-after-response del-header x-one
   http-response set-status 299 reason Fine if { res.hdr(x-backend-status) -m found }
   redirect location /loc if { path /r5 }
   redirect scheme https code 308 if { path /r6 }
@@ -204,6 +206,9 @@ backend w
       expect(haproxy['http-response deny, errorloc 502 of the backend']!.text).toContain('location: http://err.example.com/502.html')
       expect(haproxy['errorloc303 for deny_status 410']!.text).toContain('HTTP/1.1 303 See Other')
       expect(haproxy['dynamic use_backend']!.text).toContain('x-backend: b')
+      expect(haproxy['deny']!.text).toContain('\r\nx-after: 403\r\n')
+      expect(haproxy['return string with hdr']!.text).not.toContain('x-one')
+      expect(haproxy['dynamic use_backend']!.text).toContain('\r\nx-after: 200\r\n')
       expect(haproxy['set-var, set-var-fmt, var() in a condition and a header']!.text).toMatch(/x-host: www.example.com\r\n[^]*\r\nx-var: \/b\/vars:www.example.com\r\n/)
       expect(haproxy['unset-var']!.text).toContain('\r\nx-var: \r\n')
       expect(haproxy['dynamic use_backend naming no backend: the default (none: 503)']!.text).toContain('HTTP/1.1 503 Service Unavailable')

@@ -10,7 +10,7 @@ import type {AclRequest} from '../acl/index.js'
 import {createRequestParser, encodeChunk, encodeLastChunk, HeaderList, LAST_CHUNK, type Http1Error, type Http1Sink, type RawHeaders, type RequestHead, type RequestParser, type ResponseHead} from '../http1/index.js'
 import {systemClock} from '../clock.js'
 import {type ConnectionFacts, errorReply, type LocalReply, renderReply} from '../rules/index.js'
-import {cookieServer, L7State, replyFor, requestRules, responseRules, useServer} from '../rules/transaction.js'
+import {afterLocalReply, cookieServer, L7State, replyFor, requestRules, responseRules, useServer} from '../rules/transaction.js'
 import {BackendRuntime, type FrontendRuntime, type ServerRuntime} from '../runtime.js'
 import type {StatSource} from '../runtime-api/stat.js'
 import {type StatsResponder, statsResponder} from '../stats/index.js'
@@ -355,7 +355,9 @@ class HttpSession implements Http1Sink<RequestHead> {
 
   /** Answers the request with a reply of the engine's own (deny, auth, redirect, return, no backend). */
   private answerLocal(txn: Transaction, outcome: Parameters<typeof replyFor>[0]): void {
-    const reply: LocalReply = replyFor(outcome, [txn.l7?.backendChosen ? txn.backend.plan.rules : undefined, this.frontend.plan.rules])
+    const lists = [txn.l7?.backendChosen ? txn.backend.plan.rules : undefined, this.frontend.plan.rules]
+    const own = replyFor(outcome, lists)
+    const reply: LocalReply = txn.l7 ? afterLocalReply(txn.l7, own, txn.request, this.facts, lists[0] === lists[1] ? [lists[1]] : lists) : own
     const {data, close} = renderReply(reply, txn.request, this.settings.connection === 'close' || this.clientEnded)
     txn.local = true
     txn.localLabel = '<NOSRV>'
@@ -668,7 +670,9 @@ class HttpSession implements Http1Sink<RequestHead> {
     // The rest of an unread request body would be taken for the next request.
     const close = !txn.requestEnded || !txn.request.keepAlive || this.settings.connection === 'close' || this.clientEnded || errorCloses(status)
     // The backend's errorfile for the status, else the frontend's, else HAProxy's own page; `connection: close` when closing.
-    this.write(renderReply(errorReply(status, [txn.backend.plan.rules?.errors, this.frontend.plan.rules?.errors]), txn.request, close).data)
+    const page = errorReply(status, [txn.backend.plan.rules?.errors, this.frontend.plan.rules?.errors])
+    const lists = txn.backend.plan.rules === this.frontend.plan.rules ? [this.frontend.plan.rules] : [txn.backend.plan.rules, this.frontend.plan.rules]
+    this.write(renderReply(txn.l7 ? afterLocalReply(txn.l7, page, txn.request, this.facts, lists) : page, txn.request, close).data)
     txn.framing = {chunked: false, close}
     this.endTransaction(txn, true)
   }

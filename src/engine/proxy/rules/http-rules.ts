@@ -312,6 +312,9 @@ const RESPONSE_ACTIONS: Record<string, Compile> = {
   'set-status': setStatus,
 }
 
+/** `http-after-response`: edits of every response, the engine's own included; no deny. */
+const AFTER_RESPONSE_ACTIONS: Record<string, Compile> = Object.fromEntries(Object.entries(RESPONSE_ACTIONS).filter(([name]) => name !== 'deny'))
+
 /** Variable scopes that live as long as the transaction (`sess.` and `proc.` outlive it: not run yet). */
 const VAR_SCOPES = new Set(['txn', 'req', 'res'])
 
@@ -351,7 +354,7 @@ function variable(action: string): Compile | undefined {
 
 /** Compiles one rule of an http-request or http-response list; `condition` is compiled by the caller. */
 export function compileHttpRule(rule: Rule, condition: RequestCondition | undefined, ctx: RuleCompileContext): Compiled<HttpRule> {
-  const table = rule.set === 'http-request' ? REQUEST_ACTIONS : RESPONSE_ACTIONS
+  const table = rule.set === 'http-request' ? REQUEST_ACTIONS : rule.set === 'http-response' ? RESPONSE_ACTIONS : AFTER_RESPONSE_ACTIONS
   const compile = table[rule.action] ?? variable(rule.action)
   if (!compile) return fail(`${rule.set} ${rule.action} is not supported by the bundled engine yet`)
   const compiled = compile(rule, ctx)

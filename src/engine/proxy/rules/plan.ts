@@ -21,6 +21,8 @@ export interface HeaderCapture {
 export interface ProxyRules {
   request: HttpRule[]
   response: HttpRule[]
+  /** `http-after-response` rules: run on every response (the engine's own too), backend's then frontend's. */
+  afterResponse: HttpRule[]
   /** `redirect` directives, tried after the http-request rules. */
   redirects: HttpRule[]
   errors: ErrorPages
@@ -93,7 +95,7 @@ export function planProxyRules(p: Proxy, shared: RulesShared, problems: string[]
     return false
   }
   const ctx: RuleCompileContext = {proxyName: p.name, userlists: new Set(shared.userlists.keys()), httpErrors: shared.httpErrors}
-  const rules: ProxyRules = {request: [], response: [], redirects: [], errors: new ErrorPages(), userlists: shared.userlists, captures: {request: [], response: []}, useServer: [], tcpConnection: []}
+  const rules: ProxyRules = {request: [], response: [], afterResponse: [], redirects: [], errors: new ErrorPages(), userlists: shared.userlists, captures: {request: [], response: []}, useServer: [], tcpConnection: []}
 
   for (const rule of p.rules) {
     if (rule.set === 'tcp-request connection') {
@@ -103,7 +105,7 @@ export function planProxyRules(p: Proxy, shared: RulesShared, problems: string[]
       else rules.tcpConnection.push({accept: rule.action === 'accept', ...(cond ? {condition: cond} : {})})
       continue
     }
-    if (rule.set !== 'http-request' && rule.set !== 'http-response') {
+    if (rule.set !== 'http-request' && rule.set !== 'http-response' && rule.set !== 'http-after-response') {
       problems.push(`${at(rule)}: ${rule.set} ${rule.action} rules are not supported by the bundled engine yet`)
       continue
     }
@@ -113,7 +115,7 @@ export function planProxyRules(p: Proxy, shared: RulesShared, problems: string[]
     if (rule.action === 'auth') for (const name of referencedUserlists(rule.condition)) if (!shared.userlists.has(name)) problems.push(`${at(rule)}: no userlist named '${name}'`)
     const compiled = compileHttpRule(rule, cond, ctx)
     if (!compiled.ok) problems.push(`${at(rule)}: ${compiled.problem}`)
-    else (rule.set === 'http-request' ? rules.request : rules.response).push(compiled.value)
+    else (rule.set === 'http-request' ? rules.request : rule.set === 'http-response' ? rules.response : rules.afterResponse).push(compiled.value)
   }
 
   for (const d of p.directives) {
@@ -222,5 +224,5 @@ function referencedUserlists(condition: Condition | undefined): string[] {
 
 /** Whether a proxy's rules ask for no work per request (the hot path skips them). */
 export function rulesIdle(rules: ProxyRules | undefined): boolean {
-  return !rules || (rules.request.length === 0 && rules.response.length === 0 && rules.redirects.length === 0 && rules.monitor === undefined && rules.captures.request.length === 0 && rules.captures.response.length === 0 && rules.useServer.length === 0)
+  return !rules || (rules.request.length === 0 && rules.response.length === 0 && rules.afterResponse.length === 0 && rules.redirects.length === 0 && rules.monitor === undefined && rules.captures.request.length === 0 && rules.captures.response.length === 0 && rules.useServer.length === 0)
 }

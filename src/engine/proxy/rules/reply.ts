@@ -26,7 +26,7 @@ export interface ReplyTarget {
 export function renderReply(reply: LocalReply, request: ReplyTarget, forceClose: boolean): {data: Buffer; close: boolean} {
   const close = forceClose || !request.keepAlive || reply.untilClose === true
   let head = `${reply.version} ${reply.status} ${reply.reason}\r\n`
-  for (const [name, value] of reply.headers) head += `${name}: ${value}\r\n`
+  for (const [name, value] of reply.headers) head += `${name.toLowerCase()}: ${value}\r\n`
   // An HTTP/1.0 response (from an errorfile) closes by default: it says nothing then.
   if (close) head += reply.version === 'HTTP/1.0' ? '' : 'connection: close\r\n'
   else if (request.version !== 'HTTP/1.1' || reply.version !== 'HTTP/1.1') head += 'connection: keep-alive\r\n'

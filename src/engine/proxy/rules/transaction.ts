@@ -59,6 +59,18 @@ export function requestRules(state: L7State, rules: ProxyRules, request: Request
   return rules.request.length === 0 ? undefined : runRules(rules.request, state.context(request, facts, rules))
 }
 
+/** `http-after-response` rules (backend's, then frontend's) on a response the engine writes itself. */
+export function afterLocalReply(state: L7State, reply: LocalReply, request: RequestHead, facts: () => ConnectionFacts, lists: readonly (ProxyRules | undefined)[]): LocalReply {
+  const withAfter = lists.filter((l): l is ProxyRules => l !== undefined && l.afterResponse.length > 0)
+  if (withAfter.length === 0) return reply
+  const headers = HeaderList.from(reply.headers)
+  const ctx = state.ctx ?? (state.ctx = new RequestContext(request, facts(), withAfter[0]!.userlists))
+  const view = ctx.responseView(reply.status, headers)
+  for (const rules of withAfter) runRules(rules.afterResponse, view)
+  if (!view.edited) return reply
+  return {...reply, status: view.status, reason: view.reason ?? reply.reason, headers: headers.toArray()}
+}
+
 /** The reply an outcome stands for; error pages come from the backend's errorfiles, then the frontend's. */
 export function replyFor(outcome: Exclude<FrontendVerdict, undefined | {kind: 'allow'} | {kind: 'service'}>, pages: readonly (ProxyRules | undefined)[]): LocalReply {
   if (outcome.kind !== 'error') return outcome.reply
@@ -105,9 +117,10 @@ export interface ResponseEdit {
 export function responseRules(state: L7State, head: ResponseHead, request: RequestHead, facts: () => ConnectionFacts, lists: readonly (ProxyRules | undefined)[], frontendRules: ProxyRules | undefined, cookie: {plan: CookiePlan; server: string | undefined} | undefined): ResponseEdit | {deny: RuleOutcome} | undefined {
   if (frontendRules && frontendRules.captures.response.length > 0) (state.captures ??= {request: [], response: []}).response = capture(frontendRules.captures.response, head.headers)
   const withRules = lists.filter((l): l is ProxyRules => l !== undefined && l.response.length > 0)
-  if (withRules.length === 0 && !cookie) return undefined
+  const withAfter = lists.filter((l): l is ProxyRules => l !== undefined && l.afterResponse.length > 0)
+  if (withRules.length === 0 && withAfter.length === 0 && !cookie) return undefined
   const headers = HeaderList.fromRaw(head.headers, {dropContentLength: head.dropContentLength})
-  const ctx = state.ctx ?? (state.ctx = new RequestContext(request, facts(), withRules[0]?.userlists))
+  const ctx = state.ctx ?? (state.ctx = new RequestContext(request, facts(), (withRules[0] ?? withAfter[0])?.userlists))
   const view = ctx.responseView(head.status, headers) as EditableMessage & {reason: string | undefined}
   for (const rules of withRules) {
     const outcome = runRules(rules.response, view)
@@ -116,6 +129,8 @@ export function responseRules(state: L7State, head: ResponseHead, request: Reque
   }
   let edited = view.edited === true
   if (cookie) edited = applyResponseCookie(cookie.plan, headers, cookie.server, state.direct, request.method) || edited
+  for (const rules of withAfter) runRules(rules.afterResponse, view)
+  edited ||= view.edited === true
   if (!edited) return undefined
   return {headers, status: view.status ?? head.status, reason: view.reason ?? head.reason}
 }
