@@ -12,13 +12,12 @@ import {drainHttpSessions, runHttpSession} from './http/session.js'
 import {initialHealth} from './health/state.js'
 import {type ListenAddress, listenKey} from './listen-address.js'
 import {Listener} from './listener.js'
-import {LogSinks, ProxyLogger, streamOnlyPlan} from './log/index.js'
+import {healthLogLines, LogSinks, ProxyLogger, streamOnlyPlan} from './log/index.js'
 import type {EnginePlan} from './plan.js'
 import {BackendRuntime, type EngineEvent, FrontendRuntime, type ServerRuntime} from './runtime.js'
 import type {EngineView, VrrpStatusRow} from './runtime-api/commands.js'
 import {EventHub, healthWireEvent} from './runtime-api/events.js'
 import {StatsSocket} from './runtime-api/server.js'
-import {formatEngineEvent} from './format.js'
 import {runTcpSession} from './tcp/session.js'
 
 interface Generation {
@@ -105,9 +104,9 @@ export class ProxyEngine {
     const at = this.clock.now()
     if (event.type === 'health') {
       this.events.publish(healthWireEvent(at, event.backend, event.server, event.from, event.to, event.result, event.active, event.backup))
-      const logger = this.generation?.backends.find((b) => b.name === event.backend)?.logger
-      // HAProxy sends a server going DOWN at level alert, the others at notice.
-      if (logger) logger.send(event.to.startsWith('DOWN') && !event.from.startsWith('DOWN') ? 'alert' : 'notice', formatEngineEvent(event).replace(/^\[\w+\] /, ''))
+      const backend = this.generation?.backends.find((b) => b.name === event.backend)
+      const logger = backend?.logger
+      if (logger) for (const line of healthLogLines({...event, sessions: backend.server(event.server)?.served ?? 0})) logger.send(line.level, line.text)
       return
     }
     const arrow = / -> /.exec(event.change)
