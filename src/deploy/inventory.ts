@@ -66,8 +66,8 @@ export interface InventoryNode {
   keepalivedConfig: string
   /** The node's own address on the VRRP network: unicast_src_ip, and a unicast peer of the others (templates). */
   address?: string
-  /** Per-node settings that differ from the shared ones (e.g. hosts without systemd reload differently). */
-  haproxy?: Partial<Inventory['haproxy']>
+  /** Per-node settings that differ from the shared ones (e.g. hosts without systemd reload differently). The haproxy.cfg itself is shared. */
+  haproxy?: Partial<Omit<Inventory['haproxy'], 'config'>>
   keepalived?: Partial<Inventory['keepalived']>
   /** Where deploy persists the sysctl settings on this node. Default /etc/sysctl.d/90-lbctl.conf. */
   sysctlFile?: string
@@ -121,7 +121,7 @@ export function parseInventory(text: string, path: string): Inventory {
       interface: reader.text(map, 'interface', at),
       keepalivedConfig: reader.text(map, 'keepalivedConfig', at),
       ...optional('address', reader.optionalText(map, 'address', at)),
-      ...optional('haproxy', reader.optionalTexts(map, 'haproxy', ['config', 'remotePath', 'reload', 'statsSocket', 'check'], at)),
+      ...optional('haproxy', reader.optionalTexts(map, 'haproxy', ['remotePath', 'reload', 'statsSocket', 'check'], at)),
       ...optional('keepalived', reader.optionalTexts(map, 'keepalived', ['remotePath', 'reload', 'check', 'pidFile'], at)),
       ...optional('sysctlFile', reader.optionalText(map, 'sysctlFile', at)),
     }

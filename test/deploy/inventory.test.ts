@@ -82,6 +82,24 @@ describe('inventory', () => {
     expect(error(bad).message).toMatch(new RegExp(`^lbctl\\.yaml:${line}:15: `))
   })
 
+  it('takes per-node overrides for hosts that differ (no systemd, other paths), and a node address', () => {
+    const withOverrides = text.replace(
+      '    keepalivedConfig: keepalived-lb2.conf\n',
+      '    keepalivedConfig: keepalived-lb2.conf\n    address: 198.18.0.12\n    haproxy:\n      reload: haproxy -D -p /run/haproxy.pid -f /etc/haproxy/haproxy.cfg -sf $(cat /run/haproxy.pid)\n    keepalived:\n      reload: kill -HUP $(cat /run/keepalived.pid)\n      pidFile: /run/keepalived.pid\n    sysctlFile: /etc/sysctl.d/99-lb.conf\n',
+    )
+    const lb2 = parseInventory(withOverrides, 'lbctl.yaml').nodes[1]!
+    expect(lb2).toEqual({
+      ...inventory.nodes[1],
+      address: '198.18.0.12',
+      haproxy: {reload: 'haproxy -D -p /run/haproxy.pid -f /etc/haproxy/haproxy.cfg -sf $(cat /run/haproxy.pid)'},
+      keepalived: {reload: 'kill -HUP $(cat /run/keepalived.pid)', pidFile: '/run/keepalived.pid'},
+      sysctlFile: '/etc/sysctl.d/99-lb.conf',
+    })
+    expect(parseInventory(text, 'lbctl.yaml').nodes[1]).not.toHaveProperty('haproxy')
+    const typo = text.replace('    keepalivedConfig: keepalived-lb2.conf\n', '    keepalivedConfig: keepalived-lb2.conf\n    haproxy:\n      relaod: x\n')
+    expect(error(typo).message).toMatch(/nodes\[1\]\.haproxy\.relaod is not a setting here \(known: remotePath, reload, statsSocket, check\)$/)
+  })
+
   it('reading a missing file is a user error', () => {
     expect(() => readInventory(join(dir, 'nope.yaml'))).toThrow(/no such file/)
   })
