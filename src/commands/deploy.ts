@@ -1,6 +1,6 @@
 import {BaseCommand} from '../base-command.js'
 import {validateReport} from '../config/validate.js'
-import {confirmer, hostFlags, rolloutFlags, selectHosts, sshConnect, sshFlags, stderrProgress} from '../deploy/cli.js'
+import {confirmer, hostFlags, rolloutFlags, selectHosts, sshConnect, sshFlags, stderrProgress, stopOnInterrupt} from '../deploy/cli.js'
 import {InvalidConfigError, runDeploy} from '../deploy/deploy.js'
 import {renderPlan, renderSummary} from '../deploy/render.js'
 import type {DeployResult} from '../deploy/result.js'
@@ -32,6 +32,7 @@ Hosts and per-host settings (paths, reload commands for hosts without systemd, s
     const {flags} = await this.parse(Deploy)
     const selection = selectHosts(flags)
     const progress = stderrProgress()
+    const interrupt = stopOnInterrupt()
     let result: DeployResult
     try {
       result = await runDeploy({
@@ -47,6 +48,7 @@ Hosts and per-host settings (paths, reload commands for hosts without systemd, s
         progress,
         parallel: flags.parallel,
         verifyTimeoutMs: flags['verify-timeout'] * 1000,
+        stopRequested: interrupt.requested,
       })
     } catch (error) {
       // The report goes to stderr in JSON mode too: stdout then holds only the error object.
@@ -55,6 +57,7 @@ Hosts and per-host settings (paths, reload commands for hosts without systemd, s
       }
       throw error
     } finally {
+      interrupt.release()
       progress.stop()
     }
     if (!this.jsonEnabled()) this.log(`\n${renderSummary(result, new Map(selection.targets.map((t) => [t.name, t.role])), flags['dry-run'])}`)

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
-import {confirmer, hostFlags, rolloutFlags, selectHosts, sshConnect, sshFlags, stderrProgress} from '../deploy/cli.js'
+import {confirmer, hostFlags, rolloutFlags, selectHosts, sshConnect, sshFlags, stderrProgress, stopOnInterrupt} from '../deploy/cli.js'
 import {renderPlan, renderSummary} from '../deploy/render.js'
 import type {DeployResult} from '../deploy/result.js'
 import {runRollback} from '../deploy/rollback.js'
@@ -27,6 +27,7 @@ export default class Rollback extends BaseCommand {
     const {flags} = await this.parse(Rollback)
     const selection = selectHosts(flags)
     const progress = stderrProgress()
+    const interrupt = stopOnInterrupt()
     let result: DeployResult
     try {
       result = await runRollback({
@@ -42,8 +43,10 @@ export default class Rollback extends BaseCommand {
         progress,
         parallel: flags.parallel,
         verifyTimeoutMs: flags['verify-timeout'] * 1000,
+        stopRequested: interrupt.requested,
       })
     } finally {
+      interrupt.release()
       progress.stop()
     }
     if (!this.jsonEnabled()) this.log(`\n${renderSummary(result, new Map(selection.targets.map((t) => [t.name, t.role])), flags['dry-run'])}`)

@@ -91,3 +91,23 @@ export function stderrProgress(): Progress & {stop(): void} {
   if (process.stderr.isTTY && process.env.TERM !== 'dumb') return taskListProgress(process.stderr) as TaskListProgress
   return {...lineProgress((text) => process.stderr.write(text)), stop: () => undefined}
 }
+
+/**
+ * The first Ctrl-C during a rollout lets the hosts under way finish (a host is never left between its new file
+ * and its reload) and starts no new one; a second Ctrl-C exits at once. `release` removes the handler.
+ */
+export function stopOnInterrupt(): {requested: () => boolean; release: () => void} {
+  let requested = false
+  const onSigint = () => {
+    if (requested) {
+      // Without a handler the signal ends the process as usual.
+      process.off('SIGINT', onSigint)
+      process.kill(process.pid, 'SIGINT')
+      return
+    }
+    requested = true
+    process.stderr.write('\nlbctl: stopping after the hosts under way (Ctrl-C again to exit now)\n')
+  }
+  process.on('SIGINT', onSigint)
+  return {requested: () => requested, release: () => void process.off('SIGINT', onSigint)}
+}

@@ -27,6 +27,8 @@ export interface SessionOptions {
   progress: Progress
   parallel?: number
   verifyTimeoutMs?: number
+  /** See RolloutOptions.stopRequested. */
+  stopRequested?: () => boolean
 }
 
 export interface DeployOptions extends SessionOptions {
@@ -106,6 +108,7 @@ export async function runSession(options: SessionOptions, desired: DesiredConten
       mask,
       cluster: hosts,
       clusterComplete: options.clusterComplete,
+      stopRequested: options.stopRequested,
     })
   } finally {
     await Promise.allSettled([...hosts.values()].map((h) => h.close()))

@@ -35,7 +35,17 @@ export function renderSummary(result: DeployResult, roles: Map<string, string | 
     const step = h.steps.find((s) => !s.ok)!
     lines.push('', `${h.host}: ${step.name} failed:`, indent(step.output, 2))
   }
-  lines.push('', dryRun ? 'dry run: nothing was changed' : result.ok ? 'all hosts deployed' : 'FAILED: see above; hosts after the failed one were not touched')
+  const stopped = !result.ok && failed.length === 0
+  lines.push(
+    '',
+    dryRun
+      ? 'dry run: nothing was changed'
+      : result.ok
+        ? 'all hosts deployed'
+        : stopped
+          ? 'stopped (Ctrl-C): the skipped hosts were not touched'
+          : 'FAILED: see above; hosts after the failed one were not touched',
+  )
   return lines.join('\n')
 }
 

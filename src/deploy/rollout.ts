@@ -29,6 +29,8 @@ export interface RolloutOptions {
   pollMs?: number
   /** Command timeouts for checks and reloads. */
   commandTimeoutMs?: number
+  /** Asked before each host starts: true stops the rollout there (Ctrl-C), hosts already under way finish. */
+  stopRequested?: () => boolean
 }
 
 class StepFailed extends Error {}
@@ -42,19 +44,19 @@ export async function rollout(plans: HostPlan[], options: RolloutOptions): Promi
     const queue = [...wave]
     const worker = async () => {
       for (let plan = queue.shift(); plan; plan = queue.shift()) {
-        if (failed) break
+        if (failed || options.stopRequested?.()) break
         const result = await deployHost(plan, options)
         results.set(plan.target.name, result)
         if (!hostOk(result)) failed ??= plan.target.name
       }
     }
     await Promise.all(Array.from({length: Math.min(parallel, wave.length)}, worker))
-    if (failed) break
+    if (failed || options.stopRequested?.()) break
   }
   const hosts = ordered.flat().map((plan): HostResult => {
     const done = results.get(plan.target.name)
     if (done) return done
-    options.progress.skipped(plan.target.name, `not deployed: ${failed} failed first`)
+    options.progress.skipped(plan.target.name, failed ? `not deployed: ${failed} failed first` : 'not deployed: stopped (Ctrl-C)')
     return {host: plan.target.name, steps: [], rolledBack: false, diff: plan.files.flatMap((f) => f.diff)}
   })
   return {ok: failed === undefined && hosts.every(hostOk), hosts}

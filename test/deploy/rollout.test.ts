@@ -38,7 +38,7 @@ interface Lab {
   hosts: Map<string, FakeHost>
   journal: string[]
   events: string[]
-  run(options?: {dryRun?: boolean; parallel?: number; targets?: DeployTarget[]; confirm?: boolean; keepalivedPass?: string}): Promise<DeployResult>
+  run(options?: {dryRun?: boolean; parallel?: number; targets?: DeployTarget[]; confirm?: boolean; keepalivedPass?: string; stopRequested?: () => boolean}): Promise<DeployResult>
 }
 
 /** lb1 MASTER (holds the VIP), lb2 and lb3 BACKUPs, all running HAPROXY_OLD; reloads start a new haproxy pid. */
@@ -85,6 +85,7 @@ function lab(script: CommandScript = () => undefined, names = ['lb1', 'lb2', 'lb
           progress,
           parallel: options.parallel,
           verifyTimeoutMs: 0,
+          stopRequested: options.stopRequested,
         },
         async (t, file) => ({content: contents(t, file.kind), local: false}),
         [],
@@ -256,6 +257,17 @@ describe('deploy rollout with an in-memory transport', () => {
     expect(result.hosts.map((h) => `${h.host}:${h.steps.length > 0 ? (h.steps.every((s) => s.ok) ? 'ok' : 'failed') : 'skipped'}`)).toEqual([
       'b5:ok', 'b4:ok', 'b3:ok', 'b2:failed', 'b1:skipped', 'm:skipped',
     ])
+  })
+
+  it('a stop request (Ctrl-C) lets the host under way finish and starts no other', async () => {
+    let stop = false
+    const again = lab()
+    const stopped = await again.run({stopRequested: () => again.journal.some((j) => j.startsWith('root@lb3: run reload')) && (stop = true)})
+    expect(stop).toBe(true)
+    expect(stopped.ok).toBe(false)
+    expect(stopped.hosts.map((h) => [h.host, h.steps.length > 0 && h.steps.every((s) => s.ok)])).toEqual([['lb3', true], ['lb2', false], ['lb1', false]])
+    expect(writesOf(again, 'lb2')).toEqual([])
+    expect(again.events.slice(-2)).toEqual(['lb2 skipped', 'lb1 skipped'])
   })
 
   it('an unreachable host stops everything before any change, and the others are closed', async () => {
