@@ -153,8 +153,14 @@ vrrp_instance VI_2 {
     const times = adverts()
       .filter((a) => a.vrid === 52)
       .map((a) => a.at)
-    const gaps = times.slice(1).map((t, i) => t - times[i]!)
-    expect(Math.min(...gaps)).toBeGreaterThan(50)
+    // Capture timestamps, not arrival times: the median gap is the advert interval even on a loaded machine.
+    const gaps = times
+      .slice(1)
+      .map((t, i) => t - times[i]!)
+      .sort((x, y) => x - y)
+    const median = gaps[Math.floor(gaps.length / 2)]!
+    expect(median).toBeGreaterThan(70)
+    expect(median).toBeLessThan(150)
 
     const vipA = await until('GARP for the keepalived VIP', 10_000, () => garps().find((g) => g.ip === `198.18.${SUBNET}.100`), dump)
     const vipB = await until('GARP for the lbctl VIP', 10_000, () => garps().find((g) => g.ip === `198.18.${SUBNET}.110`), dump)
