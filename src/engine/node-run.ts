@@ -10,6 +10,7 @@ import {UserError} from '../errors.js'
 import {describeBindMode, heldVipsOf, LoadBalancerNode, readNonlocalBind, vipAddresses} from './node.js'
 import {formatEngineEvent} from './proxy/format.js'
 import {loadHaproxyConfig} from './proxy/load.js'
+import {loadFailure} from './proxy/load-failure.js'
 import type {VrrpEvent} from './vrrp/events.js'
 import {buildVrrpNode, type VrrpMode} from './vrrp/launch.js'
 import type {InstanceStatus} from './vrrp/runner.js'
@@ -43,14 +44,7 @@ export interface NodeRunResult {
 export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
   const {log} = options
   const loaded = loadHaproxyConfig(options.haproxyFiles)
-  if (!loaded.ok) {
-    for (const d of loaded.errors) log(renderDiagnostic(d, {color: false, sources: loaded.sources}))
-    for (const p of loaded.problems) log(`error: ${p}`)
-    const what = loaded.errors.length > 0 ? `${loaded.errors.length} error(s)` : `${loaded.problems.length} thing(s) the bundled engine cannot run yet`
-    throw new UserError('run/invalid-config', `${options.haproxyFiles.join(', ')}: ${what}: refusing to run it`, {
-      hint: loaded.errors.length > 0 ? `fix them; \`lbctl validate ${options.haproxyFiles.join(' ')}\` shows everything` : 'run this configuration with haproxy itself for now, or remove what is listed above',
-    })
-  }
+  if (!loaded.ok) throw loadFailure(loaded, options.haproxyFiles, log)
 
   const source = readSourceFile(options.keepalivedFile)
   const parse = parseKeepalived(source)

@@ -3,11 +3,11 @@
  * Lines go through `log`; signals come from `signals` (the process by default) so tests can drive it.
  */
 import type {EventEmitter} from 'node:events'
-import {renderDiagnostic} from '../../config/diagnostics.js'
 import {UserError} from '../../errors.js'
 import {ProxyEngine} from './engine.js'
 import {formatEngineEvent} from './format.js'
 import {loadHaproxyConfig, type LoadResult} from './load.js'
+import {loadFailure} from './load-failure.js'
 
 export interface ProxyRunResult {
   type: 'stopped'
@@ -24,22 +24,11 @@ export interface ProxyRunOptions {
   graceMs?: number
 }
 
-function explain(result: Extract<LoadResult, {ok: false}>, log: (line: string) => void): string {
-  for (const d of result.errors) log(renderDiagnostic(d, {color: false, sources: result.sources}))
-  for (const p of result.problems) log(`error: ${p}`)
-  return result.errors.length > 0 ? `${result.errors.length} error(s)` : `${result.problems.length} thing(s) the bundled engine cannot run yet`
-}
-
 export async function runHaproxy(options: ProxyRunOptions): Promise<ProxyRunResult> {
   const {files, log} = options
   const signals = options.signals ?? process
   const loaded = loadHaproxyConfig(files)
-  if (!loaded.ok) {
-    const what = explain(loaded, log)
-    throw new UserError('run/invalid-config', `${files.join(', ')}: ${what}: refusing to run it`, {
-      hint: loaded.errors.length > 0 ? `fix them; \`lbctl validate ${files.join(' ')}\` shows everything` : 'run this configuration with haproxy itself for now, or remove what is listed above',
-    })
-  }
+  if (!loaded.ok) throw loadFailure(loaded, files, log)
   const engine = new ProxyEngine(loaded.plan, {onEvent: (event) => log(formatEngineEvent(event))})
   try {
     await engine.start()
@@ -63,7 +52,7 @@ export async function runHaproxy(options: ProxyRunOptions): Promise<ProxyRunResu
         return
       }
       if (!next.ok) {
-        log(`lbctl run: reload refused (${explain(next, log)}), keeping the running configuration`)
+        log(`lbctl run: reload refused (${loadFailure(next, files, log).message}), keeping the running configuration`)
         return
       }
       try {
