@@ -38,7 +38,7 @@ describe('planEngine in mode http', () => {
     ['listen l\n  bind :80\n  cookie SRV insert dynamic\n  server a 127.0.0.1:80 cookie a', 'cookie SRV dynamic is not supported'],
     ['frontend fe\n  bind :80\n  redirect scheme https code 304\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'redirect: code must be one of 301, 302, 303, 307 or 308'],
     ['frontend fe\n  bind :80\n  acl busy sc0_conn_cur gt 1\n  use_backend be if busy\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', "ACL 'busy': fetch 'sc0_conn_cur' is not supported by the bundled engine yet"],
-    ['frontend fe\n  bind :80\n  http-request tarpit\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'http-request tarpit is not supported'],
+    ['frontend fe\n  bind :80\n  http-request tarpit status 200 string x\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', "http-request tarpit: a 'string' or 'file' answer needs a 'content-type'"],
     ['frontend fe\n  bind :80\n  errorfile 503 /nonexistent/503.http\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', "cannot read errorfile '/nonexistent/503.http': no such file"],
     ['userlist L\n  user u password $2y$05$abcdefghijklmnopqrstuv\nfrontend fe\n  bind :80\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'only $1$ (MD5), $5$ (SHA-256) and $6$ (SHA-512) crypt hashes'],
     ['frontend fe\n  bind :80\n  tcp-request connection expect-proxy layer4\n  default_backend be\nbackend be\n  server a 127.0.0.1:80', 'tcp-request connection expect-proxy is not supported'],

@@ -25,6 +25,8 @@ const REQUESTS: [label: string, raw: string][] = [
   ['deny', get('/deny')],
   ['deny deny_status 429', get('/deny429')],
   ['deny over HTTP/1.0', get('/deny', [], '1.0')],
+  ['tarpit: held, then 500', get('/tarpit')],
+  ['tarpit deny_status 403', get('/tarpit403', ['Connection: close'])],
   ['deny with an unread body closes', 'POST /deny HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc'],
   ['auth without credentials', get('/auth')],
   ['auth insecure-password', get('/auth', [basic('alice:secret')])],
@@ -102,6 +104,7 @@ defaults
   timeout connect 1s
   timeout client 5s
   timeout server 5s
+  timeout tarpit 150ms
 frontend f
   bind 127.0.0.1:${front}
   monitor-uri /mon
@@ -112,6 +115,8 @@ frontend f
   http-request deny if { path /deny }
   http-request deny deny_status 429 if { path /deny429 }
   http-request deny deny_status 410 if { path /gone }
+  http-request tarpit if { path /tarpit }
+  http-request tarpit deny_status 403 if { path /tarpit403 }
   errorloc303 410 /gone.html
   http-request auth if { path /auth } !{ http_auth(UL) }
   http-request auth realm Admins\\ only if { path /admin } !{ http_auth_group(UL) admins }
@@ -207,6 +212,10 @@ backend w
       expect(haproxy['errorloc303 for deny_status 410']!.text).toContain('HTTP/1.1 303 See Other')
       expect(haproxy['dynamic use_backend']!.text).toContain('x-backend: b')
       expect(haproxy['deny']!.text).toContain('\r\nx-after: 403\r\n')
+      expect(haproxy['tarpit: held, then 500']!.text).toMatch(/^HTTP\/1.1 500 Internal Server Error\r\n[^]*HTTP\/1.1 200 OK/)
+      const started = Date.now()
+      await exchangeRaw(front, get('/tarpit403', ['Connection: close']), 3000, 3000)
+      expect(Date.now() - started).toBeGreaterThanOrEqual(140)
       expect(haproxy['return string with hdr']!.text).not.toContain('x-one')
       expect(haproxy['dynamic use_backend']!.text).toContain('\r\nx-after: 200\r\n')
       expect(haproxy['set-var, set-var-fmt, var() in a condition and a header']!.text).toMatch(/x-host: www.example.com\r\n[^]*\r\nx-var: \/b\/vars:www.example.com\r\n/)

@@ -349,6 +349,13 @@ class HttpSession implements Http1Sink<RequestHead> {
     const outcome = requestRules(txn.l7!, rules, txn.request, this.facts, stage, rules === this.frontend.plan.rules)
     if (!outcome || outcome.kind === 'allow') return false
     if (outcome.kind === 'service') return this.answerStats(txn, prometheusAnswer(txn.request, this.statSource(), this.settings.connection === 'close' || this.clientEnded || !txn.request.keepAlive))
+    if (outcome.kind === 'error' && outcome.delayMs) {
+      // tarpit: the request is held (the client is not read), then answered (logged PR: the log's phases have no T yet).
+      setTimeout(() => {
+        if (!this.finished && !txn.done) this.answerLocal(txn, outcome)
+      }, outcome.delayMs)
+      return true
+    }
     this.answerLocal(txn, outcome.kind === 'monitor' ? {kind: 'reply', reply: outcome.reply} : outcome)
     return true
   }

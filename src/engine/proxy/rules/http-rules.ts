@@ -18,7 +18,7 @@ export type RuleOutcome =
   | {kind: 'allow'}
   | {kind: 'reply'; reply: LocalReply}
   /** An error page of the transaction's proxies (their errorfiles, else HAProxy's), with extra headers. */
-  | {kind: 'error'; status: number; headers?: [string, string][]}
+  | {kind: 'error'; status: number; headers?: [string, string][]; delayMs?: number}
   /** `use-service prometheus-exporter`: the session answers with the metrics page (stats/prometheus.ts). */
   | {kind: 'service'; name: 'prometheus-exporter'}
 
@@ -56,6 +56,8 @@ export interface RuleCompileContext {
   userlists: ReadonlySet<string>
   /** `http-errors` sections: name → code → raw response. */
   httpErrors: ReadonlyMap<string, ReadonlyMap<number, Buffer>>
+  /** `timeout tarpit`, else `timeout connect`: how long `tarpit` holds a request. */
+  tarpitMs?: number
   readFile?: (path: string) => Buffer
 }
 
@@ -245,6 +247,21 @@ function deny(defaultStatus: number): Compile {
   }
 }
 
+/** `tarpit [deny_status N]`: the request is held for `timeout tarpit`, then answered with the error page (500). */
+const tarpit: Compile = (rule, ctx) => {
+  const compiled = deny(500)(rule, ctx)
+  if (!compiled.ok) return compiled
+  const answer = compiled.value
+  const delayMs = ctx.tarpitMs ?? 0
+  return {
+    ok: true,
+    value: (m) => {
+      const outcome = answer(m)
+      return outcome?.kind === 'error' ? {...outcome, delayMs} : outcome
+    },
+  }
+}
+
 const auth: Compile = (rule, ctx) => {
   const args = rule.args
   let realm = ctx.proxyName
@@ -286,6 +303,7 @@ const useService: Compile = (rule) =>
 const REQUEST_ACTIONS: Record<string, Compile> = {
   allow: () => ({ok: true, value: () => ALLOW}),
   deny: deny(403),
+  tarpit,
   auth,
   redirect,
   return: (rule, ctx) => compileReturn(rule.args, 200, ctx),

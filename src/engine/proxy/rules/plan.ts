@@ -94,7 +94,8 @@ export function planProxyRules(p: Proxy, shared: RulesShared, problems: string[]
     problems.push(`${at(l)}: ${compiled.problem}`)
     return false
   }
-  const ctx: RuleCompileContext = {proxyName: p.name, userlists: new Set(shared.userlists.keys()), httpErrors: shared.httpErrors}
+  const timeouts = p.effective.timeouts
+  const ctx: RuleCompileContext = {proxyName: p.name, userlists: new Set(shared.userlists.keys()), httpErrors: shared.httpErrors, tarpitMs: timeouts.tarpit?.ms ?? timeouts.connect?.ms ?? 0}
   const rules: ProxyRules = {request: [], response: [], afterResponse: [], redirects: [], errors: new ErrorPages(), userlists: shared.userlists, captures: {request: [], response: []}, useServer: [], tcpConnection: []}
 
   for (const rule of p.rules) {
