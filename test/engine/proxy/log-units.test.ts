@@ -158,4 +158,38 @@ backend app
       expect(readFileSync(file, 'utf8')).toMatch(/^<134>\w{3} [ \d]\d \d\d:\d\d:\d\d haproxy\[\d+\]: 127\.0\.0\.1:\d+ .* "GET \/one HTTP\/1\.1"\n$/)
     })
   })
+
+  it('option log-separate-errors sends failed streams at level err; logasap is refused', async () => {
+    const [web, dead] = [await freePort(), await freePort()]
+    const cfg = `global
+  log stdout format short local0
+defaults
+  mode http
+  log global
+  option httplog
+  option log-separate-errors
+  retries 0
+  timeout connect 1s
+  timeout client 5s
+  timeout server 5s
+frontend web
+  bind 127.0.0.1:${web}
+  use_backend down if { path /down }
+  default_backend app
+backend app
+  server s1 127.0.0.1:${backend.port}
+backend down
+  server s2 127.0.0.1:${dead}
+`
+    await withEngine(cfg, async (stdout) => {
+      await request(web, '/fine')
+      await request(web, '/down')
+      await waitFor(() => stdout().split('\n').length >= 3)
+      const lines = stdout().trim().split('\n')
+      expect(lines[0]).toMatch(/^<6>.* 200 .*"GET \/fine HTTP\/1\.1"$/)
+      expect(lines[1]).toMatch(/^<3>.* 503 .* SC-- .*"GET \/down HTTP\/1\.1"$/)
+    })
+    const refused = planEngine(parseHaproxyFiles([{path: 't.cfg', text: `${cfg.replace('option log-separate-errors', 'option logasap')}`}]).model)
+    expect(!refused.ok && refused.problems.join('\n')).toMatch(/t\.cfg:\d+: .*option logasap is not supported by the bundled engine yet/)
+  })
 })

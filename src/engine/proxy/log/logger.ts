@@ -9,6 +9,7 @@ import type {LogSinks} from './sinks.js'
 import {LEVELS, type Level} from './target.js'
 
 const INFO = 6
+const ERR = 3
 
 /** Process-wide request counter (%rt). */
 let requests = 0
@@ -54,7 +55,8 @@ export class ProxyLogger {
     const line = this.plan.line
     if (!line) return
     const text = line.render(record)
-    this.send(INFO, text)
+    // HAProxy's rule for `option log-separate-errors`: a 5xx status, an abnormal end or a retry is an error.
+    this.send(this.plan.separateErrors && (record.status >= 500 || record.state !== '--' || record.retries > 0) ? ERR : INFO, text)
     this.onLine?.(text)
   }
 

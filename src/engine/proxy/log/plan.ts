@@ -18,6 +18,8 @@ export interface LogPlan {
   /** The traffic log line; undefined: HAProxy's default `Connect from ...` line at accept. */
   line?: LogLine
   dontlognull: boolean
+  /** `option log-separate-errors`: lines of failed streams go out at level err instead of info. */
+  separateErrors: boolean
 }
 
 const where = (d: {file: string; line: number}) => `${d.file}:${d.line}`
@@ -74,7 +76,17 @@ export function logPlan(p: Proxy, global: GlobalSettings | undefined, problems: 
     }
   }
   const sendHostname = lastArgs(global?.directives, 'log-send-hostname')
-  const plan: LogPlan = {targets, tag, dontlognull: p.effective.options.dontlognull?.enabled ?? false}
+  const options = p.effective.options
+  const plan: LogPlan = {targets, tag, dontlognull: options.dontlognull?.enabled ?? false, separateErrors: options['log-separate-errors']?.enabled ?? false}
+  // What would change the lines HAProxy sends: refused rather than logged differently.
+  for (const name of ['logasap', 'log-health-checks']) {
+    const option = options[name]
+    if (option?.enabled) problems.push(`${where(option)}: ${p.kind} ${p.name}: option ${name} is not supported by the bundled engine yet`)
+  }
+  for (const keyword of ['log-format-sd', 'error-log-format']) {
+    const line = p.directives.find((d) => d.name === keyword)
+    if (line) problems.push(`${where(line)}: ${p.kind} ${p.name}: ${keyword} is not supported by the bundled engine yet`)
+  }
   if (sendHostname) plan.hostname = sendHostname[0] ?? hostname()
   if (p.kind === 'backend') return plan
   const directive = formatDirective(p)
@@ -103,7 +115,7 @@ export function streamOnlyPlan(mode: 'http' | 'tcp'): LogPlan {
   if (!plan) {
     const compiled = compileLogFormat(mode === 'http' ? HTTPLOG_FORMAT : TCPLOG_FORMAT)
     if (!compiled.ok) throw new Error(compiled.problem)
-    streamOnly.set(mode, (plan = {targets: [], tag: 'haproxy', dontlognull: false, line: new LogLine(compiled.value)}))
+    streamOnly.set(mode, (plan = {targets: [], tag: 'haproxy', dontlognull: false, separateErrors: false, line: new LogLine(compiled.value)}))
   }
   return plan
 }
