@@ -13,6 +13,8 @@ import {findTools, requireTools} from './tools.js'
 
 export interface MemoryFigures {
   target: 'lbctl' | 'haproxy'
+  /** 'closed': `option http-server-close`, the proxy holds only the client socket; 'kept': the default, the server connection stays too. */
+  serverSide: 'closed' | 'kept'
   connections: number
   rssBeforeKiB: number
   rssAfterKiB: number
@@ -31,6 +33,8 @@ export interface MemoryBenchResult {
 
 export interface MemoryBenchOptions {
   connections?: number
+  /** Connections held with the server side kept open (the default keep-alive); 0 skips that part. */
+  keptConnections?: number
   /** Connections being opened at the same time. */
   batch?: number
   /** Pause between the RSS readings taken once the connections are open (the lowest of 5 counts). */
@@ -70,7 +74,7 @@ async function settle(target: Target, settleMs: number): Promise<number> {
   return Math.min(...readings)
 }
 
-async function measure(target: Target, connections: number, batch: number, settleMs: number, log: (line: string) => void): Promise<MemoryFigures> {
+async function measure(target: Target, serverSide: MemoryFigures['serverSide'], connections: number, batch: number, settleMs: number, log: (line: string) => void): Promise<MemoryFigures> {
   const port = target.ports.http!
   // Warm the process (JIT, pools) with the same kind of connection, then close them.
   const warm = await Promise.all(Array.from({length: Math.min(200, connections)}, () => openIdle(port, () => {})))
@@ -84,9 +88,10 @@ async function measure(target: Target, connections: number, batch: number, settl
       held.push(...(await Promise.all(Array.from({length: n}, () => openIdle(port, () => dropped++)))))
     }
     const after = await settle(target, settleMs)
-    log(`memory ${target.name}: ${connections} idle connections, RSS ${before} → ${after} KiB`)
+    log(`memory ${target.name}, server side ${serverSide}: ${connections} idle connections, RSS ${before} → ${after} KiB`)
     return {
       target: target.name as 'lbctl' | 'haproxy',
+      serverSide,
       connections,
       rssBeforeKiB: before,
       rssAfterKiB: after,
@@ -109,36 +114,32 @@ export async function benchMemory(options: MemoryBenchOptions = {}): Promise<Mem
   const backends = await startBackends(dir, 1)
   const results: MemoryFigures[] = []
   try {
-    // One fd per client connection at the proxy: the server side closes after each response, so the
-    // figure is the cost of the idle client connection itself (and fits a 20,000 open-files limit).
-    const config = (port: number, haproxy: boolean) =>
+    // 'closed': one fd per client connection at the proxy, so the figure is the cost of the idle client connection
+    // itself and 10,000 fit a 20,000 open-files limit. 'kept' holds two fds per client: fewer connections.
+    const config = (port: number, haproxy: boolean, serverSide: MemoryFigures['serverSide'], n: number) =>
       proxyConfig({
         httpPort: port,
         backends: backends.ports,
-        maxconn: connections + 100,
-        frontendLines: ['option http-server-close'],
+        maxconn: n + 100,
+        ...(serverSide === 'closed' ? {frontendLines: ['option http-server-close']} : {}),
         // HAProxy wants 2 fds per maxconn; the idle clients need one. Warn instead of refusing when ulimit -n is lower.
         ...(haproxy ? {globalLines: ['no strict-limits'], nbthread: 1} : {}),
       })
-    const starters: (() => Promise<Target>)[] = [
-      async () => {
-        const port = await freePort()
-        return startLbctl({dir, ports: {http: port}, config: config(port, false)})
-      },
-    ]
-    if (tools.haproxy) {
-      starters.push(async () => {
-        const port = await freePort()
-        return startHaproxy({dir, ports: {http: port}, config: config(port, true)})
-      })
-    }
+    const kinds: ('lbctl' | 'haproxy')[] = tools.haproxy ? ['lbctl', 'haproxy'] : ['lbctl']
+    const parts: [MemoryFigures['serverSide'], number][] = [['closed', connections]]
+    const kept = options.keptConnections ?? 5000
+    if (kept > 0) parts.push(['kept', kept])
     // One target at a time: the client sockets of both would not fit the open-files limit together.
-    for (const startTarget of starters) {
-      const target = await startTarget()
-      try {
-        results.push(await measure(target, connections, batch, settleMs, log))
-      } finally {
-        await target.stop()
+    for (const [serverSide, n] of parts) {
+      for (const kind of kinds) {
+        const port = await freePort()
+        const o = {dir, ports: {http: port}, config: config(port, kind === 'haproxy', serverSide, n)}
+        const target = kind === 'lbctl' ? await startLbctl(o) : await startHaproxy(o)
+        try {
+          results.push(await measure(target, serverSide, n, batch, settleMs, log))
+        } finally {
+          await target.stop()
+        }
       }
     }
   } finally {

@@ -35,9 +35,9 @@ export function renderProxy(r: ProxyBenchResult): string {
 }
 
 export function renderMemory(r: MemoryBenchResult): string {
-  const rows = [['target', 'RSS before MiB', 'RSS after MiB', 'KiB per connection', 'dropped']]
-  for (const t of r.targets) rows.push([t.target, num(t.rssBeforeKiB / 1024, 1), num(t.rssAfterKiB / 1024, 1), num(t.kibPerConnection, 2), String(t.dropped)])
-  return `memory: ${num(r.connections)} idle keep-alive client connections held through the proxy; ${describeMachine(r.machine)}\n${table(rows)}`
+  const rows = [['target', 'server side', 'connections', 'RSS before MiB', 'RSS after MiB', 'KiB per connection', 'dropped']]
+  for (const t of r.targets) rows.push([t.target, t.serverSide, num(t.connections), num(t.rssBeforeKiB / 1024, 1), num(t.rssAfterKiB / 1024, 1), num(t.kibPerConnection, 2), String(t.dropped)])
+  return `memory: idle keep-alive client connections held through the proxy (server side closed after the response, or kept); ${describeMachine(r.machine)}\n${table(rows, [1])}`
 }
 
 export function renderReload(r: ReloadBenchResult): string {

@@ -60,12 +60,17 @@ describe.skipIf(!tools || !built)('proxy benchmark harness (tiny durations)', ()
   }, 30_000)
 
   it.concurrent('holds idle connections through both proxies and reloads them under load', async ({expect}) => {
-    const memory = await benchMemory({connections: 300, settleMs: 20})
-    expect(memory.targets.map((t) => t.target)).toEqual(['lbctl', 'haproxy'])
+    const memory = await benchMemory({connections: 300, keptConnections: 100, settleMs: 20})
+    expect(memory.targets.map((t) => [t.target, t.serverSide, t.connections])).toEqual([
+      ['lbctl', 'closed', 300],
+      ['haproxy', 'closed', 300],
+      ['lbctl', 'kept', 100],
+      ['haproxy', 'kept', 100],
+    ])
     for (const t of memory.targets) {
       expect(t.dropped).toBe(0)
       expect(t.rssAfterKiB).toBeGreaterThan(0)
-      expect(t.kibPerConnection).toBe((t.rssAfterKiB - t.rssBeforeKiB) / 300)
+      expect(t.kibPerConnection).toBe((t.rssAfterKiB - t.rssBeforeKiB) / t.connections)
     }
     expect(renderMemory(memory)).toContain('KiB per connection')
     const reload = await benchReload({reloads: 2, gapMs: 100, connections: 4, idleCloseVariant: false})
