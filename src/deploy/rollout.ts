@@ -142,6 +142,7 @@ async function deployHost(plan: HostPlan, options: RolloutOptions): Promise<Host
   })
   if (!backedUp) {
     await dropTemps()
+    if (version > 0) await Promise.allSettled(plan.files.map((f) => host.remove(backupPath(f.file.remotePath, version))))
     return result
   }
 

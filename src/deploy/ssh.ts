@@ -164,8 +164,8 @@ class OpenSshHost implements SshHost {
     const subprocess = execa(this.ssh, [...this.base, '-o', 'ControlMaster=no', '-T', '--', this.destination.target, command], {
       reject: false,
       ...(options.input === undefined ? {stdin: 'ignore' as const} : {input: options.input}),
-      stripFinalNewline: false,
-      maxBuffer: 64 * 1024 * 1024,
+      // Collected below as it arrives, so a timed-out command still reports what it said.
+      buffer: false,
     })
     let stdout = ''
     let stderr = ''
