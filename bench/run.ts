@@ -5,6 +5,7 @@ import {benchMemory} from './proxy/memory.js'
 import {renderFeatures, renderMemory, renderProxy, renderReload} from './proxy/report.js'
 import {benchReload} from './proxy/reload.js'
 import {benchProxy, type LoadMode, MODES} from './proxy/throughput.js'
+import {killAll} from './proxy/process.js'
 import {findTools} from './proxy/tools.js'
 import {benchValidate, type ValidateBenchResult} from './validate.js'
 
@@ -22,6 +23,14 @@ const flag = (name: string): number | undefined => {
   return value
 }
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`)
+// Interrupted: no nginx, haproxy or lbctl left behind ('exit' handlers do not run on a signal by themselves).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping`)
+    killAll()
+    process.exit(signal === 'SIGINT' ? 130 : 143)
+  })
+}
 const durationS = flag('duration')
 const rounds = flag('rounds')
 const common = {log, ...(durationS ? {durationS} : {}), ...(rounds ? {rounds} : {})}

@@ -13,10 +13,13 @@ export interface Running {
 
 const running = new Set<Running>()
 
-// Whatever happens to the benchmark, its children do not outlive it.
-process.once('exit', () => {
+/** Kills every child still running (the benchmark is being interrupted). */
+export function killAll(): void {
   for (const r of running) r.child.kill('SIGKILL')
-})
+}
+
+// Whatever happens to the benchmark, its children do not outlive it.
+process.once('exit', killAll)
 
 /** Raises the open-files limit of the child (10,000 connections need it); root may also raise the hard limit. */
 export function withFileLimit(command: string, args: string[], limit: number): [string, string[]] {
