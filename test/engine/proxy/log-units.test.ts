@@ -192,4 +192,22 @@ backend down
     const refused = planEngine(parseHaproxyFiles([{path: 't.cfg', text: `${cfg.replace('option log-separate-errors', 'option logasap')}`}]).model)
     expect(!refused.ok && refused.problems.join('\n')).toMatch(/t\.cfg:\d+: .*option logasap is not supported by the bundled engine yet/)
   })
+
+  it('a unix socket nobody listens on is reported once, and requests still go through', async () => {
+    const web = await freePort()
+    const parse = parseHaproxyFiles([{path: 't.cfg', text: `global\n  log ${join(dir, 'no-syslog.sock')} local0 info\ndefaults\n  mode http\n  log global\n  option httplog\n  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\nfrontend web\n  bind 127.0.0.1:${web}\n  default_backend app\nbackend app\n  server s1 127.0.0.1:${backend.port}\n`}])
+    const planned = planEngine(parse.model)
+    if (!planned.ok) throw new Error(planned.problems.join('; '))
+    const events: string[] = []
+    const engine = new ProxyEngine(planned.plan, {onEvent: (e) => e.type === 'log' && events.push(e.message)})
+    await engine.start()
+    try {
+      expect(await request(web, '/a')).toMatch(/^HTTP\/1\.1 200/)
+      expect(await request(web, '/b')).toMatch(/^HTTP\/1\.1 200/)
+      await waitFor(() => events.length > 0)
+      expect(events).toEqual([expect.stringMatching(/^\[WARNING\] log .*no-syslog\.sock: cannot send: (ENOENT|unix datagram sockets need the unix-dgram package)/)])
+    } finally {
+      await engine.stop(0)
+    }
+  })
 })

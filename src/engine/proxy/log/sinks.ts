@@ -8,6 +8,7 @@ import {createSocket, type Socket as UdpSocket} from 'node:dgram'
 import {createWriteStream, type WriteStream} from 'node:fs'
 import {createRequire} from 'node:module'
 import {isIPv6} from 'node:net'
+import {constants} from 'node:os'
 import {addressKey, type LogAddress} from './target.js'
 
 export interface LogSink {
@@ -79,6 +80,12 @@ class UdpSink implements LogSink {
   }
 }
 
+/** unix-dgram reports `send -2`: the errno's name reads better (ENOENT). */
+function errnoName(error: Error & {code?: unknown}): string {
+  const code = typeof error.code === 'number' ? -error.code : NaN
+  return Object.entries(constants.errno).find(([, value]) => value === code)?.[0] ?? error.message
+}
+
 class UnixSink implements LogSink {
   private socket: UnixDgramSocket | undefined
   private failed = false
@@ -99,7 +106,7 @@ class UnixSink implements LogSink {
     const data = Buffer.from(line, 'utf8')
     this.socket.sendto(data, 0, data.length, this.path, (error) => {
       // ENOENT/ECONNREFUSED: nothing listens there (yet); HAProxy drops the line too.
-      if (error && error.message !== 'congestion') this.fail(`${error.message} (is a syslog daemon listening on ${this.path}?)`)
+      if (error && error.message !== 'congestion') this.fail(`${errnoName(error)} (is a syslog daemon listening on ${this.path}?)`)
     })
   }
 
