@@ -99,7 +99,7 @@ export function serverRequestHead(req: RequestHead, keepAlive: boolean, ip: stri
     const keep = (i: number) => !raw.nameIs(i, 'connection') && !(drop && raw.nameIs(i, 'content-length'))
     return writeRawHead(`${req.method} ${req.target} ${req.version}`, raw, keep, tail, at, kept)
   }
-  const headers = stripPersistence(edited ? HeaderList.from(edited.headers.toArray()) : HeaderList.fromRaw(req.headers, {dropContentLength: req.dropContentLength}))
+  const headers = stripPersistence(edited ? edited.headers : HeaderList.fromRaw(req.headers, {dropContentLength: req.dropContentLength}))
   forwardedFor?.apply(headers, ip)
   if (req.version === 'HTTP/1.1' && !keepAlive) headers.add('connection', 'close')
   else if (req.version !== 'HTTP/1.1' && keepAlive) headers.add('connection', 'keep-alive')
