@@ -20,6 +20,8 @@ export interface LocalReply {
 export interface ReplyTarget {
   version: string
   keepAlive: boolean
+  /** A HEAD request gets the head only (Content-Length still says what a GET would get). */
+  method?: string
 }
 
 /** Head and body ready to write, and whether the client connection closes after them. */
@@ -31,7 +33,7 @@ export function renderReply(reply: LocalReply, request: ReplyTarget, forceClose:
   if (close) head += reply.version === 'HTTP/1.0' ? '' : 'connection: close\r\n'
   else if (request.version !== 'HTTP/1.1' || reply.version !== 'HTTP/1.1') head += 'connection: keep-alive\r\n'
   const headBytes = Buffer.from(`${head}\r\n`, 'latin1')
-  return {data: reply.body.length > 0 ? Buffer.concat([headBytes, reply.body]) : headBytes, close}
+  return {data: reply.body.length > 0 && request.method !== 'HEAD' ? Buffer.concat([headBytes, reply.body]) : headBytes, close}
 }
 
 /** HAProxy's built-in page for a status (`deny`, `auth`, no server...). */
