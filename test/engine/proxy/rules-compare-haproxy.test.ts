@@ -57,6 +57,8 @@ const REQUESTS: [label: string, raw: string][] = [
   ['return without payload', get('/ret2')],
   ['return errorfiles of an http-errors section', get('/ef')],
   ['errorfile for deny', get('/b/deny')],
+  ['auth in a backend: its name is the realm', get('/b/auth', ['Host: a'])],
+  ['return file with hdr', get('/b/file', ['Host: a'])],
   ['errorloc303 for deny_status 410', get('/gone')],
   ['http-response deny, errorloc 502 of the backend', get('/rd', ['Host: a'])],
   ['allow stops the frontend list; backend rules run', get('/allowed', ['Host: a'])],
@@ -84,6 +86,7 @@ describe.skipIf(!hasHaproxy)('L7 rules: bundled engine = real haproxy', () => {
     ;[s1, s2, sx] = await Promise.all([headEcho('s1'), headEcho('s2'), headEcho('sx', 'set-cookie: JS=abc; path=/\r\nset-cookie: RW=orig; Max-Age=60\r\nx-del: 1\r\n')])
     dir = mkdtempSync(join(tmpdir(), 'lbctl-rules-'))
     writeFileSync(join(dir, '404.http'), 'HTTP/1.1 404 Not Here\r\nContent-Type: text/plain\r\nX-Mixed-Case: Yes\r\nContent-Length: 9\r\n\r\nnot here\n')
+    writeFileSync(join(dir, 'page.html'), '<p>static page</p>\n')
     writeFileSync(join(dir, '403.http'), 'HTTP/1.0 403 Nope\r\nX-A: 1\r\n\r\nforbidden!')
   })
   afterAll(async () => {
@@ -165,6 +168,8 @@ backend b
   errorfile 403 ${dir}/403.http
   http-request set-header X-Backend b
   http-request deny if { path /b/deny }
+  http-request auth if { path /b/auth } !{ http_auth(UL) }
+  http-request return status 200 content-type text/html file ${dir}/page.html hdr Cache-Control no-store if { path /b/file }
   http-response add-header X-Be b
   http-response set-header X-Backend-Status x if { status 200 }
   server s1 127.0.0.1:${s1.port}
@@ -216,6 +221,8 @@ backend w
       expect(haproxy['errorloc303 for deny_status 410']!.text).toContain('HTTP/1.1 303 See Other')
       expect(haproxy['dynamic use_backend']!.text).toContain('x-backend: b')
       expect(haproxy['deny']!.text).toContain('\r\nx-after: 403\r\n')
+      expect(haproxy['auth in a backend: its name is the realm']!.text).toContain('www-authenticate: Basic realm="b"')
+      expect(haproxy['return file with hdr']!.text).toContain('<p>static page</p>')
       expect(haproxy['tarpit: held, then 500']!.text).toMatch(/^HTTP\/1.1 500 Internal Server Error\r\n[^]*HTTP\/1.1 200 OK/)
       const started = Date.now()
       await exchangeRaw(front, get('/tarpit403', ['Connection: close']), 3000, 3000)
