@@ -2,6 +2,7 @@
 import type {Socket} from 'node:net'
 import type {BackendRuntime, FrontendRuntime, ServerRuntime} from '../runtime.js'
 import type {ProxyLogger} from './logger.js'
+import type {LogRecord} from './record.js'
 import type {StreamLog} from './stream.js'
 
 const plainIp = (address: string | undefined): string => (address?.startsWith('::ffff:') ? address.slice(7) : (address ?? '-'))
@@ -21,24 +22,39 @@ export function logStream(logger: ProxyLogger, log: StreamLog, client: Socket, p
   log.logged = true
   const {frontend, backend} = parties
   const server = parties.server ?? log.server
-  const record = log.record(now, {
+  // One object per line, built in place (this runs for every logged request).
+  const t = log.timers(now)
+  const record: LogRecord = {
     clientIp: plainIp(client.remoteAddress),
     clientPort: client.remotePort ?? 0,
     frontendIp: plainIp(client.localAddress),
     frontendPort: client.localPort ?? 0,
+    acceptMs: log.acceptMs,
+    requestMs: log.requestMs,
     frontend: frontend.name,
     backend: backend?.name ?? frontend.name,
     server: server?.name ?? parties.serverLabel ?? '<NOSRV>',
-    ...(server ? {serverIp: server.plan.host, serverPort: server.plan.port} : {}),
+    serverIp: server?.plan.host,
+    serverPort: server?.plan.port,
+    Th: t.Th, Ti: t.Ti, TR: t.TR, Tw: t.Tw, Tc: t.Tc, Tr: t.Tr, Ta: t.Ta, Tt: t.Tt,
+    status: log.status,
     bytesOut: client.bytesWritten - log.outStart,
     bytesIn: client.bytesRead - log.inStart,
+    state: log.state ?? '--',
     actconn: logger.actconn(),
     feconn: frontend.counters.scur,
     beconn: backend?.counters.scur ?? 0,
     srvconn: server?.served ?? 0,
+    retries: log.retries,
+    redispatched: log.redispatched,
     srvQueue: server?.queued ?? 0,
     backendQueue: backend?.waiting.length ?? 0,
+    method: log.method,
+    uri: log.uri,
+    version: log.version,
+    requestCaptures: log.requestCaptures,
+    responseCaptures: log.responseCaptures,
     requestCounter: logger.nextRequest(),
-  })
+  }
   logger.traffic(record)
 }

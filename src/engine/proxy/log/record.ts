@@ -15,8 +15,8 @@ export interface LogRecord {
   backend: string
   /** Server name, `<NOSRV>` when none was picked, `<STATS>` for the stats page. */
   server: string
-  serverIp?: string
-  serverPort?: number
+  serverIp?: string | undefined
+  serverPort?: number | undefined
   /** Timers in ms, -1 when the step was never reached (HAProxy's rule). */
   Th: number
   Ti: number
@@ -44,12 +44,12 @@ export interface LogRecord {
   srvQueue: number
   backendQueue: number
   /** Request line parts; undefined method: the request never parsed (`<BADREQ>`). */
-  method?: string
-  uri?: string
-  version?: string
+  method?: string | undefined
+  uri?: string | undefined
+  version?: string | undefined
   /** `capture request header` values, in declaration order; undefined entries were absent. */
-  requestCaptures?: readonly (string | undefined)[]
-  responseCaptures?: readonly (string | undefined)[]
+  requestCaptures?: readonly (string | undefined)[] | undefined
+  responseCaptures?: readonly (string | undefined)[] | undefined
   /** The n-th request of this process (%rt). */
   requestCounter: number
 }

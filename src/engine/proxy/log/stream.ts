@@ -58,12 +58,10 @@ export class StreamLog {
     return 'D'
   }
 
-  record(now: number, fields: Omit<LogRecord, 'acceptMs' | 'requestMs' | 'Th' | 'Ti' | 'TR' | 'Tw' | 'Tc' | 'Tr' | 'Ta' | 'Tt' | 'status' | 'state' | 'retries' | 'redispatched' | 'method' | 'uri' | 'version' | 'requestCaptures' | 'responseCaptures'>): LogRecord {
+  /** The timers as HAProxy computes them: -1 for a step never reached. */
+  timers(now: number): Pick<LogRecord, 'Th' | 'Ti' | 'TR' | 'Tw' | 'Tc' | 'Tr' | 'Ta' | 'Tt'> {
     const since = (from: number, to: number) => (from < 0 || to < 0 ? -1 : to - from)
-    const record: LogRecord = {
-      ...fields,
-      acceptMs: this.acceptMs,
-      requestMs: this.requestMs,
+    return {
       Th: 0,
       Ti: this.requestMs - this.acceptMs,
       TR: since(this.requestMs, this.headMs),
@@ -72,16 +70,7 @@ export class StreamLog {
       Tr: since(this.connectedMs, this.respondedMs),
       Ta: now - this.requestMs,
       Tt: now - this.acceptMs,
-      status: this.status,
-      state: this.state ?? '--',
-      retries: this.retries,
-      redispatched: this.redispatched,
     }
-    if (this.method !== undefined) record.method = this.method
-    if (this.uri !== undefined) record.uri = this.uri
-    if (this.version !== undefined) record.version = this.version
-    if (this.requestCaptures) record.requestCaptures = this.requestCaptures
-    if (this.responseCaptures) record.responseCaptures = this.responseCaptures
-    return record
   }
+
 }
