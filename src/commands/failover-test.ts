@@ -73,15 +73,15 @@ Reports the failover time (fault -> first answer via the new master, or first su
   }
 
   static override flags = {
-    local: Flags.boolean({description: 'test the local pair lbctl up runs', exclusive: ['lab', 'hosts']}),
-    lab: Flags.boolean({description: 'build a namespace lab with real haproxy + keepalived and test it (root)', exclusive: ['local', 'hosts']}),
-    hosts: Flags.string({description: 'test real nodes of lbctl.yaml over ssh: comma-separated node names', exclusive: ['local', 'lab']}),
+    local: Flags.boolean({description: 'test the local pair lbctl up runs'}),
+    lab: Flags.boolean({description: 'build a namespace lab with real haproxy + keepalived and test it (root)'}),
+    hosts: Flags.string({description: 'test real nodes of lbctl.yaml over ssh: comma-separated node names'}),
     inventory: Flags.string({description: 'with --hosts: the lbctl.yaml listing the nodes', default: 'lbctl.yaml'}),
     'ssh-config': Flags.string({description: 'with --hosts: an ssh config file (ssh -F)'}),
     url: Flags.string({description: 'with --hosts: where the traffic goes (default http://VIP/ of lbctl.yaml)'}),
     'host-commands': Flags.string({description: 'with --hosts: JSON file {"startKeepalived": ..., "startHaproxy": ...} replacing systemctl start ({node}, {interface}, {pidFile} are filled in)'}),
     'link-hold': Flags.string({description: 'with --hosts --fault link: how long the interface stays down (it comes up by itself)', default: '5s'}),
-    cleanup: Flags.boolean({description: 'with --lab: remove the namespaces crashed labs left, then exit', dependsOn: ['lab']}),
+    cleanup: Flags.boolean({description: 'with --lab: remove the namespaces crashed labs left, then exit'}),
     fault: Flags.string({description: 'how to break the MASTER', options: [...FAULT_KINDS]}),
     rate: Flags.integer({description: 'requests per second to the VIP', default: 200, min: 1, max: 2000}),
     keepalive: Flags.boolean({description: 'reuse connections instead of a new one per request'}),
@@ -97,13 +97,16 @@ Reports the failover time (fault -> first answer via the new master, or first su
 
   async run(): Promise<FailoverTestResult | LabCleanupResult> {
     const {args, flags} = await this.parse(FailoverTest)
+    if (flags.cleanup && !flags.lab) throw new UserError('failover.cleanup', '--cleanup removes what crashed labs left; it goes with --lab', {hint: 'sudo lbctl failover-test --lab --cleanup'})
     if (flags.lab && flags.cleanup) {
       if (process.getuid?.() !== 0) throw new UserError('failover.lab-root', '--lab --cleanup deletes network namespaces and needs root', {hint: 'sudo lbctl failover-test --lab --cleanup'})
       const removed = sweepLeftovers()
       if (!this.jsonEnabled()) this.log(removed.length === 0 ? 'no leftover lab namespaces' : `removed ${removed.length} leftover lab namespaces: ${removed.join(', ')}`)
       return {type: 'failover-lab-cleanup', removed}
     }
-    if (!flags.local && !flags.lab && flags.hosts === undefined) {
+    const targets = [flags.local && '--local', flags.lab && '--lab', flags.hosts !== undefined && '--hosts'].filter(Boolean)
+    if (targets.length > 1) throw new UserError('failover.target', `choose one target, not ${targets.join(' and ')}`, {hint: 'lbctl failover-test --local --fault kill, --lab (root) or --hosts a,b'})
+    if (targets.length === 0) {
       throw new UserError('failover.target', 'choose what to test: --local (the pair lbctl up runs), --lab (a namespace lab with real haproxy + keepalived, as root) or --hosts a,b (nodes of lbctl.yaml over ssh)', {hint: 'lbctl failover-test --local --fault kill'})
     }
     if (flags.fault === undefined) throw new UserError('failover.fault', 'say how to break the MASTER: --fault kill, stop, proxy, link or block-vrrp', {hint: 'lbctl failover-test --local --fault kill'})

@@ -95,7 +95,7 @@ export async function openLab(options: Pick<LabFailoverOptions, 'vrrp' | 'sniff'
           },
         }),
     wireInfo: {vrid: LAB_VRID, addresses: {lba: LAB_ADDRESSES.lba, lbb: LAB_ADDRESSES.lbb}},
-    notes: [`lab ${lab.id}: haproxy and keepalived from the init scaffold (VRRPv${vrrp.version}, advert_int ${vrrp.advertIntMs / 1000} s, track script every ${vrrp.scriptIntervalS} s)`],
+    notes: [`the lab: haproxy and keepalived from the init scaffold (VRRPv${vrrp.version}, advert_int ${vrrp.advertIntMs / 1000} s, track script every ${vrrp.scriptIntervalS} s)`],
     async close() {
       progress(`removing lab ${lab.id}`)
       await lab.destroy()
