@@ -191,6 +191,11 @@ describe.skipIf(!enabled)('lbctl deploy against real sshd + haproxy + keepalived
       expect(fileText(lab.hosts[1]!.haproxyCfg)).toBe(v1)
     } finally {
       try {
+        // Answer a prompt still waiting, so lbctl closes its ssh connections itself before the terminal goes away.
+        if (!screen().includes('EXIT=')) {
+          tmux('send-keys', '-t', 'deploy', 'n', 'Enter')
+          await until(() => screen().includes('EXIT='), 10_000, 'lbctl to exit').catch(() => undefined)
+        }
         tmux('kill-server')
       } catch {
         // already gone
