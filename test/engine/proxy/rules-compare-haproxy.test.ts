@@ -21,6 +21,7 @@ const basic = (userPass: string) => `Authorization: Basic ${Buffer.from(userPass
 
 const REQUESTS: [label: string, raw: string][] = [
   ['monitor-uri answers and keeps the connection', get('/mon')],
+  ['monitor fail: 503', get('/mon', ['X-Fail: 1'])],
   ['no use_backend matches, no default_backend: 503', get('/zzz')],
   ['deny', get('/deny')],
   ['deny deny_status 429', get('/deny429')],
@@ -86,6 +87,7 @@ describe.skipIf(!hasHaproxy)('L7 rules: bundled engine = real haproxy', () => {
     ;[s1, s2, sx] = await Promise.all([headEcho('s1'), headEcho('s2'), headEcho('sx', 'set-cookie: JS=abc; path=/\r\nset-cookie: RW=orig; Max-Age=60\r\nx-del: 1\r\n')])
     dir = mkdtempSync(join(tmpdir(), 'lbctl-rules-'))
     writeFileSync(join(dir, '404.http'), 'HTTP/1.1 404 Not Here\r\nContent-Type: text/plain\r\nX-Mixed-Case: Yes\r\nContent-Length: 9\r\n\r\nnot here\n')
+    writeFileSync(join(dir, '200.http'), 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n\r\nalive\n')
     writeFileSync(join(dir, 'page.html'), '<p>static page</p>\n')
     writeFileSync(join(dir, '403.http'), 'HTTP/1.0 403 Nope\r\nX-A: 1\r\n\r\nforbidden!')
   })
@@ -115,8 +117,10 @@ defaults
 frontend f
   bind 127.0.0.1:${front}
   monitor-uri /mon
+  errorfile 200 ${dir}/200.http
   acl dead nbsrv(c) lt 1
   monitor fail if dead
+  monitor fail if { req.hdr(x-fail) -m found }
   capture request header Host len 5
   http-request return status 200 content-type text/plain string end if { path /end }
   http-request deny if { path /deny }
@@ -216,7 +220,8 @@ backend w
       // The oracle really exercised the features (not two identical failures).
       expect(haproxy['auth $6$ sha512-crypt']!.text).toContain('user ok /auth')
       expect(haproxy['cookie insert: first visit gets the cookie']!.text).toContain('set-cookie: SRV=one; path=/; HttpOnly')
-      expect(haproxy['monitor-uri answers and keeps the connection']!.text).toContain('Service ready.')
+      expect(haproxy['monitor-uri answers and keeps the connection']!.text).toContain('\r\n\r\nalive\n')
+      expect(haproxy['monitor fail: 503']!.text).toMatch(/^HTTP\/1.1 503 /)
       expect(haproxy['http-response deny, errorloc 502 of the backend']!.text).toContain('location: http://err.example.com/502.html')
       expect(haproxy['errorloc303 for deny_status 410']!.text).toContain('HTTP/1.1 303 See Other')
       expect(haproxy['dynamic use_backend']!.text).toContain('x-backend: b')

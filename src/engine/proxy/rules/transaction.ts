@@ -8,7 +8,7 @@ import {applyResponseCookie, type CookiePlan, type CookieServer, matchRequestCoo
 import {type ConnectionFacts, RequestContext} from './context.js'
 import {type EditableMessage, runRules, type RuleOutcome} from './http-rules.js'
 import type {HeaderCapture, ProxyRules} from './plan.js'
-import {builtinErrorReply, errorReply, type LocalReply} from './reply.js'
+import {errorReply, type LocalReply} from './reply.js'
 
 /** Header values captured for the log line (`capture request|response header`), in declaration order. */
 export interface Captures {
@@ -53,7 +53,8 @@ export function requestRules(state: L7State, rules: ProxyRules, request: Request
     if (rules.monitor && request.target === rules.monitor.uri) {
       const ctx = state.context(request, facts, rules)
       const failed = rules.monitor.fail.some((c) => c.matches(ctx))
-      return {kind: 'monitor', reply: failed ? builtinErrorReply(503) : builtinErrorReply(200)}
+      // `errorfile 200` is the monitor's answer when set (HAProxy's documented use of code 200).
+      return {kind: 'monitor', reply: errorReply(failed ? 503 : 200, [rules.errors])}
     }
   }
   return rules.request.length === 0 ? undefined : runRules(rules.request, state.context(request, facts, rules))
