@@ -135,6 +135,29 @@ backend app
   })
 })
 
+describe('show events with a client that does not read', () => {
+  it('keeps a bounded backlog and reports what it dropped', {timeout: 20_000}, async () => {
+    const admin = await freePort()
+    engine = startEngine(`global\n  stats socket ipv4@127.0.0.1:${admin} level admin\ndefaults\n  mode tcp\nfrontend fe\n  bind 127.0.0.1:${await freePort()}\n  default_backend be\nbackend be\n  server s1 127.0.0.1:1\n`)
+    await engine.start()
+    const stream = await openStream(admin)
+    await waitFor(() => engine!.events.active)
+    stream.socket.pause()
+    const text = 'x'.repeat(500)
+    for (let i = 0; i < 20_000; i++) engine.events.publish({at: i, kind: 'request', frontend: 'fe', text})
+    stream.socket.resume()
+    await waitFor(() => stream.raw.length > 100, 10_000)
+    // Queued lines arrive, then the next event brings the count of the dropped ones.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    engine.events.publish({at: 99_999, kind: 'request', frontend: 'fe', text: 'last'})
+    await waitFor(() => stream.raw.some((l) => l.includes('"last"')), 10_000)
+    const dropped = stream.raw.map((l) => JSON.parse(l) as {kind: string; count?: number}).find((e) => e.kind === 'dropped')
+    expect(dropped?.count).toBeGreaterThan(10_000)
+    expect(stream.raw.length - 1 + (dropped?.count ?? 0)).toBe(20_001)
+    stream.socket.destroy()
+  })
+})
+
 describe('show events on a node with VRRP', () => {
   it('carries the VRRP role changes of node.ts', () => {
     const parse = parseHaproxyFiles([{path: 'n.cfg', text: 'defaults\n  mode tcp\nfrontend fe\n  bind 127.0.0.1:1\n  default_backend be\nbackend be\n  server s1 127.0.0.1:2\n'}])

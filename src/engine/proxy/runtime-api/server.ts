@@ -7,6 +7,9 @@ import {createServer, type Server, type Socket} from 'node:net'
 import {type ListenAddress, listenAt, removeUnixSocket} from '../listen-address.js'
 import {type EngineView, execute, type Level, type Session} from './commands.js'
 
+/** Bytes of `show events` lines queued for a slow client before lines are dropped. */
+const STREAM_BACKLOG = 1 << 20
+
 export class StatsSocket {
   private server: Server | undefined
   private readonly clients = new Set<Socket>()
@@ -74,8 +77,20 @@ export class StatsSocket {
     socket.removeAllListeners('data')
     // Input after `show events` is ignored; the stream ends when the client closes (or on close()).
     socket.on('data', () => {})
+    // A client that does not read keeps at most STREAM_BACKLOG bytes queued; what does not fit is
+    // dropped and counted in a `{"kind":"dropped"}` line once it catches up.
+    let dropped = 0
     const unsubscribe = subscribe((line) => {
-      if (!socket.destroyed) socket.write(line)
+      if (socket.destroyed) return
+      if (socket.writableLength > STREAM_BACKLOG) {
+        dropped++
+        return
+      }
+      if (dropped > 0) {
+        socket.write(`${JSON.stringify({at: Date.now(), kind: 'dropped', count: dropped})}\n`)
+        dropped = 0
+      }
+      socket.write(line)
     })
     socket.on('close', unsubscribe)
     socket.on('end', () => socket.end())
