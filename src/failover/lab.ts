@@ -11,6 +11,7 @@ import {FAST_VRRP, LAB_NODES, LAB_VRID, type LabNode, type LabVrrp} from '../lab
 import {injectLabFault, recoverLabFault} from '../lab/faults.js'
 import {type Lab, requireLabPrivileges, startLab} from '../lab/lab.js'
 import {startTrafficIn} from '../lab/remote-traffic.js'
+import {watchVip} from '../lab/vip-watch.js'
 import {LAB_ADDRESSES} from '../lab/topology.js'
 import type {FaultKind} from './records.js'
 import type {FailoverTestResult} from './report.js'
@@ -63,6 +64,7 @@ function isLabNode(node: string): node is LabNode {
 export async function openLab(options: Pick<LabFailoverOptions, 'vrrp' | 'sniff'>, progress: (text: string) => void): Promise<TargetSession> {
   const lab = await startLab({...(options.vrrp ? {vrrp: options.vrrp} : {}), onProgress: progress})
   const vrrp = lab.vrrp
+  const vipWatches = LAB_NODES.map((node) => watchVip(lab.nodes[node].ns, node, lab.vip))
   return {
     url: lab.url,
     source: 'scaffold',
@@ -94,10 +96,12 @@ export async function openLab(options: Pick<LabFailoverOptions, 'vrrp' | 'sniff'
             }
           },
         }),
+    vipChanges: () => vipWatches.flatMap((w) => w.changes).sort((x, y) => x.at - y.at),
     wireInfo: {vrid: LAB_VRID, addresses: {lba: LAB_ADDRESSES.lba, lbb: LAB_ADDRESSES.lbb}},
     notes: [`the lab: haproxy and keepalived from the init scaffold (VRRPv${vrrp.version}, advert_int ${vrrp.advertIntMs / 1000} s, track script every ${vrrp.scriptIntervalS} s)`],
     async close() {
       progress(`removing lab ${lab.id}`)
+      await Promise.all(vipWatches.map((w) => w.stop()))
       await lab.destroy()
     },
   }

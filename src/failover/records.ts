@@ -29,6 +29,13 @@ export interface RequestRecord {
   lbNode?: string
 }
 
+/** The VIP appearing on or leaving a node's interface. */
+export interface VipChange {
+  at: number
+  node: string
+  change: 'added' | 'removed'
+}
+
 /** One node's role as a poll of its stats socket saw it; `unreachable` when the socket did not answer. */
 export interface RoleChange {
   at: number

@@ -70,6 +70,7 @@ export function renderRun(run: RunReport, index?: number): string {
 
     `  dual-master time    ${ms(run.dualMasterMs)}${run.wire ? ` (polls); ${ms(run.wire.dualMasterMs)} on the wire` : ''}`,
     ...wireLines(run),
+    ...vipLines(run),
     ...recoveryLines(run),
     '',
     ...renderChart(run).map((line) => `  ${line}`),
@@ -89,6 +90,13 @@ function wireLines(run: RunReport): string[] {
     w.firstGarpMs === null ? 'no GARP' : `first GARP ${signed(w.firstGarpMs)}`,
   ]
   return [`  on the wire         ${parts.join(', ')} (${w.adverts} adverts, ${w.garps} GARPs)`]
+}
+
+function vipLines(run: RunReport): string[] {
+  if (!run.vip) return []
+  const changes = run.vip.filter((c) => c.atMs >= run.fault.atMs).slice(0, 4)
+  const text = changes.map((c) => `${c.change === 'added' ? 'added on' : 'removed from'} ${c.node} ${signed(c.atMs - run.fault.atMs)}`).join(', ')
+  return [`  VIP                 ${text || 'no change after the fault'}`]
 }
 
 function recoveryLines(run: RunReport): string[] {

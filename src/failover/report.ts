@@ -3,7 +3,7 @@
  * the start of the traffic) and the summary over `--repeat` runs.
  */
 import {dualMasterMs, failoverTime, firstViaNode, longestGap, newMaster, spread, type Spread, theory, type Theory} from './figures.js'
-import type {FaultKind, FaultRecord, RequestOutcome, RequestRecord, RoleChange, Timeline, VrrpTiming} from './records.js'
+import type {FaultKind, FaultRecord, RequestOutcome, RequestRecord, RoleChange, Timeline, VipChange, VrrpTiming} from './records.js'
 import type {WireReport} from './wire.js'
 
 export interface RawRun {
@@ -23,6 +23,8 @@ export interface RawRun {
   lastAdvertAt?: number
   /** The sniffed timeline, when the target could capture. */
   wire?: WireReport
+  /** The VIP appearing on / leaving the nodes, when the target can see it. */
+  vipChanges?: VipChange[]
 }
 
 /** `action`: what brought the node back, in words (restart, link up, filter removed). */
@@ -85,6 +87,10 @@ export interface RunReport {
   durationMs: number
   /** VRRP adverts and GARPs as captured on the wire (fault-relative); null when nothing was captured. */
   wire: WireReport | null
+  /** The VIP added to / removed from each node during the run (run-relative); null when the target cannot see it. */
+  vip: {atMs: number; node: string; change: 'added' | 'removed'}[] | null
+  /** Fault → the VIP added on the new master; null when not seen. */
+  vipOnNewMasterMs: number | null
   timeline: {
     roles: {atMs: number; node: string; instance: string; vrid: number | null; from: string | null; to: string}[]
     dualMaster: {vrid: number; startMs: number; endMs: number; nodes: string[]}[]
@@ -131,6 +137,11 @@ export function buildRunReport(run: RawRun): RunReport {
     recoveryReason: 'skipped' in run.recovery ? run.recovery.skipped : null,
     durationMs: run.endedAt - run.startedAt,
     wire: run.wire ?? null,
+    vip: run.vipChanges ? run.vipChanges.filter((c) => c.at >= run.startedAt).map((c) => ({atMs: t(c.at), node: c.node, change: c.change})) : null,
+    vipOnNewMasterMs: (() => {
+      const added = heir ? run.vipChanges?.find((c) => c.at >= run.fault.at && c.node === heir.node && c.change === 'added') : undefined
+      return added ? added.at - run.fault.at : null
+    })(),
     timeline: {
       roles: run.timeline.roles.map((r) => ({atMs: t(r.at), node: r.node, instance: r.instance, vrid: r.vrid, from: r.from, to: r.to})),
       dualMaster: dualMaster.map((w) => ({vrid: w.vrid, startMs: t(w.start), endMs: t(w.end), nodes: w.nodes})),

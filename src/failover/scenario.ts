@@ -8,7 +8,7 @@
 import type {VrrpRow} from '../observe/show-vrrp.js'
 import {UserError} from '../errors.js'
 import {defaultMaxGapMs, failoverTime, theory} from './figures.js'
-import type {FaultKind, FaultRecord, RequestRecord, VrrpTiming} from './records.js'
+import type {FaultKind, FaultRecord, RequestRecord, VipChange, VrrpTiming} from './records.js'
 import {buildRunReport, type FailoverTarget, type FailoverTestResult, type RawRecovery, type RunReport, summarize} from './report.js'
 import {startTimeline, type TimelinePoller, type VrrpSource} from './timeline.js'
 import type {Traffic, TrafficOptions} from './traffic.js'
@@ -31,6 +31,8 @@ export interface TargetSession {
   recover(fault: FaultRecord): Promise<{pid: number; action: string}>
   /** Sniffs VRRP adverts and GARPs on the wire, when the target can. */
   watchWire?(): Promise<WireWatch>
+  /** The VIP changes seen so far (lab: `ip monitor address` on each node). */
+  vipChanges?(): VipChange[]
   /** The VRID under test and each node's address on the wire (to name the adverts' senders). */
   wireInfo?: {vrid: number; addresses: Record<string, string>}
   notes: string[]
@@ -239,6 +241,7 @@ async function oneRun(options: ScenarioOptions, index: number): Promise<{report:
       ...(lastAdvertAt === undefined ? {} : {lastAdvertAt}),
       recovery,
       ...(wireReport === undefined ? {} : {wire: wireReport}),
+      ...(session.vipChanges ? {vipChanges: session.vipChanges()} : {}),
     })
     progress(`failover ${report.failoverMs ?? 'never'} ms, gap ${report.gapMs} ms, ${report.requests.failed}/${report.requests.total} failed, dual master ${report.dualMasterMs} ms: ${report.pass ? 'pass' : 'FAIL'}`)
     if (report.recovery) {

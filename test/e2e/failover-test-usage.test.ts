@@ -5,7 +5,7 @@ import {cliPath, runCli} from '../helpers/cli.js'
 
 const cli = process.env.LBCTL_E2E_CLI ?? cliPath
 
-describe.skipIf(!existsSync(cli))('lbctl failover-test usage errors', () => {
+describe.skipIf(!existsSync(cli)).concurrent('lbctl failover-test usage errors', () => {
   it.each([
     [['--fault', 'kill'], 'choose what to test: --local', 'lbctl failover-test --local --fault kill'],
     [['--local'], 'say how to break the MASTER', '--fault kill'],

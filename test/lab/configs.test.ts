@@ -9,6 +9,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {FAST_VRRP, labConfigs, LAB_NODES, type NodeFiles} from '../../src/lab/configs.js'
 import {namespaceName, newLabId, parseNamespaceName} from '../../src/lab/names.js'
+import {parseAddressEvent} from '../../src/lab/vip-watch.js'
 import {requireBinary} from '../helpers/oracles.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'lbctl-labcfg-'))
@@ -75,5 +76,17 @@ describe('lab names', () => {
     const name = namespaceName(id, 'client')
     expect(parseNamespaceName(name)).toEqual({pid: 4242, labId: id, host: 'client'})
     expect(parseNamespaceName('lbt123a')).toBeUndefined()
+  })
+})
+
+describe('ip monitor address lines', () => {
+  it.each([
+    ['2: eth0    inet 198.18.0.100/24 scope global secondary eth0', 'added'],
+    ['Deleted 2: eth0    inet 198.18.0.100/24 scope global secondary eth0', 'removed'],
+    ['2: eth0    inet 198.18.0.11/24 scope global eth0', undefined],
+    ['       valid_lft forever preferred_lft forever', undefined],
+    ['Deleted 2: eth0    inet6 fe80::1/64 scope link', undefined],
+  ])('%s', (line, change) => {
+    expect(parseAddressEvent(line, '198.18.0.100')).toBe(change)
   })
 })
