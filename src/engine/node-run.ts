@@ -8,7 +8,7 @@ import {parseKeepalived} from '../config/keepalived/index.js'
 import {readSourceFile} from '../config/source.js'
 import {UserError} from '../errors.js'
 import {describeBindMode, heldVipsOf, LoadBalancerNode, readNonlocalBind, vipAddresses} from './node.js'
-import {formatEngineEvent} from './proxy/format.js'
+import {describeFrontends, formatEngineEvent} from './proxy/format.js'
 import {loadHaproxyConfig} from './proxy/load.js'
 import {loadFailure} from './proxy/load-failure.js'
 import type {VrrpEvent} from './vrrp/events.js'
@@ -100,7 +100,7 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
       hint: options.mode === 'privileged' ? 'free the address, check the interface names and that you are root; or try --local' : 'free the address or change the bind line; check --address is a free loopback address',
     })
   }
-  const frontends = node.engine.frontends.map((f) => `${f.name} (${f.plan.binds.map((b) => b.text).join(', ')} → ${f.plan.backend})`).join(', ')
+  const frontends = describeFrontends(node.engine.frontends)
   const instances = vrrp.plans.map((plan) => `${plan.name} (vrid ${plan.settings.vrid}, priority ${plan.settings.priority}, ${plan.settings.primaryAddress})`).join(', ')
   log(`lbctl run: node ${options.nodeName}, ${options.mode} mode, pid ${process.pid}: ${instances}; proxy ${frontends}; ${describeBindMode(options.mode, nonlocalBind)}`)
 

@@ -1,5 +1,6 @@
 /** One stderr line per engine event, worded like HAProxy's own health-check logs. */
 import {CHECK_DESCRIPTIONS} from './health/probe.js'
+import type {FrontendPlan} from './plan.js'
 import type {EngineEvent} from './runtime.js'
 
 export function formatEngineEvent(event: EngineEvent): string {
@@ -24,4 +25,9 @@ export function formatEngineEvent(event: EngineEvent): string {
     case 'log':
       return event.message
   }
+}
+
+/** `fe (127.0.0.1:80 → be), ...` for the started/reloaded lines. */
+export function describeFrontends(frontends: readonly {name: string; plan: FrontendPlan}[]): string {
+  return frontends.map((f) => `${f.name} (${f.plan.binds.map((b) => b.text).join(', ')} → ${f.plan.backend ?? 'no default backend: 503'})`).join(', ')
 }

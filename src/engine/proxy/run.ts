@@ -5,7 +5,7 @@
 import type {EventEmitter} from 'node:events'
 import {UserError} from '../../errors.js'
 import {ProxyEngine} from './engine.js'
-import {formatEngineEvent} from './format.js'
+import {describeFrontends, formatEngineEvent} from './format.js'
 import {loadHaproxyConfig, type LoadResult} from './load.js'
 import {loadFailure} from './load-failure.js'
 
@@ -36,8 +36,7 @@ export async function runHaproxy(options: ProxyRunOptions): Promise<ProxyRunResu
     await engine.stop(0)
     throw new UserError('run/start-failed', `cannot start the proxy: ${(error as Error).message}`, {hint: 'free the address or change the bind line'})
   }
-  const describe = () =>
-    engine.frontends.map((f) => `${f.name} (${f.plan.binds.map((b) => b.text).join(', ')} → ${f.plan.backend})`).join(', ')
+  const describe = () => describeFrontends(engine.frontends)
   log(`lbctl run: proxy started, pid ${process.pid}: ${describe()}`)
 
   let reloads = 0
