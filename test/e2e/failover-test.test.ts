@@ -27,7 +27,7 @@ async function failoverTest(fault: 'kill' | 'stop', extra: string[] = []): Promi
   return report
 }
 
-/** a restarted after the failover and MASTER again by preemption within 6 s; the figures are printed. */
+/** a restarted after the failover and MASTER again by preemption within 8 s; the figures are printed. */
 function expectFailback(run: RunReport): void {
   const recovery = run.recovery!
   expect(run.recoveryReason).toBeNull()
@@ -36,7 +36,8 @@ function expectFailback(run: RunReport): void {
   expect(run.nodes.find((n) => n.name === 'a')?.pid).toBe(recovery.pid)
   expect(recovery.restartedAt).toBeGreaterThan(run.fault.atMs + (run.failoverMs ?? 0))
   expect(recovery.masterAgainAt).not.toBeNull()
-  expect(recovery.masterAgainAfterMs!).toBeLessThanOrEqual(6000)
+  // The new node process boots (1-3 s, more on a loaded machine), then preempts after Master_Down_Interval (3.6 s).
+  expect(recovery.masterAgainAfterMs!).toBeLessThanOrEqual(8000)
   expect(recovery.masterAgainAt! - recovery.restartedAt).toBe(recovery.masterAgainAfterMs)
   // Preemption hands the VIP over between two live nodes: a short gap at most.
   expect(recovery.failbackGapMs).toBeLessThanOrEqual(2000)
