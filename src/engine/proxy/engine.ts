@@ -243,7 +243,7 @@ export class ProxyEngine {
         },
       }
       const http = frontend.plan.http
-      const session = (http ? runHttpSession(socket, frontend, backend, http, hooks, generation.backends, () => ({frontends: generation.frontends, backends: generation.backends, now: this.clock.now()})) : runTcpSession(socket, frontend, backend!, hooks)).catch(() => {
+      const session = (http ? runHttpSession(socket, frontend, backend, http, hooks, generation.backends, () => ({frontends: generation.frontends, backends: generation.backends, now: this.clock.now(), setServerAdmin: this.adminSetter})) : runTcpSession(socket, frontend, backend!, hooks)).catch(() => {
         socket.destroy()
       })
       this.sessions.add(session)
@@ -280,6 +280,9 @@ export class ProxyEngine {
       },
     }
   }
+
+  /** The stats page's admin form changes servers the way the runtime API does (same events). */
+  private readonly adminSetter = (backend: BackendRuntime, server: ServerRuntime, change: {maint?: boolean; drain?: boolean}): void => this.setAdmin(backend, server, change)
 
   private setAdmin(backend: BackendRuntime, server: ServerRuntime, change: {maint?: boolean; drain?: boolean}): void {
     const before = server.statusText()

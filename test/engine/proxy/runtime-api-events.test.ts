@@ -135,6 +135,29 @@ backend app
   })
 })
 
+describe('show events and the stats page admin form', () => {
+  it('a server put in maintenance from the page is an event too', {timeout: 20_000}, async () => {
+    backend = await scriptedBackend()
+    const [front, admin] = [await freePort(), await freePort()]
+    engine = startEngine(`global\n  stats socket ipv4@127.0.0.1:${admin} level admin\ndefaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\nfrontend web\n  bind 127.0.0.1:${front}\n  stats enable\n  stats uri /stats\n  stats admin if { src 127.0.0.1 }\n  default_backend app\nbackend app\n  server s1 127.0.0.1:${backend.port}\n`)
+    await engine.start()
+    const stream = await openStream(admin)
+    await waitFor(() => engine!.events.active)
+    const form = 's=s1&action=maint&b=app'
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect({port: front, host: '127.0.0.1'}, () => socket.write(`POST /stats HTTP/1.1\r\nHost: x\r\nContent-Length: ${form.length}\r\nConnection: close\r\n\r\n${form}`))
+      let text = ''
+      socket.on('data', (c: Buffer) => (text += c.toString()))
+      socket.on('close', () => resolve(text))
+      socket.on('error', reject)
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 303 See Other\r\n[\s\S]*location: \/stats;st=DONE\r\n/)
+    await waitFor(() => stream.events.length > 0)
+    expect(stream.events[0]).toMatchObject({kind: 'health', proxy: 'app', server: 's1', from: 'no check', to: 'MAINT', check: ''})
+    stream.socket.destroy()
+  })
+})
+
 describe('show events with a client that does not read', () => {
   it('keeps a bounded backlog and reports what it dropped', {timeout: 20_000}, async () => {
     const admin = await freePort()

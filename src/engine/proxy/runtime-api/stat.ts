@@ -8,6 +8,8 @@ export interface StatSource {
   frontends: FrontendRuntime[]
   backends: BackendRuntime[]
   now: number
+  /** How the stats page's admin form changes a server (the engine's, so the change is an event); default: directly. */
+  setServerAdmin?: (backend: BackendRuntime, server: ServerRuntime, change: {maint: boolean; drain: boolean}) => void
 }
 
 /** undefined: the field is empty (HAProxy's FF_EMPTY, left out of typed/JSON output); '' is an empty string. */

@@ -18,9 +18,12 @@ export const MAX_FORM_BYTES = 16 * 1024
 
 export type AdminOutcome = 'DONE' | 'PART' | 'NONE' | 'ERRP' | 'EXCD' | 'DENY'
 
-function change(backend: BackendRuntime, server: ServerRuntime, action: string): void {
+type Setter = (backend: BackendRuntime, server: ServerRuntime, change: {maint: boolean; drain: boolean}) => void
+
+function change(backend: BackendRuntime, server: ServerRuntime, action: string, set: Setter | undefined): void {
   const wanted = action === 'ready' ? {maint: false, drain: false} : action === 'drain' ? {maint: false, drain: true} : {maint: true, drain: false}
   if (server.maint === wanted.maint && server.drain === wanted.drain) return
+  if (set) return set(backend, server, wanted)
   backend.change(
     server,
     () => {
@@ -32,7 +35,7 @@ function change(backend: BackendRuntime, server: ServerRuntime, action: string):
 }
 
 /** Applies a submitted form (`application/x-www-form-urlencoded`) to the backends. */
-export function applyAdminForm(body: string, backends: readonly BackendRuntime[]): AdminOutcome {
+export function applyAdminForm(body: string, backends: readonly BackendRuntime[], set?: Setter): AdminOutcome {
   const form = new URLSearchParams(body)
   const action = form.get('action') ?? ''
   const target = form.get('b') ?? ''
@@ -45,7 +48,7 @@ export function applyAdminForm(body: string, backends: readonly BackendRuntime[]
   for (const name of servers) {
     const server = backend.server(name)
     if (!server) continue
-    change(backend, server, action)
+    change(backend, server, action, set)
     // Like HAProxy, a server already in the requested state counts as done.
     applied++
   }

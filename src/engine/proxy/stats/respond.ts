@@ -52,7 +52,7 @@ export class StatsResponder {
       }
       // Without `stats admin` (or when its condition does not match), HAProxy sends the browser back with a "denied" notice.
       if (!this.plan.admin || !adminAllowed()) return back('DENY')
-      return {...back('NONE'), form: (body) => back(body === undefined || body.length > MAX_FORM_BYTES ? 'EXCD' : applyAdminForm(body.toString('latin1'), source().backends))}
+      return {...back('NONE'), form: (body) => back(body === undefined || body.length > MAX_FORM_BYTES ? 'EXCD' : adminForm(body.toString('latin1'), source()))}
     }
     const refresh = this.plan.refreshSeconds !== undefined && !wanted.noRefresh ? `refresh: ${this.plan.refreshSeconds}\r\n` : ''
     const type = wanted.format === 'csv' ? 'text/plain' : wanted.format === 'json' ? 'application/json' : 'text/html'
@@ -106,6 +106,10 @@ const NOTICES: Record<string, string> = {
 function statusNotice(target: string): string | undefined {
   const match = /;st=([A-Z]+)/.exec(target)
   return match ? NOTICES[match[1]!] : undefined
+}
+
+function adminForm(body: string, source: StatSource): AdminOutcome {
+  return applyAdminForm(body, source.backends, source.setServerAdmin)
 }
 
 /** HTTP/1.1 keep-alive needs no header; otherwise the client is told what happens to the connection. */
