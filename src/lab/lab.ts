@@ -195,6 +195,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   }
 }
 
+/**
+ * The state log in time order. keepalived forks one notify script per transition; on a loaded machine
+ * a quick MASTER → BACKUP pair can append out of order, but each line's time was taken when its script
+ * started, so sorting by it restores the order (stable for equal times).
+ */
 export function parseStateLog(text: string): LabStateLine[] {
   const lines: LabStateLine[] = []
   for (const line of text.split('\n')) {
@@ -202,7 +207,7 @@ export function parseStateLog(text: string): LabStateLine[] {
     if (at === undefined || state === undefined || !/^\d+$/.test(at)) continue
     lines.push({at: Number(at), state, priority: Number(priority ?? 0)})
   }
-  return lines
+  return lines.sort((x, y) => x.at - y.at)
 }
 
 export {LAB_IFNAME, LAB_VRID}

@@ -9,6 +9,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {FAST_VRRP, labConfigs, LAB_NODES, type NodeFiles} from '../../src/lab/configs.js'
 import {namespaceName, newLabId, parseNamespaceName} from '../../src/lab/names.js'
+import {parseStateLog} from '../../src/lab/lab.js'
 import {parseAddressEvent} from '../../src/lab/vip-watch.js'
 import {requireBinary} from '../helpers/oracles.js'
 
@@ -88,5 +89,12 @@ describe('ip monitor address lines', () => {
     ['Deleted 2: eth0    inet6 fe80::1/64 scope link', undefined],
   ])('%s', (line, change) => {
     expect(parseAddressEvent(line, '198.18.0.100')).toBe(change)
+  })
+})
+
+describe('the lab state log', () => {
+  it('is read in time order: notify scripts of quick transitions can append out of order', () => {
+    const text = '1000 INIT 100\n1010 BACKUP 100\n1300 BACKUP 100\n1200 MASTER 100\nnot a line\n'
+    expect(parseStateLog(text).map((l) => l.state)).toEqual(['INIT', 'BACKUP', 'MASTER', 'BACKUP'])
   })
 })
