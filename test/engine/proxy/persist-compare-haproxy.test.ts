@@ -12,8 +12,8 @@ import {exchangeRaw, headEcho, type HeadEcho} from './rules-helpers.js'
 
 const hasHaproxy = requireBinary('haproxy')
 
-/** `show stat` status of one server over the TCP stats socket. */
-function serverStatus(statsPort: number, backend: string, server: string): Promise<string> {
+/** One `show stat` column of one row (proxy, server/FRONTEND/BACKEND) over the TCP stats socket. */
+function statColumn(statsPort: number, backend: string, server: string, column = 'status'): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect({port: statsPort, host: '127.0.0.1'}, () => socket.write('show stat\n'))
     let text = ''
@@ -22,7 +22,7 @@ function serverStatus(statsPort: number, backend: string, server: string): Promi
     socket.on('end', () => {
       const header = text.split('\n')[0]!.replace(/^# /, '').split(',')
       const row = text.split('\n').find((l) => l.startsWith(`${backend},${server},`))?.split(',') ?? []
-      resolve(row[header.indexOf('status')] ?? '')
+      resolve(row[header.indexOf(column)] ?? '')
     })
   })
 }
@@ -88,11 +88,11 @@ backend r
       const checker = await headEcho('check', '', check).catch(() => checkTarget)
       const proxy = await serve()
       try {
-        await waitFor(async () => (await serverStatus(stats, 'c', 'a')) === 'UP', 5000)
+        await waitFor(async () => (await statColumn(stats, 'c', 'a')) === 'UP', 5000)
         const get = (path: string, cookie: string) => exchangeRaw(front, `GET ${path} HTTP/1.1\r\nHost: h\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`, 3000, 4000)
         const out = [(await get('/', 'SRV=a')).text]
         await checker.close()
-        await waitFor(async () => (await serverStatus(stats, 'c', 'a')).startsWith('DOWN'), 5000)
+        await waitFor(async () => (await statColumn(stats, 'c', 'a')).startsWith('DOWN'), 5000)
         out.push((await get('/', 'SRV=a')).text, (await get('/', 'SRV=b')).text, (await get('/r', 'SRV=g')).text)
         return out
       } finally {
@@ -193,10 +193,14 @@ backend bh
       }
       return out
     }
+    // Denied connections are counted in the frontends' dcon column.
+    const denied = async () => [await statColumn(stats, 'ft', 'FRONTEND', 'dcon'), await statColumn(stats, 'fh', 'FRONTEND', 'dcon')]
     const real = await startHaproxy(cfg, stats)
     let haproxy: string[]
+    let haproxyDenied: string[]
     try {
       haproxy = await observe()
+      haproxyDenied = await denied()
     } finally {
       await real.stop()
     }
@@ -204,6 +208,8 @@ backend bh
     await engine.start()
     try {
       expect(await observe()).toEqual(haproxy)
+      expect(await denied()).toEqual(haproxyDenied)
+      expect(haproxyDenied).toEqual(['2', '1'])
       expect(haproxy).toContain('tcp 127.0.0.2: closed')
       expect(haproxy).toContain('tcp 127.0.0.3: a')
       expect(haproxy).toContain('http 127.0.0.4: closed')

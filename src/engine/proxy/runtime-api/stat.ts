@@ -33,7 +33,7 @@ function frontendRow(f: FrontendRuntime): Row {
   return {
     pxname: f.name, svname: 'FRONTEND', scur: c.scur, smax: c.smax, slim: f.plan.maxconn, stot: c.stot, bin: c.bin, bout: c.bout,
     dreq: 0, dresp: 0, ereq: 0, status: c.scur >= f.plan.maxconn ? 'FULL' : 'OPEN', pid: 1, iid: f.plan.id, sid: 0, type: 0,
-    rate, rate_lim: 0, rate_max: f.rate.max, req_rate: 0, req_rate_max: 0, ...(f.plan.mode === 'http' ? httpColumns(f, 'http') : {req_tot: 0}), mode: f.plan.mode, conn_rate: rate, conn_rate_max: f.rate.max, conn_tot: c.stot, dcon: 0, dses: 0,
+    rate, rate_lim: 0, rate_max: f.rate.max, req_rate: 0, req_rate_max: 0, ...(f.plan.mode === 'http' ? httpColumns(f, 'http') : {req_tot: 0}), mode: f.plan.mode, conn_rate: rate, conn_rate_max: f.rate.max, conn_tot: c.stot, dcon: f.denied, dses: 0,
     ...COMPRESSION, wrew: 0, eint: 0, ...(f.plan.mode === 'http' ? {intercepted: 0, cache_lookups: 0, cache_hits: 0} : {}), ...SSL, ...muxColumns(c, f, f.plan.mode),
   }
 }
