@@ -8,7 +8,7 @@ import {checkAclExpression, parseCondition, PREDEFINED_ACLS, type ParsedConditio
 import {parseSocketAddress, parseTime} from './keywords/args.js'
 import {BIND_OPTIONS as BIND_ARG_COUNTS} from './keywords/bind.js'
 import {checkDirective, lookupKeyword, unknownKeyword} from './keywords/index.js'
-import {SERVER_OPTIONS as SERVER_ARG_COUNTS} from './keywords/server.js'
+import {plainWordsKey, SERVER_OPTIONS as SERVER_ARG_COUNTS} from './keywords/server.js'
 import {isProxyKind, SECTION_SPECS, type ProxyKind, type SectionKind} from './keywords/sections.js'
 import {conditionIndex, type KeywordContext} from './keywords/spec.js'
 import type {Word} from './lexer.js'
@@ -216,8 +216,13 @@ class Builder {
   /** Records one accepted proxy directive into the model, checking the conditions it carries. */
   private proxyDirective(p: Proxy, d: Directive, words: Word[], declared: Set<string>): void {
     p.directives.push(d)
-    const a = d.args
     const first = d.name
+    if (first === 'server') {
+      // Through the words: reading d.args would make the argument array every server line can do without.
+      p.servers.push(toServer(d, p, words[1]?.value ?? '', words[2]?.value ?? '', 3))
+      return
+    }
+    const a = d.args
     switch (first) {
       case 'mode':
         if (a[0] === 'http' || a[0] === 'tcp') p.mode = a[0]
@@ -256,11 +261,8 @@ class Builder {
       case 'bind':
         p.binds.push(toBind(d))
         break
-      case 'server':
-        p.servers.push(toServer(d, p, a[0] ?? '', a[1] ?? '', 2))
-        break
       case 'server-template': {
-        const s = toServer(d, p, a[0] ?? '', a[2] ?? '', 3)
+        const s = toServer(d, p, a[0] ?? '', a[2] ?? '', 4)
         const range = (a[1] ?? '1').split('-').map(Number)
         s.template = {prefix: a[0] ?? '', count: range.length === 2 ? (range[1] ?? 0) - (range[0] ?? 0) + 1 : (range[0] ?? 1)}
         p.servers.push(s)
@@ -407,6 +409,7 @@ class Builder {
       section: kind,
       sectionName: name,
       words: [],
+      lineText: '',
       where: '',
       report: (severity, code, message, at, suggestions = []) => {
         const line = current.line as CstLine
@@ -438,6 +441,7 @@ class Builder {
       ctx.file = line.file
       ctx.lineNo = line.line
       ctx.words = words
+      ctx.lineText = line.text
       ctx.where = ''
       if (prefix !== undefined) ctx.prefix = prefix
       else if (ctx.prefix !== undefined) delete ctx.prefix // a delete is a slow runtime call: only when set
@@ -453,6 +457,7 @@ class Builder {
       section: kind,
       sectionName: name,
       words,
+      lineText: line.text,
       where: `parsing [${line.file}:${line.line}] :`,
       report: (severity, code, message, at, suggestions = []) => {
         const word = typeof at === 'number' ? words[at] : at
@@ -526,18 +531,40 @@ function toDirective(line: CstLine, words: Word[], prefix: 'no' | 'default' | un
   const first = words[0] as Word
   const second = words[1]
   const twoWord = TWO_WORD.has(first.value) && second !== undefined
-  const d: Directive = {
-    file: line.file,
-    line: line.line,
-    column: (line.words[0] as Word).column,
-    name: first.value,
-    keyword: twoWord ? `${first.value} ${second.value}` : first.value,
-    args: wordValues(words, 1),
-    words,
-    cst: line,
+  return new LineDirective(line, words, twoWord ? `${first.value} ${second.value}` : first.value, prefix)
+}
+
+/**
+ * A Directive whose `args` are made from its words the first time something reads them: most of a big
+ * config is server lines, which the build and the checks read through their words, so their argument
+ * arrays (a third of the model) are never made.
+ */
+class LineDirective implements Directive {
+  file: string
+  line: number
+  column: number
+  name: string
+  keyword: string
+  words: Word[]
+  cst: CstLine
+  prefix?: 'no' | 'default'
+  #argValues: string[] | undefined
+
+  constructor(line: CstLine, words: Word[], keyword: string, prefix: 'no' | 'default' | undefined) {
+    this.file = line.file
+    this.line = line.line
+    this.column = (line.words[0] as Word).column
+    this.name = (words[0] as Word).value
+    this.keyword = keyword
+    this.words = words
+    this.cst = line
+    this.#argValues = undefined
+    if (prefix) this.prefix = prefix
   }
-  if (prefix) d.prefix = prefix
-  return d
+
+  get args(): string[] {
+    return (this.#argValues ??= wordValues(this.words, 1))
+  }
 }
 
 /** Only ASCII digits, short enough for an exact Number (atoi's usual input). */
@@ -576,6 +603,38 @@ function readOptions(args: string[], from: number, kind: 'server' | 'bind'): Rec
 }
 
 
+/**
+ * Servers written with the same plain option words share one options object: a generated config repeats
+ * them on thousands of lines. Nothing changes a server's options after the build (default-server settings
+ * make a new merged object). Bounded: cleared when full.
+ */
+const sharedServerOptions = new Map<string, Record<string, string | true>>()
+const MAX_SHARED_OPTIONS = 4096
+
+function serverOptions(d: Directive, optionsFrom: number): Record<string, string | true> {
+  const key = plainWordsKey(d.words, optionsFrom, d.cst.text)
+  if (key === undefined) return readServerOptions(d.words, optionsFrom)
+  let options = sharedServerOptions.get(key)
+  if (options === undefined) {
+    options = readServerOptions(d.words, optionsFrom)
+    if (sharedServerOptions.size >= MAX_SHARED_OPTIONS) sharedServerOptions.clear()
+    sharedServerOptions.set(key, options)
+  }
+  return options
+}
+
+/** readOptions(args, from - 1, 'server') from the words, without the args array. */
+function readServerOptions(words: Word[], from: number): Record<string, string | true> {
+  const out: Record<string, string | true> = {}
+  for (let i = from; i < words.length; i++) {
+    const name = (words[i] as Word).value
+    const n = SERVER_ARG_COUNTS[name] ?? 0
+    out[name] = n > 0 ? (words[i + 1]?.value ?? '') : true
+    i += n
+  }
+  return out
+}
+
 function toBind(d: Directive): Bind {
   const addresses = (d.args[0] ?? '').split(',').filter((t) => t !== '').flatMap((text) => {
     const parsed = parseSocketAddress(text, {who: 'bind', bind: true})
@@ -599,9 +658,10 @@ function toBind(d: Directive): Bind {
   return b
 }
 
+/** `optionsFrom`: the index in `d.words` of the first option. */
 function toServer(d: Directive, p: Proxy, name: string, address: string, optionsFrom: number): Server {
   const parsed = parseSocketAddress(address, {who: 'server', bind: false})
-  const options = readOptions(d.args, optionsFrom, 'server')
+  const options = serverOptions(d, optionsFrom)
   const s: Server = {
     file: d.file,
     line: d.line,

@@ -230,6 +230,13 @@ function isTextAt(value: string, text: string, start: number): boolean {
 const plainScratch: Word[] = []
 
 /**
+ * Longer plain words are not shared: they are mostly addresses, host names and paths, different on every
+ * line, and caching them only grows the cache. The words that repeat by thousands (`server`, `check`,
+ * `inter`, `2s`, `hdr(host)`, server names) are short.
+ */
+const MAX_SHARED_WORD = 12
+
+/**
  * lexLine for a line without quote, backslash or `#` (every word is its raw text, and there is no comment
  * nor error but the word count): the words split on spaces and tabs. Undefined, in the same single scan,
  * as soon as one of those characters shows up.
@@ -258,7 +265,7 @@ function lexPlainLine(text: string, cache: WordCache | undefined): LexedLine | u
       if (d === 34 || d === 35 || d === 39 || d === 92) return undefined
       hash = (Math.imul(hash, 31) + d) | 0
     }
-    if (cache === undefined) {
+    if (cache === undefined || i - start > MAX_SHARED_WORD) {
       const value = text.slice(start, i)
       scratch[count++] = {value, raw: value, column: start + 1, endColumn: i + 1, quoted: false}
       continue

@@ -32,55 +32,94 @@ const ENUMS: Record<string, {values: string[]; message: string}> = {
   'resolve-prefer': {values: ['ipv4', 'ipv6'], message: "'resolve-prefer' expects 'ipv4' or 'ipv6'"},
 }
 
+/**
+ * Option texts already checked without error. Generated configs repeat the same options on thousands of
+ * servers (`check inter 2s rise 2 fall 3`), and whether options are valid depends on their words alone (the
+ * server's name only shows in messages), so a repeated text is not checked again. Bounded: cleared when full.
+ */
+const cleanOptions = new Set<string>()
+const MAX_CLEAN_OPTIONS = 4096
+
+/**
+ * The line's text from word `from` on, when that word and every later one is plain (unquoted, no escape):
+ * then equal texts mean equal words. Undefined otherwise, or without the line's text.
+ */
+export function plainWordsKey(words: readonly Word[], from: number, lineText: string | undefined): string | undefined {
+  const first = words[from]
+  if (lineText === undefined || first === undefined) return undefined
+  for (let i = from; i < words.length; i++) {
+    const w = words[i] as Word
+    if (w.quoted || w.raw !== w.value) return undefined
+  }
+  return lineText.slice(first.column - 1)
+}
+
 /** Checks the options after the address (from index `from`). `who` is `'server b/s1'`. */
 function checkServerOptions(ctx: KeywordContext, from: number, who: string, serverName: string): void {
+  const key = plainWordsKey(ctx.words, from, ctx.lineText)
+  if (key !== undefined && cleanOptions.has(key)) return
+  if (!checkServerOptionWords(ctx, from, who, serverName) || key === undefined) return
+  if (cleanOptions.size >= MAX_CLEAN_OPTIONS) cleanOptions.clear()
+  cleanOptions.add(key)
+}
+
+/** False when it reported an error. */
+function checkServerOptionWords(ctx: KeywordContext, from: number, who: string, serverName: string): boolean {
   for (let i = from; i < ctx.words.length; i++) {
     const w = ctx.words[i] as Word
     const count = SERVER_OPTIONS[w.value]
     if (count === undefined) {
       const guess = didYouMean(w.value, Object.keys(SERVER_OPTIONS))
       error(ctx, `${who} : unknown keyword '${w.value}'.`, w, guess ? [`did you mean '${guess}'?`] : [], 'haproxy/unknown-keyword')
-      return
+      return false
     }
     const value = ctx.words[i + 1]
     if (count > 0 && value === undefined) {
       const expects = w.value === 'cookie' ? '<value>' : TIME_OPTIONS.has(w.value) ? 'a delay' : 'an argument'
       error(ctx, `${who} : '${w.value}' expects ${expects} as argument.`, w, [], 'haproxy/missing-argument')
-      return
+      return false
     }
-    if (value !== undefined && count > 0) checkOptionValue(ctx, w, value, who, serverName)
+    if (value !== undefined && count > 0 && !checkOptionValue(ctx, w, value, who, serverName)) return false
     i += count
   }
+  return true
 }
 
-function checkOptionValue(ctx: KeywordContext, option: Word, value: Word, who: string, serverName: string): void {
+/** False when it reported an error. */
+function checkOptionValue(ctx: KeywordContext, option: Word, value: Word, who: string, serverName: string): boolean {
   const name = option.value
   const v = value.value
   if (name === 'weight') {
     const n = parseInteger(v)
     // HAProxy reads the weight with atol(): garbage becomes 0 silently; only the range is fatal.
     const num = n.ok ? n.value : /^-?[0-9]+/.test(v) ? parseInt(v, 10) : 0
-    if (num < 0 || num > 256) error(ctx, `${who} : weight of server ${serverName} is not within 0 and 256 (${num}).`, value, ['weights go from 0 (no traffic) to 256'], 'haproxy/out-of-range')
-    return
+    if (num >= 0 && num <= 256) return true
+    error(ctx, `${who} : weight of server ${serverName} is not within 0 and 256 (${num}).`, value, ['weights go from 0 (no traffic) to 256'], 'haproxy/out-of-range')
+    return false
   }
   if (name === 'rise' || name === 'fall') {
     const n = parseInt(v, 10)
-    if (!(n > 0)) error(ctx, `${who} : '${name}' has to be > 0.`, value, [], 'haproxy/out-of-range')
-    return
+    if (n > 0) return true
+    error(ctx, `${who} : '${name}' has to be > 0.`, value, [], 'haproxy/out-of-range')
+    return false
   }
   if (TIME_OPTIONS.has(name)) {
     const t = parseTime(v)
     if (!t.ok) error(ctx, `${who} : ${t.error} in '${name}' argument of server ${serverName}.`, value, ['time units are us, ms, s, m, h, d (default ms)'], 'haproxy/invalid-time')
     else if (t.value === 0 && name !== 'slowstart' && name !== 'pool-purge-delay') error(ctx, `${who} : invalid value 0 for argument '${name}' of server ${serverName}.`, value, [], 'haproxy/out-of-range')
-    return
+    else return true
+    return false
   }
   if (name === 'port') {
     const n = parseInteger(v)
-    if (!n.ok || n.value < 1 || n.value > 65535) error(ctx, `${who} : 'port' : invalid port number '${v}'.`, value, [], 'haproxy/invalid-address')
-    return
+    if (n.ok && n.value >= 1 && n.value <= 65535) return true
+    error(ctx, `${who} : 'port' : invalid port number '${v}'.`, value, [], 'haproxy/invalid-address')
+    return false
   }
   const e = ENUMS[name]
-  if (e && !e.values.includes(v)) error(ctx, `${who} : ${e.message} but got '${v}'.`, value)
+  if (!e || e.values.includes(v)) return true
+  error(ctx, `${who} : ${e.message} but got '${v}'.`, value)
+  return false
 }
 
 function serverPlacement(keyword: string) {

@@ -24,6 +24,8 @@ export interface KeywordContext {
   sectionName: string
   /** The words of the directive, `[0]` being the keyword (after a `no`/`default` prefix). */
   words: Word[]
+  /** The line's text, when known: lets checks remember repeated plain words (see plainWordsKey). */
+  lineText?: string
   /** The directive had a `no` or `default` prefix. */
   prefix?: 'no' | 'default'
   /** `parsing [file:line] :`, HAProxy's message prefix. */
