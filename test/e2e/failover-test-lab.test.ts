@@ -93,8 +93,10 @@ describe.skipIf(!(existsSync(cli) && requireRoot() && requireBinary('haproxy') &
     expect(run.failoverMs!).toBeGreaterThan(300)
     expect(run.failoverMs!).toBeLessThan(1360 + 500)
     expect(run.requests.failed).toBeGreaterThan(0)
-    // lba (90 now) stays MASTER until lbb's first advert (100) reaches it: a poll or two can see both.
-    expect(run.dualMasterMs).toBeLessThan(300)
+    // lba (90 now) stays MASTER until lbb's first advert (100) reaches it: on the wire about one advert of
+    // both; the notify scripts behind the polls can lag more on a loaded machine.
+    expect(run.wire!.dualMasterMs).toBeLessThan(300)
+    expect(run.dualMasterMs).toBeLessThan(1000)
   }, 40_000)
 
   it('block-vrrp: both nodes are MASTER until VRRP passes again, then lba (110) is the only MASTER', async () => {
