@@ -687,9 +687,41 @@ function toServer(d: Directive, p: Proxy, name: string, address: string, options
 
 /** Derives the typed server fields from its options merged over the default-server ones. */
 function applyServerDefaults(s: Server, defaults: Record<string, string | true> | undefined): void {
-  // Without default-server options, the server keeps its own options object.
-  const o = defaults !== undefined ? merged(defaults, s.options) : s.options
-  s.options = o
+  if (defaults === undefined) {
+    // The server keeps its own options object, often shared with identical servers: so are its fields.
+    let fields = fieldsByOptions.get(s.options)
+    if (fields === undefined) fieldsByOptions.set(s.options, (fields = serverFields(s.options)))
+    setServerFields(s, fields)
+    return
+  }
+  s.options = merged(defaults, s.options)
+  setServerFields(s, serverFields(s.options))
+}
+
+/** The typed fields a server's options set; absent ones keep HAProxy's defaults. */
+interface ServerFields {
+  weight: number
+  check: boolean
+  inter: number
+  fastinter?: number
+  downinter?: number
+  rise: number
+  fall: number
+  backup: boolean
+  disabled: boolean
+  ssl: boolean
+  cookie?: string
+  track?: string
+  resolvers?: string
+  initAddr?: string
+  maxconn?: number
+  maxqueue?: number
+  slowstart?: number
+}
+
+const fieldsByOptions = new WeakMap<Record<string, string | true>, ServerFields>()
+
+function serverFields(o: Record<string, string | true>): ServerFields {
   // One pass over the few options a server has, rather than a lookup for each field it could set.
   let weight: number | undefined, inter: number | undefined, fastinter: number | undefined, downinter: number | undefined
   let rise: number | undefined, fall: number | undefined, maxconn: number | undefined, maxqueue: number | undefined, slowstart: number | undefined
@@ -718,23 +750,46 @@ function applyServerDefaults(s: Server, defaults: Record<string, string | true> 
       case 'init-addr': initAddr = v; break
     }
   }
-  s.weight = weight ?? 1
-  s.check = (flags & (CHECK | NO_CHECK)) === CHECK
-  s.inter = inter ?? DEFAULT_INTER
-  if (fastinter !== undefined) s.fastinter = fastinter
-  if (downinter !== undefined) s.downinter = downinter
-  s.rise = rise ?? 2
-  s.fall = fall ?? 3
-  s.backup = (flags & (BACKUP | NO_BACKUP)) === BACKUP
-  s.disabled = (flags & (DISABLED | ENABLED)) === DISABLED
-  s.ssl = (flags & (SSL | NO_SSL)) === SSL
-  if (cookie !== undefined) s.cookie = cookie
-  if (track !== undefined) s.track = track
-  if (resolvers !== undefined) s.resolvers = resolvers
-  if (initAddr !== undefined) s.initAddr = initAddr
-  if (maxconn !== undefined) s.maxconn = maxconn
-  if (maxqueue !== undefined) s.maxqueue = maxqueue
-  if (slowstart !== undefined) s.slowstart = slowstart
+  const f: ServerFields = {
+    weight: weight ?? 1,
+    check: (flags & (CHECK | NO_CHECK)) === CHECK,
+    inter: inter ?? DEFAULT_INTER,
+    rise: rise ?? 2,
+    fall: fall ?? 3,
+    backup: (flags & (BACKUP | NO_BACKUP)) === BACKUP,
+    disabled: (flags & (DISABLED | ENABLED)) === DISABLED,
+    ssl: (flags & (SSL | NO_SSL)) === SSL,
+  }
+  if (fastinter !== undefined) f.fastinter = fastinter
+  if (downinter !== undefined) f.downinter = downinter
+  if (cookie !== undefined) f.cookie = cookie
+  if (track !== undefined) f.track = track
+  if (resolvers !== undefined) f.resolvers = resolvers
+  if (initAddr !== undefined) f.initAddr = initAddr
+  if (maxconn !== undefined) f.maxconn = maxconn
+  if (maxqueue !== undefined) f.maxqueue = maxqueue
+  if (slowstart !== undefined) f.slowstart = slowstart
+  return f
+}
+
+function setServerFields(s: Server, f: ServerFields): void {
+  s.weight = f.weight
+  s.check = f.check
+  s.inter = f.inter
+  if (f.fastinter !== undefined) s.fastinter = f.fastinter
+  if (f.downinter !== undefined) s.downinter = f.downinter
+  s.rise = f.rise
+  s.fall = f.fall
+  s.backup = f.backup
+  s.disabled = f.disabled
+  s.ssl = f.ssl
+  if (f.cookie !== undefined) s.cookie = f.cookie
+  if (f.track !== undefined) s.track = f.track
+  if (f.resolvers !== undefined) s.resolvers = f.resolvers
+  if (f.initAddr !== undefined) s.initAddr = f.initAddr
+  if (f.maxconn !== undefined) s.maxconn = f.maxconn
+  if (f.maxqueue !== undefined) s.maxqueue = f.maxqueue
+  if (f.slowstart !== undefined) s.slowstart = f.slowstart
 }
 
 const CHECK = 1
