@@ -47,11 +47,16 @@ export interface BindSync {
   failed: {bind: string; error: string}[]
 }
 
+/** How long an idle keep-alive client of a replaced configuration may still send a request. */
+const RELOAD_IDLE_GRACE_MS = 1000
+
 export class ProxyEngine {
   private readonly clock: Clock
   private readonly vrrpRows: (() => VrrpStatusRow[]) | undefined
   private readonly emit: (event: EngineEvent) => void
   private generation: Generation
+  /** Frontends of replaced configurations whose idle clients are still in their reload grace. */
+  private readonly retiring = new Set<FrontendRuntime[]>()
   private readonly listeners = new Map<string, Listener>()
   private readonly statsSockets = new Map<string, StatsSocket>()
   private readonly sessions = new Set<Promise<void>>()
@@ -354,7 +359,11 @@ export class ProxyEngine {
     this.generation = next
     for (const checker of old.checkers) checker.stop()
     for (const backend of old.backends) closeIdle(backend)
-    for (const frontend of old.frontends) drainHttpSessions(frontend)
+    // Like HAProxy's `option idle-close-on-response`: an idle keep-alive client of the old configuration may still
+    // send one request (answered with `Connection: close`) instead of racing a close, so a reload loses no request.
+    for (const frontend of old.frontends) drainHttpSessions(frontend, RELOAD_IDLE_GRACE_MS)
+    this.retiring.add(old.frontends)
+    setTimeout(() => this.retiring.delete(old.frontends), RELOAD_IDLE_GRACE_MS).unref()
   }
 
   /** Stops accepting, waits for sessions to end (at most `graceMs`), then closes everything. */
@@ -362,7 +371,7 @@ export class ProxyEngine {
     this.stopping = true
     for (const checker of this.generation.checkers) checker.stop()
     // Idle keep-alive connections close now: the listeners' close waits for every accepted connection.
-    for (const f of this.generation.frontends) drainHttpSessions(f)
+    for (const f of [this.generation.frontends, ...this.retiring].flat()) drainHttpSessions(f)
     await Promise.all([...this.listeners.values()].map((l) => l.close()))
     this.listeners.clear()
     for (const f of this.generation.frontends) f.pending.splice(0)
