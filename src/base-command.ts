@@ -25,11 +25,18 @@ export abstract class BaseCommand extends Command {
       return undefined
     }
     // Flag and argument mistakes found by oclif's parser are usage errors.
-    if (error.oclif?.exit === 2 || /^(Unexpected argument|Nonexistent flag|Missing required|Expected --|Expected a|Parsing --)/.test(error.message)) {
-      process.stderr.write(`lbctl: ${error.message.split('\n')[0]}\n  next: see \`lbctl ${this.id?.replace(/:/g, ' ') ?? ''} --help\`\n`)
+    if (error.oclif?.exit === 2 || /^(Unexpected argument|Nonexistent flag|Missing required|Expected --|Expected a|Parsing --|The following error)/.test(error.message)) {
+      process.stderr.write(`lbctl: ${usageMessage(error.message)}\n  next: see \`lbctl ${this.id?.replace(/:/g, ' ') ?? ''} --help\`\n`)
       process.exitCode = ExitCode.usage
       return undefined
     }
     return super.catch(error)
   }
+}
+
+/** oclif's flag errors in one line: its "The following errors occurred:" list joined, its own help pointer dropped. */
+export function usageMessage(message: string): string {
+  const lines = message.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !/^See more help/i.test(line))
+  if (/^The following errors? occurred:?$/i.test(lines[0] ?? '')) lines.shift()
+  return lines.map((line) => line.replace(/^[-*] /, '')).join('; ')
 }
