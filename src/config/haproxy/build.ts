@@ -417,7 +417,8 @@ class Builder {
         this.report(severity, code, line.file, line, word ?? ctx.words[0], message, suggestions)
       },
     }
-    for (const line of section.body) {
+    for (let li = 0; li < section.body.length; li++) {
+      const line = section.body[li] as CstLine
       if (!isDirectiveLine(line)) continue
       let words = line.words
       let prefix: 'no' | 'default' | undefined
@@ -515,7 +516,8 @@ class Builder {
       // Servers pick up default-server settings from the defaults chain too (most configs have none).
       const defaults = p.effective.defaultServer
       const hasDefaults = Object.keys(defaults).length > 0
-      for (const s of p.servers) applyServerDefaults(s, hasDefaults ? defaults : undefined)
+      const servers = p.servers
+      for (let si = 0; si < servers.length; si++) applyServerDefaults(servers[si] as Server, hasDefaults ? defaults : undefined)
     }
   }
 }

@@ -53,7 +53,8 @@ export function proxyDirectivesNamed(ctx: RuleContext, name: IndexedDirectiveNam
   if (index === undefined) {
     index = new Map()
     for (const proxy of ctx.model.proxies) {
-      for (const directive of proxy.directives) {
+      for (let di = 0; di < proxy.directives.length; di++) {
+        const directive = proxy.directives[di] as Directive
         if (!INDEXED_NAMES.has(directive.name)) continue
         const list = index.get(directive.name)
         if (list === undefined) index.set(directive.name, [{proxy, directive}])

@@ -6,6 +6,7 @@
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {dirname, isAbsolute, join} from 'node:path'
 import {isIPv4, isIPv6} from '../keywords/args.js'
+import type {Directive, Server} from '../model.js'
 import {argsMayContain, envSeverity, isServerLine, report, type RuleContext} from './context.js'
 
 function readNames(path: string): Set<string> | undefined {
@@ -84,7 +85,8 @@ export function certificateFiles(ctx: RuleContext): void {
   }
   const sections = [...ctx.model.defaults, ...ctx.model.proxies, ...ctx.model.others.filter((o) => o.kind === 'http-errors')]
   for (const p of sections) {
-    for (const d of p.directives) {
+    for (let di = 0; di < p.directives.length; di++) {
+      const d = p.directives[di] as Directive
       if (d.name === 'errorfile' && d.args[1] !== undefined) {
         const path = resolvePath(d.args[1], d.file)
         if (!existsSync(path)) report(ctx, envSeverity(ctx), 'haproxy/missing-file', d, `errorfile : error opening file '${path}'.`, ['create the file (a complete HTTP response) or remove the errorfile line'], d.words[2])
@@ -121,7 +123,8 @@ const PATTERN_FILE_HINTS = ['map', '-f']
 export function patternFiles(ctx: RuleContext): void {
   const resolvePath = pathResolver(ctx)
   for (const p of [...ctx.model.defaults, ...ctx.model.proxies]) {
-    for (const d of p.directives) {
+    for (let di = 0; di < p.directives.length; di++) {
+      const d = p.directives[di] as Directive
       if (isServerLine(d) || !argsMayContain(d, PATTERN_FILE_HINTS)) continue
       for (let i = 0; i < d.args.length; i++) {
         const arg = d.args[i] as string
@@ -144,7 +147,8 @@ export function patternFiles(ctx: RuleContext): void {
 export function serverHostnames(ctx: RuleContext): void {
   const known = hostsFileNames()
   for (const p of ctx.model.proxies) {
-    for (const s of p.servers) {
+    for (let si = 0; si < p.servers.length; si++) {
+      const s = p.servers[si] as Server
       if (s.family !== 'host' || s.template) continue
       if (isIPv4(s.host) || isIPv6(s.host) || known.has(s.host)) continue
       const init = s.initAddr ?? (typeof p.effective.defaultServer['init-addr'] === 'string' ? p.effective.defaultServer['init-addr'] : undefined)

@@ -47,7 +47,8 @@ export function misorderedRules(ctx: RuleContext): void {
     let seenHttpRequest: Directive | undefined
     let seenRedirect: Directive | undefined
     let seenTcpContent: Directive | undefined
-    for (const d of p.directives) {
+    for (let di = 0; di < p.directives.length; di++) {
+      const d = p.directives[di] as Directive
       const kw = d.name
       if (kw === 'tcp-request') {
         if (seenHttpRequest) report(ctx, 'warning', 'haproxy/rule-order', d, "a 'tcp-request' rule placed after an 'http-request' rule will still be processed before.", ["move tcp-request rules above http-request rules to match the processing order"])

@@ -3,7 +3,7 @@
  * use_backend/default_backend, proxy and server names, tracked servers, resolvers; plus lbctl's
  * unused backends and ACLs.
  */
-import {hasBackendCap, hasFrontendCap, type Proxy} from '../model.js'
+import {hasBackendCap, hasFrontendCap, type Proxy, type Server} from '../model.js'
 import {didYouMean} from '../keywords/args.js'
 import {proxyDirectivesNamed, report, type RuleContext, where} from './context.js'
 
@@ -27,7 +27,8 @@ export function duplicateProxies(ctx: RuleContext): void {
 export function duplicateServers(ctx: RuleContext): void {
   for (const p of ctx.model.proxies) {
     const seen = new Map<string, number>()
-    for (const s of p.servers) {
+    for (let si = 0; si < p.servers.length; si++) {
+      const s = p.servers[si] as Server
       if (s.template) continue
       const first = seen.get(s.name)
       if (first !== undefined) {
@@ -78,7 +79,8 @@ export function serverReferences(ctx: RuleContext): void {
   const resolvers = new Set(ctx.model.others.filter((o) => o.kind === 'resolvers').map((o) => o.name))
   const byName = new Map(ctx.model.proxies.filter(hasBackendCap).map((p) => [p.name, p]))
   for (const p of ctx.model.proxies) {
-    for (const s of p.servers) {
+    for (let si = 0; si < p.servers.length; si++) {
+      const s = p.servers[si] as Server
       if (s.track !== undefined) {
         const [proxyName, serverName] = s.track.includes('/') ? s.track.split('/', 2) : [p.name, s.track]
         const target = byName.get(proxyName ?? '')

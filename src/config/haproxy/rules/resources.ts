@@ -1,6 +1,6 @@
 /** References to named resources haproxy -c resolves after parsing: stick tables, caches, userlists, servers. */
 import {EXPERIMENTAL_ACTIONS} from '../keywords/rules.js'
-import {hasBackendCap, type Proxy} from '../model.js'
+import {type Directive, hasBackendCap, type Proxy, type Server} from '../model.js'
 import {argsMayContain, isServerLine, proxyDirectivesNamed, report, type RuleContext} from './context.js'
 import {stickTableNames} from './sections.js'
 
@@ -37,7 +37,8 @@ export function userlistReferences(ctx: RuleContext): void {
   const lists = ctx.model.userlists
   const pattern = /http_auth(?:_group)?\(([^),]+)/g
   for (const p of ctx.model.proxies) {
-    for (const d of p.directives) {
+    for (let di = 0; di < p.directives.length; di++) {
+      const d = p.directives[di] as Directive
       if (isServerLine(d) || !argsMayContain(d, HTTP_AUTH)) continue
       for (const arg of d.args) {
         if (!arg.includes('http_auth')) continue
@@ -54,7 +55,8 @@ export function userlistReferences(ctx: RuleContext): void {
 
 export function serverOptionConflicts(ctx: RuleContext): void {
   for (const p of ctx.model.proxies) {
-    for (const s of p.servers) {
+    for (let si = 0; si < p.servers.length; si++) {
+      const s = p.servers[si] as Server
       if (s.check && s.track !== undefined) {
         report(ctx, 'error', 'haproxy/conflicting-settings', s.directive, `'server ${p.name}/${s.name}' : unable to enable checks and tracking at the same time!`, ["remove 'check' (the tracked server's checks decide) or remove 'track'"])
       }

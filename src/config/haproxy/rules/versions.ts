@@ -40,7 +40,8 @@ export function versionedKeywords(ctx: RuleContext): void {
   const target = ctx.options.targetVersion
   if (!target) return
   const groups: Directive[][] = [ctx.model.global?.directives ?? [], ...ctx.model.defaults.map((p) => p.directives), ...ctx.model.proxies.map((p) => p.directives)]
-  for (const group of groups) for (const d of group) {
+  for (const group of groups) for (let di = 0; di < group.length; di++) {
+    const d = group[di] as Directive
     const candidates = BY_NAME.get(d.name)
     if (candidates === undefined) continue
     for (const v of candidates) {
