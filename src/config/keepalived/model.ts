@@ -37,11 +37,28 @@ export interface GlobalDefs {
   /** Default VRRP version of every instance (2 unless set). */
   vrrpVersion: 2 | 3
   vrrpStrict: boolean
+  /** `vrrp_garp_*` / `vrrp_gna_interval`: the defaults of every instance's gratuitous ARP (and unsolicited NA) bursts. */
+  garp: GarpDefaults
   /** FIFO for state-change lines: `vrrp_notify_fifo`, or else the process-wide `notify_fifo`. */
   notifyFifo?: string
   /** Where each keyword was written. */
   lines: Record<string, SourceRef>
   at?: SourceRef
+}
+
+export interface GarpDefaults {
+  /** Seconds after becoming MASTER before the second burst (default 5; 0: none). */
+  masterDelay: number
+  /** Packets per burst after becoming MASTER (default 5). */
+  masterRepeat: number
+  /** Seconds between refresh bursts while MASTER (default 0: none). */
+  masterRefresh: number
+  /** Packets per refresh burst (default 1). */
+  masterRefreshRepeat: number
+  /** Seconds between the gratuitous ARPs of one burst (default 0). */
+  interval: number
+  /** Seconds between the unsolicited NAs of one burst (default 0). */
+  gnaInterval: number
 }
 
 export interface VrrpScript {
@@ -123,9 +140,12 @@ export interface VrrpInstance {
   unicastPeers: {address: string; at: SourceRef}[]
   notify: {master?: ScriptCommand; backup?: ScriptCommand; fault?: ScriptCommand; stop?: ScriptCommand; any?: ScriptCommand}
   smtpAlert: boolean
-  /** Seconds; default 5. */
+  /** Seconds; default vrrp_garp_master_delay (5). */
   garpMasterDelay: number
   garpMasterRepeat: number
+  /** Seconds; default vrrp_garp_master_refresh (0: no refresh). */
+  garpMasterRefresh: number
+  garpMasterRefreshRepeat: number
   useVmac: boolean
   order: number
   at: SourceRef
@@ -237,6 +257,7 @@ export function emptyModel(): KeepalivedModel {
       enableScriptSecurity: false,
       vrrpVersion: 2,
       vrrpStrict: false,
+      garp: {masterDelay: 5, masterRepeat: 5, masterRefresh: 0, masterRefreshRepeat: 1, interval: 0, gnaInterval: 0},
       lines: {},
     },
     vrrpScripts: [],
@@ -255,6 +276,10 @@ export function refOf(s: Statement): SourceRef {
   const w = s.words[s.keywordIndex] ?? s.words[0]!
   return {file: s.file, line: w.line, column: w.column, endLine: s.endLine, endColumn: s.endColumn}
 }
+
+/** A decimal number of seconds with keepalived's microsecond resolution (vrrp_garp_interval, vrrp_gna_interval). */
+const seconds = (text: string | undefined): number | undefined =>
+  text !== undefined && numberProblem(text, {min: 0, max: 1000, integer: false}) === undefined ? Math.round(Number(text) * 1e6) / 1e6 : undefined
 
 const int = (text: string | undefined, min: number, max: number): number | undefined =>
   text !== undefined && numberProblem(text, {min, max, integer: true}) === undefined ? Number(text) : undefined
@@ -302,7 +327,7 @@ export function buildModel(main: KeepalivedFileCst): KeepalivedModel {
     }
   }
   // Instances read after global_defs, wherever it is, since vrrp_version sets their default version.
-  for (const [s, order] of instanceBlocks) model.vrrpInstances.push(readInstance(s, order, model.globalDefs.vrrpVersion, model.globalDefs.vrrpStrict))
+  for (const [s, order] of instanceBlocks) model.vrrpInstances.push(readInstance(s, order, model.globalDefs))
   return model
 }
 
@@ -346,6 +371,24 @@ function readGlobalDefs(block: Statement, g: GlobalDefs): void {
       }
       case 'vrrp_strict':
         g.vrrpStrict = true
+        break
+      case 'vrrp_garp_master_delay':
+        g.garp.masterDelay = int(a, 0, 255) ?? g.garp.masterDelay
+        break
+      case 'vrrp_garp_master_repeat':
+        g.garp.masterRepeat = int(a, 1, 255) ?? g.garp.masterRepeat
+        break
+      case 'vrrp_garp_master_refresh':
+        g.garp.masterRefresh = int(a, 0, 2147483647) ?? g.garp.masterRefresh
+        break
+      case 'vrrp_garp_master_refresh_repeat':
+        g.garp.masterRefreshRepeat = int(a, 1, 255) ?? g.garp.masterRefreshRepeat
+        break
+      case 'vrrp_garp_interval':
+        g.garp.interval = seconds(a) ?? g.garp.interval
+        break
+      case 'vrrp_gna_interval':
+        g.garp.gnaInterval = seconds(a) ?? g.garp.gnaInterval
         break
       case 'vrrp_notify_fifo':
         if (a) g.notifyFifo = a
@@ -439,14 +482,14 @@ function command(s: Statement): ScriptCommand | undefined {
 
 const notifyKey = {notify_master: 'master', notify_backup: 'backup', notify_fault: 'fault', notify_stop: 'stop', notify: 'any'} as const
 
-function readInstance(block: Statement, order: number, defaultVersion: 2 | 3, globalStrict: boolean): VrrpInstance {
+function readInstance(block: Statement, order: number, globals: GlobalDefs): VrrpInstance {
   const vi: VrrpInstance = {
     name: block.args[0] ?? '',
     state: 'BACKUP',
     priority: 100,
     advertInt: 1,
-    version: defaultVersion,
-    strictMode: globalStrict,
+    version: globals.vrrpVersion,
+    strictMode: globals.vrrpStrict,
     virtualIpaddresses: [],
     virtualIpaddressesExcluded: [],
     virtualRoutes: [],
@@ -459,8 +502,10 @@ function readInstance(block: Statement, order: number, defaultVersion: 2 | 3, gl
     unicastPeers: [],
     notify: {},
     smtpAlert: false,
-    garpMasterDelay: 5,
-    garpMasterRepeat: 5,
+    garpMasterDelay: globals.garp.masterDelay,
+    garpMasterRepeat: globals.garp.masterRepeat,
+    garpMasterRefresh: globals.garp.masterRefresh,
+    garpMasterRefreshRepeat: globals.garp.masterRefreshRepeat,
     useVmac: false,
     order,
     at: refOf(block),
@@ -558,6 +603,12 @@ function readInstance(block: Statement, order: number, defaultVersion: 2 | 3, gl
         break
       case 'garp_master_repeat':
         vi.garpMasterRepeat = int(a, 1, 255) ?? vi.garpMasterRepeat
+        break
+      case 'garp_master_refresh':
+        vi.garpMasterRefresh = int(a, 0, 2147483647) ?? vi.garpMasterRefresh
+        break
+      case 'garp_master_refresh_repeat':
+        vi.garpMasterRefreshRepeat = int(a, 1, 255) ?? vi.garpMasterRefreshRepeat
         break
       case 'use_vmac':
         vi.useVmac = true

@@ -26,6 +26,12 @@ export function outlineKeepalived(model: KeepalivedModel): OutlineSection[] {
     put('enable_script_security', [])
     put('vrrp_version', [g.vrrpVersion])
     put('vrrp_strict', [])
+    put('vrrp_garp_master_delay', [g.garp.masterDelay])
+    put('vrrp_garp_master_repeat', [g.garp.masterRepeat])
+    put('vrrp_garp_master_refresh', [g.garp.masterRefresh])
+    put('vrrp_garp_master_refresh_repeat', [g.garp.masterRefreshRepeat])
+    put('vrrp_garp_interval', [g.garp.interval])
+    put('vrrp_gna_interval', [g.garp.gnaInterval])
     out.push(section('global_defs', 'global_defs', '', g.at, d))
   }
   for (const s of model.vrrpScripts) {
@@ -79,6 +85,8 @@ export function outlineKeepalived(model: KeepalivedModel): OutlineSection[] {
     put('smtp_alert', [])
     put('garp_master_delay', [vi.garpMasterDelay])
     put('garp_master_repeat', [vi.garpMasterRepeat])
+    put('garp_master_refresh', [vi.garpMasterRefresh])
+    put('garp_master_refresh_repeat', [vi.garpMasterRefreshRepeat])
     put('use_vmac', [])
     out.push(section(`vrrp_instance ${vi.name}`, 'vrrp_instance', vi.name, vi.at, d))
   }

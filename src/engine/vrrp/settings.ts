@@ -103,6 +103,8 @@ export function planInstance(instance: VrrpInstance, globals: GlobalDefs, contex
     preemptDelayMs: Math.round(instance.preemptDelay * 1000),
     garpMasterDelayMs: instance.garpMasterDelay * 1000,
     garpMasterRepeat: instance.garpMasterRepeat,
+    garpMasterRefreshMs: instance.garpMasterRefresh * 1000,
+    garpMasterRefreshRepeat: instance.garpMasterRefreshRepeat,
     unicastPeers: instance.unicastPeers.map((peer) => peer.address),
   }
   // Without a `state` line keepalived derives the start from the priority (255 = owner = MASTER).
@@ -117,8 +119,7 @@ export function planInstance(instance: VrrpInstance, globals: GlobalDefs, contex
       settings: instanceSettings(given),
       vips: [...vips, ...instance.virtualIpaddressesExcluded].map((vip) => vipSpec(vip, instance.interface)),
       multicastGroup: family === 4 ? globals.vrrpMcastGroup4 : globals.vrrpMcastGroup6,
-      // garp_interval / gna_interval are not in the keepalived model yet: keepalived's default.
-      garpIntervalMs: 0,
+      garpIntervalMs: (family === 4 ? globals.garp.interval : globals.garp.gnaInterval) * 1000,
     },
   }
 }

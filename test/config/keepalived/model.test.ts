@@ -11,6 +11,18 @@ describe('model', () => {
     expect(model.globalDefs).toMatchObject({vrrpMcastGroup4: '224.0.0.18', vrrpVersion: 2, enableScriptSecurity: false})
   })
 
+  it('takes gratuitous ARP defaults from vrrp_garp_* in global_defs, which an instance may override', () => {
+    const {model} = parseText(
+      'global_defs {\n  vrrp_garp_master_delay 10\n  vrrp_garp_master_repeat 2\n  vrrp_garp_master_refresh 60\n  vrrp_garp_master_refresh_repeat 3\n  vrrp_garp_interval 0.001\n  vrrp_gna_interval 0.000001\n}\n' +
+        'vrrp_instance A {\n  interface eth0\n  virtual_router_id 7\n}\nvrrp_instance B {\n  interface eth0\n  virtual_router_id 8\n  garp_master_delay 0\n  garp_master_refresh 5\n  garp_master_refresh_repeat 1\n}\n',
+    )
+    expect(model.globalDefs.garp).toEqual({masterDelay: 10, masterRepeat: 2, masterRefresh: 60, masterRefreshRepeat: 3, interval: 0.001, gnaInterval: 0.000001})
+    expect(model.vrrpInstances[0]).toMatchObject({garpMasterDelay: 10, garpMasterRepeat: 2, garpMasterRefresh: 60, garpMasterRefreshRepeat: 3})
+    expect(model.vrrpInstances[1]).toMatchObject({garpMasterDelay: 0, garpMasterRepeat: 2, garpMasterRefresh: 5, garpMasterRefreshRepeat: 1})
+    const defaults = parseText('vrrp_instance A {\n  interface eth0\n  virtual_router_id 7\n}\n').model
+    expect(defaults.vrrpInstances[0]).toMatchObject({garpMasterDelay: 5, garpMasterRepeat: 5, garpMasterRefresh: 0, garpMasterRefreshRepeat: 1})
+  })
+
   it('reads the seed 000 config', () => {
     const path = fixture('seeds/000-master.conf')
     const {model} = parseText(readFileSync(path, 'utf8'), path)

@@ -54,11 +54,20 @@ describe('planInstances', () => {
       unicastPeers: [],
       garpMasterDelayMs: 5000,
       garpMasterRepeat: 5,
+      garpMasterRefreshMs: 0,
+      garpMasterRefreshRepeat: 1,
     })
+    expect(p?.garpIntervalMs).toBe(0)
     expect(p?.vips).toEqual([
       {address: '192.168.1.100', family: 4, prefix: 24, dev: 'eth0'},
       {address: '192.168.1.101', family: 4, prefix: 32, dev: 'eth1', label: 'eth1:vip'},
     ])
+  })
+
+  it('maps garp_master_refresh and vrrp_garp_interval onto the machine and the announcers', () => {
+    const {plans} = plan(seed.replace('vrrp_instance VI_1 {', 'global_defs {\n  vrrp_garp_interval 0.25\n}\nvrrp_instance VI_1 {\n  garp_master_refresh 30\n  garp_master_refresh_repeat 2'))
+    expect(plans[0]?.settings).toMatchObject({garpMasterRefreshMs: 30_000, garpMasterRefreshRepeat: 2})
+    expect(plans[0]?.garpIntervalMs).toBe(250)
   })
 
   it('reads vrrp_version 3 and vrrp_mcast_group4 from global_defs, and drops PASS auth for v3', () => {
