@@ -24,7 +24,7 @@ export interface VrrpRunResult {
 
 export default class Run extends BaseCommand {
   static override summary = 'Run a haproxy.cfg (bundled proxy engine) or the VRRP instances of a keepalived.conf in the foreground'
-  static override description = `With a haproxy.cfg: the bundled proxy engine runs it (mode tcp for now: listeners, balance algorithms, health checks, the stats socket). One line per event on stderr; SIGHUP reloads the file, keeping the listening sockets and letting connections finish; SIGTERM or Ctrl-C stops accepting, lets connections finish and exits 0.
+  static override description = `With a haproxy.cfg: the bundled proxy engine runs it (mode tcp and http, TLS termination, balance algorithms, health checks, ACLs and http-request/response rules, cookie persistence, logs, the stats page and socket); what it cannot run yet is refused line by line. One line per event on stderr; SIGHUP reloads the file, keeping the listening sockets and letting connections finish; SIGUSR1 soft-stops the proxy (as HAProxy: listeners close, connections finish; on a node, VRRP keeps running and its haproxy check scripts then fail); SIGTERM or Ctrl-C stops accepting, lets connections finish and exits 0.
 
 With a keepalived.conf and a haproxy.cfg: one load-balancer node, VRRP and the proxy together. Binds on a VIP follow the VIP: in local mode they open only while the node is MASTER (so a client of the VIP reaches the master); as root they open at once when net.ipv4.ip_nonlocal_bind=1, else when the VIP arrives.
 
