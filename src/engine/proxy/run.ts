@@ -68,13 +68,17 @@ export async function runHaproxy(options: ProxyRunOptions): Promise<ProxyRunResu
     const onStop = (name: string) => resolve(name)
     const onTerm = () => onStop('SIGTERM')
     const onInt = () => onStop('SIGINT')
+    // HAProxy's soft stop: stop listening, let connections finish, exit.
+    const onUsr1 = () => onStop('SIGUSR1')
     signals.on('SIGHUP', onHup)
     signals.on('SIGTERM', onTerm)
     signals.on('SIGINT', onInt)
+    signals.on('SIGUSR1', onUsr1)
     removeHandlers = () => {
       signals.off('SIGHUP', onHup)
       signals.off('SIGTERM', onTerm)
       signals.off('SIGINT', onInt)
+      signals.off('SIGUSR1', onUsr1)
     }
   })
   removeHandlers()

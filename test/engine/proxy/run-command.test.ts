@@ -1,4 +1,4 @@
-/** `lbctl run -f haproxy.cfg` as a process: refusals, SIGHUP reload under load, SIGTERM drain. */
+/** `lbctl run -f haproxy.cfg` as a process: refusals, SIGHUP reload under load, SIGTERM drain, SIGUSR1 soft stop. */
 import {spawn, type ChildProcess} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer, type AddressInfo, type Server} from 'node:net'
@@ -112,5 +112,23 @@ describe('lbctl run -f haproxy.cfg', () => {
     expect(await portOpen(front)).toBe(false)
     expect(run.err()).toContain('SIGTERM: no longer accepting')
   })
-})
 
+  it('soft-stops on SIGUSR1 like HAProxy: listeners close at once, the connection in flight finishes, exit 0', async () => {
+    const slow = createServer((s) => {
+      s.on('error', () => {})
+      setTimeout(() => s.end('late\n'), 400)
+    })
+    extra.push(slow)
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', () => resolve()))
+    const front = await freePort()
+    const run = start(['-f', file('usr1.cfg', cfg(front, `  server slow 127.0.0.1:${(slow.address() as AddressInfo).port}\n`))])
+    await waitFor(() => run.err().includes('proxy started'), 15000)
+    const inflight = fetchName(front)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    run.child.kill('SIGUSR1')
+    await waitFor(async () => !(await portOpen(front)), 2000)
+    expect(await inflight).toBe('late')
+    expect(await run.exit).toBe(0)
+    expect(run.err()).toContain('SIGUSR1: no longer accepting')
+  })
+})
