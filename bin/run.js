@@ -5,4 +5,8 @@ const fast = process.argv[2] === 'validate' && (await import('../dist/config/val
 if (!(await fast)) {
   const {execute} = await import('@oclif/core')
   await execute({dir: import.meta.url})
+} else if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) {
+  // Validated: leave now (with process.exitCode) rather than tear down the model of a big config, about
+  // 10 ms for 20,000 servers. Only once the output is written: pipes are asynchronous on some systems.
+  process.exit()
 }
