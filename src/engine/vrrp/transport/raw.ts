@@ -6,7 +6,8 @@
 import raw from 'raw-socket'
 import {parseIPv4, VRRP_PROTOCOL, VRRP_TTL} from '../packet.js'
 import {parseIpv4Packet} from './ipv4-header.js'
-import type {PacketHandler, TransportSpec, VrrpTransport} from './types.js'
+import {rawSocketTransport} from './raw-transport.js'
+import type {TransportSpec, VrrpTransport} from './types.js'
 
 // Linux <linux/in.h> / <asm-generic/socket.h>; raw-socket exports only a few of them.
 const SOL_SOCKET = 1
@@ -48,38 +49,11 @@ export async function openRawTransport(spec: TransportSpec): Promise<VrrpTranspo
     throw new Error(`raw VRRP transport on ${spec.interface ?? 'any interface'} (${spec.sourceAddress}): ${(error as Error).message}`)
   }
 
-  let handler: PacketHandler = () => {}
-  let errorHandler: (error: Error) => void = () => {}
-  socket.on('message', (buffer) => {
-    const packet = parseIpv4Packet(buffer)
-    if (!packet || packet.protocol !== VRRP_PROTOCOL || packet.src === spec.sourceAddress) return
-    handler(packet.payload, {src: packet.src, dst: packet.dst, ttl: packet.ttl})
+  return rawSocketTransport(socket, {
+    receive(buffer) {
+      const packet = parseIpv4Packet(buffer)
+      if (!packet || packet.protocol !== VRRP_PROTOCOL || packet.src === spec.sourceAddress) return undefined
+      return {message: packet.payload, info: {src: packet.src, dst: packet.dst, ttl: packet.ttl}}
+    },
   })
-  socket.on('error', (error) => errorHandler(error))
-
-  let closed = false
-  return {
-    send(message, dest) {
-      return new Promise((resolve, reject) => {
-        if (closed) {
-          reject(new Error('raw VRRP transport is closed'))
-          return
-        }
-        const buffer = Buffer.from(message)
-        socket.send(buffer, 0, buffer.length, dest, undefined, (error) => (error ? reject(error) : resolve()))
-      })
-    },
-    onPacket(next) {
-      handler = next
-    },
-    onError(next) {
-      errorHandler = next
-    },
-    close() {
-      if (closed) return Promise.resolve()
-      closed = true
-      socket.close()
-      return Promise.resolve()
-    },
-  }
 }

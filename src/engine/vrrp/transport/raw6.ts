@@ -13,7 +13,8 @@
 import raw from 'raw-socket'
 import {parseIPv6, VRRP_PROTOCOL, VRRP_TTL} from '../packet.js'
 import {hostInt, interfaceIndex} from './link-info.js'
-import type {PacketHandler, TransportSpec, VrrpTransport} from './types.js'
+import {rawSocketTransport} from './raw-transport.js'
+import type {TransportSpec, VrrpTransport} from './types.js'
 
 // Linux <linux/in6.h> / <asm-generic/socket.h>.
 const SOL_SOCKET = 1
@@ -56,40 +57,13 @@ export async function openRaw6Transport(spec: TransportSpec): Promise<VrrpTransp
 
   const own = spec.sourceAddress.toLowerCase()
   const destination = spec.multicastGroup ?? spec.sourceAddress
-  let handler: PacketHandler = () => {}
-  let errorHandler: (error: Error) => void = () => {}
-  socket.on('message', (buffer, source) => {
-    const src = source.replace(/%.*$/, '').toLowerCase()
-    if (src === own) return
-    handler(new Uint8Array(buffer), {src, dst: destination, ttl: undefined})
+  return rawSocketTransport(socket, {
+    receive(buffer, source) {
+      const src = source.replace(/%.*$/, '').toLowerCase()
+      if (src === own) return undefined
+      return {message: new Uint8Array(buffer), info: {src, dst: destination, ttl: undefined}}
+    },
+    // A link-local peer needs its scope (the interface) to be reachable.
+    target: (dest) => (/^fe[89ab]/i.test(dest) && !dest.includes('%') ? `${dest}%${iface}` : dest),
   })
-  socket.on('error', (error) => errorHandler(error))
-
-  let closed = false
-  return {
-    send(message, dest) {
-      return new Promise((resolve, reject) => {
-        if (closed) {
-          reject(new Error('raw VRRP transport is closed'))
-          return
-        }
-        // A link-local peer needs its scope (the interface) to be reachable.
-        const target = /^fe[89ab]/i.test(dest) && !dest.includes('%') ? `${dest}%${iface}` : dest
-        const buffer = Buffer.from(message)
-        socket.send(buffer, 0, buffer.length, target, undefined, (error) => (error ? reject(error) : resolve()))
-      })
-    },
-    onPacket(next) {
-      handler = next
-    },
-    onError(next) {
-      errorHandler = next
-    },
-    close() {
-      if (closed) return Promise.resolve()
-      closed = true
-      socket.close()
-      return Promise.resolve()
-    },
-  }
 }
