@@ -122,3 +122,14 @@ export async function portOpen(port: number): Promise<boolean> {
     s.on('error', () => resolve(false))
   })
 }
+
+/** One command on a TCP stats socket (HAProxy's CLI protocol): the whole answer, up to the server's close. */
+export function runtimeCommand(port: number, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({port, host: '127.0.0.1'}, () => socket.write(`${command}\n`))
+    let text = ''
+    socket.on('data', (c: Buffer) => (text += c.toString()))
+    socket.on('end', () => resolve(text))
+    socket.on('error', reject)
+  })
+}

@@ -12,7 +12,7 @@ import {planEngine} from '../../../src/engine/proxy/plan.js'
 import type {VrrpEvent} from '../../../src/engine/vrrp/events.js'
 import {type ProxyEngine} from '../../../src/engine/proxy/engine.js'
 import {type LbEvent, parseEventLine} from '../../../src/observe/events.js'
-import {freePort, startEngine, waitFor} from './helpers.js'
+import {freePort, runtimeCommand, startEngine, waitFor} from './helpers.js'
 import {request, type ScriptedBackend, scriptedBackend} from './log-helpers.js'
 
 interface Stream {
@@ -44,15 +44,7 @@ function openStream(port: number, command = 'show events'): Promise<Stream> {
   })
 }
 
-function ask(port: number, command: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({port, host: '127.0.0.1'}, () => socket.write(`${command}\n`))
-    let text = ''
-    socket.on('data', (c: Buffer) => (text += c.toString()))
-    socket.on('end', () => resolve(text))
-    socket.on('error', reject)
-  })
-}
+const ask = runtimeCommand
 
 let engine: ProxyEngine | undefined
 let backend: ScriptedBackend | undefined

@@ -3,10 +3,9 @@
  * same config the bundled engine reports the same objects and fields as real haproxy 2.6, with the
  * same positions, tags and value types (values themselves differ between two runs).
  */
-import {connect} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {requireBinary} from '../../helpers/oracles.js'
-import {freePort, startEngine, startHaproxy, waitFor} from './helpers.js'
+import {freePort, runtimeCommand, startEngine, startHaproxy, waitFor} from './helpers.js'
 import {request, type ScriptedBackend, scriptedBackend} from './log-helpers.js'
 import {get} from './stats-helpers.js'
 
@@ -19,15 +18,7 @@ afterAll(async () => {
   await backend.close()
 })
 
-function ask(port: number, command: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({port, host: '127.0.0.1'}, () => socket.write(`${command}\n`))
-    let text = ''
-    socket.on('data', (c: Buffer) => (text += c.toString()))
-    socket.on('end', () => resolve(text))
-    socket.on('error', reject)
-  })
-}
+const ask = runtimeCommand
 
 function config(front: number, tcp: number, stats: number, dead: number): string {
   return `global
