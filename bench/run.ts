@@ -1,4 +1,4 @@
-// `npm run bench [-- SCENARIO...] [-- --json] [--duration=S --rounds=N --modes=http-keepalive,http-close,tcp --idle=N --reloads=N --nbthread=N]`:
+// `npm run bench [-- SCENARIO...] [-- --json] [--duration=S --rounds=N --modes=http-keepalive,http-close,tcp --idle=N --reloads=N --nbthread=N --skip=http-proxy,direct]`:
 // benchmarks measured side by side with the real tools. Progress goes to stderr, results to stdout.
 import {benchFeatures} from './proxy/features.js'
 import {benchMemory} from './proxy/memory.js'
@@ -42,6 +42,12 @@ if (modesArg?.some((m) => !(m in MODES))) {
   process.exit(2)
 }
 const modes = modesArg as LoadMode[] | undefined
+// Targets left out of the proxy scenario (a quicker before/after run with LBCTL_BENCH_BASELINE).
+const skip = args.find((a) => a.startsWith('--skip='))?.slice('--skip='.length).split(',') as ('http-proxy' | 'direct')[] | undefined
+if (skip?.some((t) => t !== 'http-proxy' && t !== 'direct')) {
+  process.stderr.write('bench: --skip takes http-proxy,direct\n')
+  process.exit(2)
+}
 const reloads = flag('reloads')
 
 interface Scenario {
@@ -51,7 +57,7 @@ interface Scenario {
 
 const scenarios: Record<string, Scenario> = {
   validate: {run: () => benchValidate(), render: printValidate},
-  proxy: {run: () => benchProxy({...common, ...(nbthread ? {nbthread} : {}), ...(modes ? {modes} : {})}), render: renderProxy},
+  proxy: {run: () => benchProxy({...common, ...(nbthread ? {nbthread} : {}), ...(modes ? {modes} : {}), ...(skip ? {skip} : {})}), render: renderProxy},
   memory: {run: () => benchMemory({log, ...(idle ? {connections: idle} : {})}), render: renderMemory},
   reload: {run: () => benchReload({log, ...(reloads ? {reloads} : {})}), render: renderReload},
   features: {run: () => benchFeatures(common), render: renderFeatures},

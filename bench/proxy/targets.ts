@@ -5,7 +5,8 @@ import {join} from 'node:path'
 import {cpuMs, type Running, rssKiB, start, waitForPort} from './process.js'
 import {lbctlBin} from './tools.js'
 
-export type TargetName = 'lbctl' | 'haproxy' | 'http-proxy' | 'direct'
+/** `lbctl-baseline`: another lbctl build (LBCTL_BENCH_BASELINE), measured in the same run to compare builds. */
+export type TargetName = 'lbctl' | 'lbctl-baseline' | 'haproxy' | 'http-proxy' | 'direct'
 
 export interface Target {
   name: TargetName
@@ -48,12 +49,12 @@ export interface ProxyTargetOptions {
   stdoutFile?: string
 }
 
-export async function startLbctl(options: ProxyTargetOptions, extraNodeArgs: string[] = []): Promise<Target> {
-  const cfg = join(options.dir, 'lbctl.cfg')
+export async function startLbctl(options: ProxyTargetOptions, extraNodeArgs: string[] = [], build: {bin: string; name: 'lbctl' | 'lbctl-baseline'} = {bin: lbctlBin, name: 'lbctl'}): Promise<Target> {
+  const cfg = join(options.dir, `${build.name}.cfg`)
   writeFileSync(cfg, options.config)
   let reloaded = 0
   const out = options.stdoutFile ? openSync(options.stdoutFile, 'a') : undefined
-  const proc = start('lbctl run', process.execPath, [...extraNodeArgs, lbctlBin, 'run', '-f', cfg], {
+  const proc = start(`${build.name} run`, process.execPath, [...extraNodeArgs, build.bin, 'run', '-f', cfg], {
     fileLimit: FILE_LIMIT,
     ...(out !== undefined ? {stdout: out} : {}),
     onStderr: (text) => {
@@ -69,7 +70,7 @@ export async function startLbctl(options: ProxyTargetOptions, extraNodeArgs: str
   }
   const pid = proc.child.pid!
   return {
-    name: 'lbctl',
+    name: build.name,
     ports: options.ports,
     rss: () => rssKiB(pid),
     cpu: () => cpuMs(pid),

@@ -9,7 +9,7 @@ import {proxyConfig} from './config.js'
 import {type Machine, machine} from './machine.js'
 import {freePort} from './process.js'
 import {direct, startHaproxy, startHttpProxy, startLbctl, type Target, type TargetName} from './targets.js'
-import {findTools, requireTools} from './tools.js'
+import {findTools, lbctlBaselineBin, requireTools} from './tools.js'
 import {runWrk} from './wrk.js'
 
 export type LoadMode = 'http-keepalive' | 'http-close' | 'tcp'
@@ -55,6 +55,8 @@ export interface ProxyBenchOptions {
   modes?: LoadMode[]
   /** HAProxy's nbthread (lbctl always runs one process). */
   nbthread?: number
+  /** Targets left out. */
+  skip?: ('http-proxy' | 'direct')[]
   log?: (line: string) => void
 }
 
@@ -95,13 +97,20 @@ export async function benchProxy(options: ProxyBenchOptions = {}): Promise<Proxy
   try {
     const ports = async () => ({http: await freePort(), tcp: await freePort()})
     const lbctlPorts = await ports()
-    targets.push(await startLbctl({dir, ports: lbctlPorts, config: proxyConfig({httpPort: lbctlPorts.http, tcpPort: lbctlPorts.tcp, backends: backends.ports})}))
+    // LBCTL_BENCH_NODE_ARGS: node options for the measured lbctl, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+    const nodeArgs = process.env.LBCTL_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+    targets.push(await startLbctl({dir, ports: lbctlPorts, config: proxyConfig({httpPort: lbctlPorts.http, tcpPort: lbctlPorts.tcp, backends: backends.ports})}, nodeArgs))
+    if (lbctlBaselineBin) {
+      const p = await ports()
+      targets.push(await startLbctl({dir, ports: p, config: proxyConfig({httpPort: p.http, tcpPort: p.tcp, backends: backends.ports})}, [], {bin: lbctlBaselineBin, name: 'lbctl-baseline'}))
+    }
     if (tools.haproxy) {
       const p = await ports()
       targets.push(await startHaproxy({dir, ports: p, config: proxyConfig({httpPort: p.http, tcpPort: p.tcp, backends: backends.ports, nbthread})}))
     }
-    if (tools.httpProxy) targets.push(await startHttpProxy(await freePort(), backends.ports))
-    targets.push(direct(backends.ports))
+    const skip = options.skip ?? []
+    if (tools.httpProxy && !skip.includes('http-proxy')) targets.push(await startHttpProxy(await freePort(), backends.ports))
+    if (!skip.includes('direct')) targets.push(direct(backends.ports))
 
     const samples = new Map<string, Sample[]>()
     const key = (mode: LoadMode, target: TargetName) => `${mode}/${target}`

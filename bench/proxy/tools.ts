@@ -7,6 +7,8 @@ import {hasCommand} from '../util.js'
 export const repoRoot = join(import.meta.dirname, '..', '..')
 /** The lbctl to measure: this checkout's build, or LBCTL_BENCH_BIN (another build's bin/run.js, to compare builds). */
 export const lbctlBin = process.env.LBCTL_BENCH_BIN ?? join(repoRoot, 'bin', 'run.js')
+/** `proxy` scenario: a second lbctl build's bin/run.js measured in the same run as `lbctl-baseline` (before/after a change). */
+export const lbctlBaselineBin = process.env.LBCTL_BENCH_BASELINE
 
 const INSTALL: Record<string, string> = {
   wrk: 'apt-get install wrk (Debian/Ubuntu), brew install wrk (macOS)',
