@@ -5,6 +5,7 @@
 import {connect, type Socket} from 'node:net'
 import {createResponseParser, type Http1Error, type Http1Sink, type RawHeaders, type ResponseHead, type ResponseParser} from '../http1/index.js'
 import type {BackendRuntime, ServerRuntime} from '../runtime.js'
+import {Deadline} from './deadline.js'
 
 /** What a connection reports to the transaction using it. */
 export interface ConnOwner {
@@ -27,6 +28,9 @@ export class ServerConn implements Http1Sink<ResponseHead> {
   readonly parser: ResponseParser
   owner: ConnOwner | undefined
   closed = false
+  /** `timeout server` while used, the idle purge delay while parked; reads and `touch()` push it back. */
+  private readonly timer = new Deadline(() => this.gone('timeout'))
+  private timeoutMs = 0
 
   constructor(
     readonly socket: Socket,
@@ -35,6 +39,7 @@ export class ServerConn implements Http1Sink<ResponseHead> {
     this.parser = createResponseParser(this)
     socket.on('data', (chunk: Buffer) => {
       if (!this.owner) return this.destroy()
+      if (this.timeoutMs > 0) this.timer.set(this.timeoutMs)
       this.parser.feed(chunk)
     })
     socket.on('end', () => {
@@ -43,7 +48,6 @@ export class ServerConn implements Http1Sink<ResponseHead> {
     })
     socket.on('error', () => this.gone('error'))
     socket.on('close', () => this.gone('closed'))
-    socket.on('timeout', () => this.gone('timeout'))
   }
 
   private gone(reason: 'closed' | 'error' | 'timeout'): void {
@@ -58,6 +62,7 @@ export class ServerConn implements Http1Sink<ResponseHead> {
       idle(this.server.backend).get(this.server)?.delete(this)
       this.owner = undefined
     }
+    this.timer.stop()
     this.socket.destroy()
   }
 
@@ -83,12 +88,23 @@ export class ServerConn implements Http1Sink<ResponseHead> {
   /** Leaves the connection open with nobody using it: any byte or close now just drops it. */
   park(timeoutMs = IDLE_MS): void {
     this.owner = undefined
-    this.socket.setTimeout(timeoutMs)
+    this.setTimeout(timeoutMs)
   }
 
   attach(owner: ConnOwner, serverTimeoutMs: number): void {
     this.owner = owner
-    this.socket.setTimeout(serverTimeoutMs)
+    this.setTimeout(serverTimeoutMs)
+  }
+
+  /** Sends to the server (request head, body, tunnel bytes): activity that pushes the timeout back. */
+  write(data: Buffer): boolean {
+    if (this.timeoutMs > 0) this.timer.set(this.timeoutMs)
+    return this.socket.write(data)
+  }
+
+  private setTimeout(ms: number): void {
+    this.timeoutMs = ms
+    this.timer.set(ms)
   }
 }
 

@@ -22,6 +22,7 @@ import {countStatus, httpCounters} from './counters.js'
 import {errorCloses, errorResponse} from './errors.js'
 import {type ClientFraming, clientFraming, clientIp, clientResponseHead, ForwardedFor, serverRequestHead} from './heads.js'
 import {connectServer, type ConnOwner, releaseIdle, type ServerConn, takeIdle} from './server-conn.js'
+import {Deadline} from './deadline.js'
 import type {HttpSettings} from './settings.js'
 
 /** HAProxy waits this long before retrying the same server after a refused connection. */
@@ -97,10 +98,10 @@ class Transaction implements ConnOwner {
   inBackend = false
   /** Answered by the engine itself (the stats page): no backend, the request body is discarded. */
   local = false
-  /** A stats admin form being received: applied when the request body is complete. */
-  statsForm: {reply: NonNullable<StatsAnswer['form']>; chunks: Buffer[]; size: number} | undefined
   /** What the log line shows as the server of a local answer: the stats page, or none (rules, no backend). */
   localLabel: '<STATS>' | '<NOSRV>' = '<STATS>'
+  /** A stats admin form being received: applied when the request body is complete. */
+  statsForm: {reply: NonNullable<StatsAnswer['form']>; chunks: Buffer[]; size: number} | undefined
   /** Timers and outcome for the log line; only when the frontend logs. */
   log: StreamLog | undefined
   /** Rules, captures and cookie state; only when a proxy of the session has L7 rules or persistence. */
@@ -151,7 +152,14 @@ class HttpSession implements Http1Sink<RequestHead> {
   private readonly queue: Transaction[] = []
   private readonly ip: string
   private readonly forwardedFor: ForwardedFor | undefined
-  private timer: ReturnType<typeof setTimeout> | undefined
+  /** `timeout http-request` / `http-keep-alive` (and the reload grace) while no request is being served. */
+  private readonly requestTimer = new Deadline(() => this.requestTimedOut())
+  /** Whether the request timer answers 408 (a request was started, or it is the first one) or closes silently. */
+  private timerAnswers = false
+  /** `timeout client`: inactivity while the client is expected to send or to take data. */
+  private readonly clientTimer = new Deadline(() => this.clientTimedOut())
+  /** The client timeout in force (0: none); reads and writes push it back. */
+  private clientTimeoutMs = 0
   /** Bytes of a request head have arrived since the last request ended. */
   private started = false
   private requests = 0
@@ -204,6 +212,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     client.on('error', () => this.abort('client'))
     client.on('close', () => this.finish())
     client.on('data', (chunk: Buffer) => {
+      if (this.clientTimeoutMs > 0) this.clientTimer.set(this.clientTimeoutMs)
       if (!this.started && this.queue.length === 0) {
         this.started = true
         if (this.frontend.logger) this.requestStart = Date.now()
@@ -219,13 +228,9 @@ class HttpSession implements Http1Sink<RequestHead> {
     })
     client.on('drain', () => {
       this.clientBlocked = false
+      if (this.clientTimeoutMs > 0) this.clientTimer.set(this.clientTimeoutMs)
       for (const t of this.queue) t.conn?.socket.resume()
       this.updateFlow()
-    })
-    client.on('timeout', () => {
-      const log = this.queue[0]?.log
-      log?.fail('c', log.phase())
-      this.abort('client')
     })
     if (this.frontend.logger) this.streamStart = Date.now()
     this.armTimer(this.settings.timeouts.httpRequest, true)
@@ -305,7 +310,7 @@ class HttpSession implements Http1Sink<RequestHead> {
 
   onTunnelData(chunk: Buffer): void {
     const txn = this.queue[0]
-    if (txn?.conn && !txn.conn.closed) txn.conn.socket.write(chunk)
+    if (txn?.conn && !txn.conn.closed) txn.conn.write(chunk)
   }
 
   // ── phase: selectServer ──
@@ -558,7 +563,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     conn.socket.on('drain', this.onServerDrain)
     conn.parser.expect(txn.request.method)
     const serverKeepAlive = this.settings.connection === 'keep-alive'
-    conn.socket.write(serverRequestHead(txn.request, serverKeepAlive, this.ip, this.forwardedFor, txn.l7?.ctx?.edited ? txn.l7.ctx : undefined))
+    conn.write(serverRequestHead(txn.request, serverKeepAlive, this.ip, this.forwardedFor, txn.l7?.ctx?.edited ? txn.l7.ctx : undefined))
     txn.forwarding = true
     for (const chunk of txn.pending.splice(0)) this.sendBody(txn, chunk)
     if (txn.requestEnded) this.sendRequestEnd(txn)
@@ -568,16 +573,16 @@ class HttpSession implements Http1Sink<RequestHead> {
   private readonly onServerDrain = (): void => this.updateFlow()
 
   private sendBody(txn: Transaction, chunk: Buffer): void {
-    const socket = txn.conn?.socket
-    if (!socket || socket.destroyed || chunk.length === 0) return
-    if (txn.request.chunked) for (const part of encodeChunk(chunk)) socket.write(part)
-    else socket.write(chunk)
+    const conn = txn.conn
+    if (!conn || conn.socket.destroyed || chunk.length === 0) return
+    if (txn.request.chunked) for (const part of encodeChunk(chunk)) conn.write(part)
+    else conn.write(chunk)
   }
 
   private sendRequestEnd(txn: Transaction): void {
-    const socket = txn.conn?.socket
-    if (!socket || socket.destroyed || !txn.request.chunked) return
-    socket.write(txn.trailers ? encodeLastChunk(HeaderList.fromRaw(txn.trailers), LOWER) : LAST_CHUNK)
+    const conn = txn.conn
+    if (!conn || conn.socket.destroyed || !txn.request.chunked) return
+    conn.write(txn.trailers ? encodeLastChunk(HeaderList.fromRaw(txn.trailers), LOWER) : LAST_CHUNK)
     txn.trailers = undefined
   }
 
@@ -619,7 +624,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     if (head.status === 101) {
       txn.tunnel = true
       this.clearTimer()
-      this.client.setTimeout(0)
+      this.setClientTimeout(0)
       this.parser.upgradeAccepted()
       this.client.resume()
     }
@@ -647,6 +652,7 @@ class HttpSession implements Http1Sink<RequestHead> {
       this.client.cork()
       process.nextTick(this.uncork)
     }
+    if (this.clientTimeoutMs > 0) this.clientTimer.set(this.clientTimeoutMs)
     if (!this.client.write(data)) {
       this.clientBlocked = true
       this.updateFlow()
@@ -751,27 +757,39 @@ class HttpSession implements Http1Sink<RequestHead> {
     else this.client.pause()
     // `timeout client` runs while the client is expected to send or to take data.
     const receiving = txn !== undefined && !txn.requestEnded
-    this.client.setTimeout(!txn?.tunnel && (receiving || this.clientBlocked) ? this.settings.timeouts.client : 0)
+    this.setClientTimeout(!txn?.tunnel && (receiving || this.clientBlocked) ? this.settings.timeouts.client : 0)
+  }
+
+  private setClientTimeout(ms: number): void {
+    if (ms === this.clientTimeoutMs) return
+    this.clientTimeoutMs = ms
+    this.clientTimer.set(ms)
+  }
+
+  private clientTimedOut(): void {
+    if (this.finished) return
+    const log = this.queue[0]?.log
+    log?.fail('c', log.phase())
+    this.abort('client')
   }
 
   /** The request-head timer: 408 when a request was started (or it is the first one), a silent close when idle. */
   private armTimer(ms: number, answer: boolean): void {
-    this.clearTimer()
-    if (ms <= 0) return
-    this.timer = setTimeout(() => {
-      this.timer = undefined
-      if (this.queue.length > 0) return
-      if (answer || this.started) {
-        if (this.frontend.logger) this.logError('cR', 408)
-        this.write(errorResponse(408))
-        this.close()
-      } else this.close()
-    }, ms)
+    this.timerAnswers = answer
+    this.requestTimer.set(ms)
   }
 
   private clearTimer(): void {
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = undefined
+    this.requestTimer.set(0)
+  }
+
+  private requestTimedOut(): void {
+    if (this.queue.length > 0 || this.finished || this.closing) return
+    if (this.timerAnswers || this.started) {
+      if (this.frontend.logger) this.logError('cR', 408)
+      this.write(errorResponse(408))
+      this.close()
+    } else this.close()
   }
 
   private sendError(status: number): void {
@@ -824,8 +842,9 @@ class HttpSession implements Http1Sink<RequestHead> {
   private close(): void {
     if (this.closing) return
     this.closing = true
-    this.clearTimer()
-    this.client.setTimeout(0)
+    this.requestTimer.stop()
+    this.clientTimer.stop()
+    this.clientTimeoutMs = 0
     this.client.end()
     // Nothing more is read: a client that keeps its side open must not hold the session.
     this.client.once('finish', () => this.client.destroySoon())
@@ -848,7 +867,8 @@ class HttpSession implements Http1Sink<RequestHead> {
   private finish(): void {
     if (this.finished) return
     this.finished = true
-    this.clearTimer()
+    this.requestTimer.stop()
+    this.clientTimer.stop()
     clearTimeout(this.closeTimer)
     for (const txn of this.queue.splice(0)) {
       txn.done = true
