@@ -1,4 +1,4 @@
-import {Chalk} from 'chalk'
+import {palette} from './ansi.js'
 
 export type Severity = 'error' | 'warning' | 'info'
 
@@ -67,8 +67,8 @@ export interface RenderOptions {
 
 /** `file:line:col: error[code]: message`, the source line, a caret, then suggestions. */
 export function renderDiagnostic(d: Diagnostic, options: RenderOptions): string {
-  const c = new Chalk({level: options.color ? 1 : 0})
-  const paint = d.severity === 'error' ? c.red.bold : d.severity === 'warning' ? c.yellow.bold : c.cyan.bold
+  const c = palette(options.color)
+  const paint = d.severity === 'error' ? c.redBold : d.severity === 'warning' ? c.yellowBold : c.cyanBold
   const origin = d.source && d.source !== 'lbctl' ? ` (${d.source})` : d.confirmedBy ? ` (also ${d.confirmedBy.join(', ')})` : ''
   const lines = [`${c.bold(`${d.file}:${d.line}:${d.column}`)}: ${paint(d.severity)}[${d.code}]${origin}: ${d.message}`]
   const sourceLine = getLine(options.sources.get(d.file), d.line)
