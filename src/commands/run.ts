@@ -11,6 +11,9 @@ import type {InstanceStatus} from '../engine/vrrp/runner.js'
 import {UserError} from '../errors.js'
 import {runHaproxy, type ProxyRunResult} from '../engine/proxy/run.js'
 import {runNode, type NodeRunResult} from '../engine/node-run.js'
+import {buildLvs, startLvs} from '../engine/lvs/launch.js'
+import type {VirtualServiceStatus} from '../engine/lvs/service.js'
+import {heldVipsOf, readNonlocalBind, vipAddresses} from '../engine/node.js'
 
 export type RunResult = VrrpRunResult | ProxyRunResult | NodeRunResult
 
@@ -20,6 +23,8 @@ export interface VrrpRunResult {
   mode: VrrpMode
   /** What every instance looked like when the node stopped. */
   instances: InstanceStatus[]
+  /** The keepalived virtual_servers served (NAT-style) and their real servers when the node stopped. */
+  virtualServers?: VirtualServiceStatus[]
 }
 
 export default class Run extends BaseCommand {
@@ -79,6 +84,24 @@ With a keepalived.conf: speaks VRRP like keepalived: as root, real VRRP packets 
     const mode: VrrpMode = flags.local || !root ? 'local' : 'privileged'
     const nodeName = flags.node ?? parse.model.globalDefs.routerId ?? hostname()
     if (!flags.local && !root) this.logToStderr(`note: not running as root: local mode (UDP on loopback, VIPs not added); use sudo for real VRRP`)
+    const lvsLog = (line: string) => (this.jsonEnabled() ? process.stdout.write(JSON.stringify({node: nodeName, type: 'log', message: line}) + '\n') : process.stderr.write(line + '\n'))
+    // A keepalived.conf with virtual servers and no vrrp_instance: the virtual servers only.
+    if (parse.model.vrrpInstances.length === 0 && parse.model.virtualServers.length > 0) {
+      const lvs = buildLvs({model: parse.model, local: mode === 'local', log: lvsLog})!
+      const stopSignal = waitForSignal()
+      try {
+        await startLvs(lvs)
+      } catch (error) {
+        stopSignal.dispose()
+        throw error
+      }
+      const signal = await stopSignal.promise
+      stopSignal.dispose()
+      lvsLog(`lbctl run: ${signal}: stopping`)
+      const virtualServers = lvs.status()
+      await lvs.stop()
+      return {type: 'stopped', node: nodeName, mode, instances: [], virtualServers}
+    }
     const build = buildVrrpNode({
       model: parse.model,
       mode,
@@ -102,11 +125,15 @@ With a keepalived.conf: speaks VRRP like keepalived: as root, real VRRP packets 
       const summary = plans.map((plan) => `${plan.name} (vrid ${plan.settings.vrid}, priority ${plan.settings.priority}, ${plan.settings.primaryAddress}${plan.interface ? ` on ${plan.interface}` : ''})`)
       this.logToStderr(`lbctl run: node ${nodeName}, ${mode} mode: ${summary.join(', ')}`)
     }
+    const lvs = buildLvs({model: parse.model, local: mode === 'local', log: lvsLog, vips: vipAddresses(plans), held: heldVipsOf(build.node), nonlocalBind: mode === 'privileged' && readNonlocalBind()})
     const stopSignal = waitForSignal()
     try {
+      if (lvs) await startLvs(lvs)
       await runner.start()
     } catch (error) {
       stopSignal.dispose()
+      await lvs?.stop()
+      if (error instanceof UserError) throw error
       throw new UserError('run/start-failed', `cannot start VRRP: ${(error as Error).message}`, {
         hint: mode === 'privileged' ? 'check the interface names and that you are root; or try --local' : 'check --address is a free loopback address',
       })
@@ -115,8 +142,10 @@ With a keepalived.conf: speaks VRRP like keepalived: as root, real VRRP packets 
     if (!json) this.logToStderr(`lbctl run: ${signal}: stopping (priority 0 advert, VIPs removed)`)
     const instances = runner.status()
     await runner.stop()
+    const virtualServers = lvs?.status()
+    await lvs?.stop()
     stopSignal.dispose()
-    return {type: 'stopped', node: nodeName, mode, instances}
+    return {type: 'stopped', node: nodeName, mode, instances, ...(virtualServers ? {virtualServers} : {})}
   }
 
   /** One keepalived.conf plus haproxy.cfg file(s): one load-balancer node. */

@@ -8,6 +8,8 @@ import {parseKeepalived} from '../config/keepalived/index.js'
 import {readSourceFile} from '../config/source.js'
 import {UserError} from '../errors.js'
 import {describeBindMode, heldVipsOf, LoadBalancerNode, readNonlocalBind, vipAddresses} from './node.js'
+import {buildLvs, startLvs} from './lvs/launch.js'
+import type {VirtualServiceStatus} from './lvs/service.js'
 import {describeFrontends, formatEngineEvent} from './proxy/format.js'
 import {loadHaproxyConfig} from './proxy/load.js'
 import {loadFailure} from './proxy/load-failure.js'
@@ -39,6 +41,8 @@ export interface NodeRunResult {
   mode: VrrpMode
   signal: string
   instances: InstanceStatus[]
+  /** The keepalived virtual_servers served (NAT-style) and their real servers when the node stopped. */
+  virtualServers?: VirtualServiceStatus[]
 }
 
 export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
@@ -78,6 +82,14 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
     nonlocalBind,
     nodeName: options.nodeName,
     vrrpPlans: vrrp.plans,
+    vrrpControl: {
+      setLink: (up) => {
+        if (options.mode === 'privileged') return `this node runs VRRP on real interfaces (privileged mode): take the link ${up ? 'up' : 'down'} with 'ip link set dev <interface> ${up ? 'up' : 'down'}'.\n`
+        vrrp.runner.setLinkDown(!up)
+        return undefined
+      },
+      setBlock: (block) => vrrp.runner.setBlock(block),
+    },
     onProxyEvent: (event) => log(formatEngineEvent(event)),
     log,
   })
@@ -90,12 +102,16 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
     void node.stopProxy(options.graceMs ?? 30_000).then(() => log('lbctl run: proxy stopped'))
   }
   signals.on('SIGUSR1', onUsr1)
+  const lvs = buildLvs({model: parse.model, local: options.mode === 'local', log, vips: vipAddresses(vrrp.plans), held: heldVipsOf(vrrp), nonlocalBind})
   const stop = waitForStop(signals, options.stopWithParent ?? false)
   try {
+    if (lvs) await startLvs(lvs)
     await node.start()
   } catch (error) {
     stop.dispose()
     signals.off('SIGUSR1', onUsr1)
+    await lvs?.stop()
+    if (error instanceof UserError) throw error
     throw new UserError('run/start-failed', `cannot start node ${options.nodeName}: ${(error as Error).message}`, {
       hint: options.mode === 'privileged' ? 'free the address, check the interface names and that you are root; or try --local' : 'free the address or change the bind line; check --address is a free loopback address',
     })
@@ -109,9 +125,10 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
   signals.off('SIGUSR1', onUsr1)
   log(`lbctl run: ${signal}: stopping (priority 0 advert, VIP binds closed, connections finish)`)
   const status = vrrp.runner.status()
-  await node.stop(options.graceMs ?? 30_000)
+  const virtualServers = lvs?.status()
+  await Promise.all([node.stop(options.graceMs ?? 30_000), lvs?.stop(options.graceMs ?? 30_000)])
   log('lbctl run: stopped')
-  return {type: 'stopped', engine: 'node', node: options.nodeName, mode: options.mode, signal, instances: status}
+  return {type: 'stopped', engine: 'node', node: options.nodeName, mode: options.mode, signal, instances: status, ...(virtualServers ? {virtualServers} : {})}
 }
 
 /** Resolves on the first SIGTERM/SIGINT (or when the parent is gone); a second signal exits at once. */
