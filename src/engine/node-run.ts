@@ -82,14 +82,6 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
     nonlocalBind,
     nodeName: options.nodeName,
     vrrpPlans: vrrp.plans,
-    vrrpControl: {
-      setLink: (up) => {
-        if (options.mode === 'privileged') return `this node runs VRRP on real interfaces (privileged mode): take the link ${up ? 'up' : 'down'} with 'ip link set dev <interface> ${up ? 'up' : 'down'}'.\n`
-        vrrp.runner.setLinkDown(!up)
-        return undefined
-      },
-      setBlock: (block) => vrrp.runner.setBlock(block),
-    },
     onProxyEvent: (event) => log(formatEngineEvent(event)),
     log,
   })
