@@ -33,7 +33,9 @@ export default class Run extends BaseCommand {
 
 With a keepalived.conf and a haproxy.cfg: one load-balancer node, VRRP and the proxy together. Binds on a VIP follow the VIP: in local mode they open only while the node is MASTER (so a client of the VIP reaches the master); as root they open at once when net.ipv4.ip_nonlocal_bind=1, else when the VIP arrives.
 
-With a keepalived.conf: speaks VRRP like keepalived: as root, real VRRP packets (IP protocol 112) on the configured interfaces and VIPs added with \`ip addr\`; with --local (or when not root), the same packets over UDP multicast on loopback and the VIPs only recorded, so several nodes can run on one laptop. Events go to stderr, one per line (with --json: JSON lines on stdout). SIGTERM or Ctrl-C stops gracefully: a MASTER sends a priority-0 advert so the backup takes over at once, and removes its VIPs.`
+With a keepalived.conf: speaks VRRP like keepalived: as root, real VRRP packets (IP protocol 112) on the configured interfaces and VIPs added with \`ip addr\`; with --local (or when not root), the same packets over UDP multicast on loopback and the VIPs only recorded, so several nodes can run on one laptop. Events go to stderr, one per line (with --json: JSON lines on stdout). SIGTERM or Ctrl-C stops gracefully: a MASTER sends a priority-0 advert so the backup takes over at once, and removes its VIPs.
+
+A keepalived.conf's virtual_server blocks (LVS) are served too: each address:port virtual server is a TCP listener forwarding NAT-style to its real servers (lb_kind DR/TUN served NAT-style, with a notice), with the kernel's schedulers (rr wrr lc wlc lblc lblcr dh sh sed nq), keepalived's checkers (TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK), persistence_timeout, quorum and sorry_server. A virtual server on a VIP listens while the node holds the VIP. In local mode the virtual addresses must be loopback ones.`
 
   static override examples = [
     'sudo <%= config.bin %> run -f /etc/keepalived/keepalived.conf',
@@ -41,6 +43,7 @@ With a keepalived.conf: speaks VRRP like keepalived: as root, real VRRP packets 
     '<%= config.bin %> run -f keepalived.conf --json',
     '<%= config.bin %> run -f haproxy.cfg',
     '<%= config.bin %> run -f keepalived-a.conf -f haproxy-a.cfg --local --node a',
+    '<%= config.bin %> run -f keepalived-lvs.conf --local',
   ]
 
   static override flags = {
