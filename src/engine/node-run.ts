@@ -7,7 +7,7 @@ import {renderDiagnostic} from '../config/diagnostics.js'
 import {parseKeepalived} from '../config/keepalived/index.js'
 import {readSourceFile} from '../config/source.js'
 import {UserError} from '../errors.js'
-import {describeBindMode, heldVipsOf, LoadBalancerNode, readNonlocalBind, vipAddresses} from './node.js'
+import {describeBindMode, heldVipsOf, LoadBalancerNode, readNonlocalBind, vipAddresses, vrrpFaultControl} from './node.js'
 import {buildLvs, startLvs} from './lvs/launch.js'
 import type {VirtualServiceStatus} from './lvs/service.js'
 import {describeFrontends, formatEngineEvent} from './proxy/format.js'
@@ -82,6 +82,7 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
     nonlocalBind,
     nodeName: options.nodeName,
     vrrpPlans: vrrp.plans,
+    vrrpControl: vrrpFaultControl(options.mode, vrrp.runner),
     onProxyEvent: (event) => log(formatEngineEvent(event)),
     log,
   })

@@ -15,10 +15,10 @@ import type {EngineEvent} from './proxy/runtime.js'
 import {type BindSync, ProxyEngine} from './proxy/engine.js'
 import type {ListenAddress} from './proxy/listen-address.js'
 import type {EnginePlan} from './proxy/plan.js'
-import type {VrrpStatusRow} from './proxy/runtime-api/commands.js'
+import type {VrrpControl, VrrpRows, VrrpStatusRow} from './proxy/runtime-api/commands.js'
 import type {VrrpEvent} from './vrrp/events.js'
 import type {VrrpMode, VrrpNode} from './vrrp/launch.js'
-import type {InstanceStatus} from './vrrp/runner.js'
+import type {InstanceStatus, VrrpRunner} from './vrrp/runner.js'
 import {canonicalAddress} from './vrrp/packet.js'
 import type {InstancePlan} from './vrrp/settings.js'
 import {LoopbackVipManager} from './vrrp/vip/loopback.js'
@@ -135,6 +135,8 @@ export interface NodeOptions {
   nodeName?: string
   /** The instances' plans, for the version and advert interval columns of `show vrrp`. */
   vrrpPlans?: readonly InstancePlan[]
+  /** `set vrrp link|block` on the runtime API (node-run.ts); absent: those commands are unknown. */
+  vrrpControl?: VrrpControl
 }
 
 export class LoadBalancerNode {
@@ -155,12 +157,13 @@ export class LoadBalancerNode {
     const gate = vipBindGate(options.vips, () => this.held)
     const vrrp = options.vrrp
     const status = vrrp.status?.bind(vrrp)
-    const vrrpRows = status
+    const vrrpRows: VrrpRows | undefined = status
       ? vrrpStatusProvider({on: (event, listener) => vrrp.on(event, listener), status}, {
           node: options.nodeName ?? hostname(),
           ...(options.vrrpPlans ? {plans: options.vrrpPlans} : {}),
         })
       : undefined
+    if (vrrpRows && options.vrrpControl) vrrpRows.control = options.vrrpControl
     this.engine = new ProxyEngine(options.plan, {
       ...(options.onProxyEvent ? {onEvent: options.onProxyEvent} : {}),
       ...(options.nonlocalBind ? {} : {canBind: gate}),
@@ -237,6 +240,22 @@ export class LoadBalancerNode {
 /** The held-VIP source of a built VRRP node: the loopback manager's own events, else the runner's. */
 export function heldVipsOf(node: Pick<VrrpNode, 'vips' | 'runner'>): HeldVips {
   return node.vips instanceof LoopbackVipManager ? node.vips : new RunnerHeldVips(node.runner)
+}
+
+/**
+ * `set vrrp link|block` for a node's runner. A link is simulated only in local mode: a privileged
+ * node has real interfaces, and the answer says how to take one down.
+ */
+export function vrrpFaultControl(mode: VrrpMode, runner: Pick<VrrpRunner, 'setLinkDown' | 'setBlock'>): VrrpControl {
+  return {
+    setLink(up) {
+      const word = up ? 'up' : 'down'
+      if (mode === 'privileged') return `This node runs VRRP on real interfaces (privileged mode): use 'ip link set dev <interface> ${word}'.\n`
+      runner.setLinkDown(!up)
+      return undefined
+    },
+    setBlock: (block) => runner.setBlock(block),
+  }
 }
 
 export function describeBindMode(mode: VrrpMode, nonlocalBind: boolean): string {

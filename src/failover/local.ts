@@ -1,12 +1,16 @@
 /**
  * `failover-test --local`: the target is the bundled pair `lbctl up` starts (built-in demo or an init
- * DIR), fresh for each run. Roles come from each node's `show vrrp`; the faults are signals to the
- * node process: kill = SIGKILL, stop = SIGTERM. Recovery restarts the node.
+ * DIR), fresh for each run. Roles come from each node's `show vrrp`; the faults (local-faults.ts) are
+ * signals to the node process (kill, stop, proxy) or runtime API commands (link, block-vrrp).
  */
+import {existsSync, readdirSync} from 'node:fs'
+import {join} from 'node:path'
+import {parseKeepalived} from '../config/keepalived/index.js'
+import {readSourceFile} from '../config/source.js'
 import {startUp} from '../engine/demo/up.js'
 import {RuntimeApiClient} from '../observe/runtime-api.js'
 import {UserError} from '../errors.js'
-import {injectFault, type SignalFault} from './faults.js'
+import {injectLocalFault, type LocalFaultDeps, recoverLocalFault} from './local-faults.js'
 import type {FaultKind} from './records.js'
 import type {FailoverTestResult} from './report.js'
 import {runScenario, type TargetSession} from './scenario.js'
@@ -29,8 +33,24 @@ export interface LocalFailoverOptions {
   signal?: AbortSignal
 }
 
-/** The faults the bundled node can take: it is one process (proxy + VRRP) on loopback. */
-export const LOCAL_FAULTS: readonly FaultKind[] = ['kill', 'stop']
+/** The faults the bundled node can take (local-faults.ts says how). */
+export const LOCAL_FAULTS: readonly FaultKind[] = ['kill', 'stop', 'proxy', 'link', 'block-vrrp']
+
+/**
+ * The longest a dead proxy can go unnoticed on a node: interval × fall of the slowest track script of
+ * its first instance (0 without one, or when the file cannot be read).
+ */
+export function trackDetectMsOf(keepalivedFile: string | undefined): number {
+  if (keepalivedFile === undefined) return 0
+  try {
+    const model = parseKeepalived(readSourceFile(keepalivedFile)).model
+    const instance = model.vrrpInstances[0]
+    const detect = (instance?.trackScripts ?? []).map((t) => model.vrrpScripts.find((s) => s.name === t.name)).filter((s) => s !== undefined).map((s) => s.interval * s.fall * 1000)
+    return Math.max(0, ...detect)
+  } catch {
+    return 0
+  }
+}
 
 export async function openLocal(options: Pick<LocalFailoverOptions, 'dir' | 'lbctl'>, progress: (text: string) => void): Promise<TargetSession> {
   progress(`starting the ${options.dir === undefined ? 'built-in demo pair' : `pair from ${options.dir}`}`)
@@ -44,6 +64,15 @@ export async function openLocal(options: Pick<LocalFailoverOptions, 'dir' | 'lbc
     await close()
     throw new UserError('failover.no-vip', `nothing answers on ${endpoints.url}`, {hint: 'see the node logs: ' + endpoints.nodes.map((n) => n.log).join(', '), exitCode: 1})
   }
+  const faults: LocalFaultDeps = {
+    nodes: () =>
+      session.endpoints().nodes.map((n) => {
+        const client = RuntimeApiClient.connect(n.statsSocket, {timeoutMs: 1000})
+        return {name: n.name, pid: n.pid, command: (line: string) => client.command(line)}
+      }),
+    restart: async (node) => (await session.cluster.restartNode(node)).pid,
+  }
+  const trackDetectMs = Math.max(0, ...endpoints.nodes.map((n) => trackDetectMsOf(n.files[0])))
   return {
     url: endpoints.url,
     source: endpoints.source,
@@ -53,26 +82,27 @@ export async function openLocal(options: Pick<LocalFailoverOptions, 'dir' | 'lbc
     }),
     nodes: () => session.endpoints().nodes.map((n) => ({name: n.name, pid: n.pid})),
     startTraffic: (traffic) => startTraffic({...traffic, url: endpoints.url}),
-    async inject(kind, node) {
-      const target = session.endpoints().nodes.find((n) => n.name === node)
-      if (!target) throw new Error(`no node ${node}`)
-      const fault = injectFault(kind as SignalFault, {name: node, pid: target.pid})
-      return {...fault, action: `${fault.signal} to node ${node} (pid ${target.pid})`}
-    },
-    async recover(fault) {
-      const restarted = await session.cluster.restartNode(fault.node)
-      return {pid: restarted.pid, action: `node ${fault.node} restarted`}
-    },
+    timing: (timing) => ({...timing, trackDetectMs}),
+    inject: (kind, node) => injectLocalFault(kind, node, faults),
+    recover: (fault) => recoverLocalFault(fault, faults),
     notes: endpoints.notes,
     close,
   }
 }
 
-export async function runLocalFailover(options: LocalFailoverOptions): Promise<FailoverTestResult> {
-  if (!LOCAL_FAULTS.includes(options.fault)) {
-    throw new UserError('failover.local-fault', `--fault ${options.fault} is not available with --local: a bundled node is one process on loopback (proxy and VRRP together, no interface of its own)`, {
-      hint: `use --fault ${LOCAL_FAULTS.join(' or ')} with --local, or --lab (real haproxy + keepalived in namespaces) for every fault`,
+/** The proxy fault moves the VIP only through a track script whose weight drops the MASTER below the backup. */
+function requireTrackScript(dir: string | undefined): void {
+  const files = dir === undefined || !existsSync(dir) ? [] : readdirSync(dir).filter((name) => /^keepalived-.+\.conf$/.test(name)).sort()
+  if (dir !== undefined && files.length === 0) return // startUp says what the directory lacks
+  if (dir === undefined || trackDetectMsOf(join(dir, files[0]!)) === 0) {
+    const what = dir === undefined ? 'the built-in demo pair has' : `${join(dir, files[0]!)} has`
+    throw new UserError('failover.local-proxy', `--fault proxy needs a vrrp_script tracking the proxy, and ${what} none: the VIP would never move`, {
+      hint: 'use a directory made by lbctl init (its chk_haproxy script with weight -20): lbctl init ./pair --yes && lbctl failover-test --local ./pair --fault proxy',
     })
   }
+}
+
+export async function runLocalFailover(options: LocalFailoverOptions): Promise<FailoverTestResult> {
+  if (options.fault === 'proxy') requireTrackScript(options.dir)
   return runScenario({...options, target: 'local', open: (progress) => openLocal(options, progress)})
 }

@@ -77,7 +77,7 @@ export interface RunReport {
   expectedAfterFaultMs: number
   /** The old master's last advert before the fault, fault-relative (negative), if known. */
   lastAdvertBeforeFaultMs: number | null
-  /** Measured failover minus expectedAfterFaultMs. */
+  /** Measured failover minus expectedAfterFaultMs (block-vrrp: when the second MASTER appeared, the split brain's onset). */
   deviationMs: number | null
   maxGapMs: number
   pass: boolean
@@ -97,6 +97,10 @@ export interface RunReport {
     requests: {startMs: number; endMs: number; outcome: RequestOutcome; servedBy?: string; lbNode?: string}[]
     polls: number
   }
+}
+
+function deviationOf(measuredMs: number | null, expectedMs: number): number | null {
+  return measuredMs === null ? null : Math.round(measuredMs - expectedMs)
 }
 
 export function buildRunReport(run: RawRun): RunReport {
@@ -130,7 +134,7 @@ export function buildRunReport(run: RawRun): RunReport {
     theory: expected,
     expectedAfterFaultMs: Math.round(expectedAfterFaultMs),
     lastAdvertBeforeFaultMs: sinceAdvert === undefined ? null : -Math.round(sinceAdvert),
-    deviationMs: failoverMs === null ? null : Math.round(failoverMs - expectedAfterFaultMs),
+    deviationMs: deviationOf(run.fault.kind === 'block-vrrp' && heir ? heir.afterMs : failoverMs, expectedAfterFaultMs),
     maxGapMs: run.maxGapMs,
     pass: failoverMs !== null && gapMs <= run.maxGapMs && (gap?.recovered ?? true),
     recovery: 'skipped' in run.recovery ? null : recoveryReport(run, run.recovery),

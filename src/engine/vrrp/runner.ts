@@ -85,6 +85,9 @@ export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
   private readonly queue: QueuedInput[] = []
   private draining = false
   private readonly syncGroups: SyncGroups
+  /** Simulated link and packet filter (`set vrrp link|block`, lbctl runtime API extensions). */
+  private linkDown = false
+  private block: VrrpBlock = 'off'
 
   constructor(private readonly options: RunnerOptions) {
     super()
@@ -169,6 +172,36 @@ export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
     })
   }
 
+  /**
+   * The link as the instances see it, for a node with no interface of its own (local mode): down,
+   * adverts neither leave nor arrive and every instance goes to FAULT (keepalived with its interface
+   * down); the FAULTed MASTER's priority-0 advert is lost with the link, so a backup waits
+   * Master_Down_Interval. Up: the fault clears (BACKUP, or MASTER for an address owner).
+   */
+  setLinkDown(down: boolean): void {
+    if (down === this.linkDown) return
+    this.linkDown = down
+    this.notice(`link ${down ? 'down' : 'up'} (set vrrp link): ${down ? 'no adverts in or out, every instance to FAULT' : 'adverts flow again'}`)
+    for (const live of this.instances) this.apply(live, {type: down ? 'fault' : 'fault_cleared', source: SIMULATED_LINK_FAULT})
+  }
+
+  /**
+   * A packet filter on VRRP (the split-brain case): `in` drops the adverts that arrive, `on` also the
+   * ones this node sends (`iptables -p vrrp -j DROP` on INPUT, or INPUT and OUTPUT). No FAULT: a
+   * MASTER goes on as MASTER, a BACKUP that hears nothing takes over after Master_Down_Interval.
+   */
+  setBlock(block: VrrpBlock): void {
+    if (block === this.block) return
+    this.block = block
+    const what = block === 'off' ? 'adverts flow again' : block === 'in' ? 'adverts received are dropped' : 'adverts sent and received are dropped'
+    this.notice(`VRRP block ${block} (set vrrp block): ${what}`)
+  }
+
+  /** What `set vrrp link|block` left in place. */
+  simulation(): {linkDown: boolean; block: VrrpBlock} {
+    return {linkDown: this.linkDown, block: this.block}
+  }
+
   /** Reports something an effect wants said (a skipped gratuitous ARP, a failed `ip` command). */
   notice(message: string, instance?: string): void {
     this.emitEvent({type: 'log', instance, message})
@@ -194,7 +227,7 @@ export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
   }
 
   private receive(members: readonly LiveInstance[], message: Uint8Array, info: {src: string; dst: string; ttl: number | undefined}): void {
-    if (!this.running) return
+    if (!this.running || this.linkDown || this.block !== 'off') return
     const vrid = peekVrid(message)
     const live = members.find((member) => member.plan.settings.vrid === vrid)
     if (!live) {
@@ -388,6 +421,7 @@ export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
         this.emitEvent({type: 'error', instance: live.plan.name, message: `cannot encode advert: ${(error as Error).message}`})
         continue
       }
+      if (this.linkDown || this.block === 'on') continue
       this.emitEvent({type: 'advert_sent', instance: live.plan.name, priority, to: destination})
       this.track(live.transport.send(message, destination), live.plan.name, `send to ${destination}`)
     }
@@ -414,5 +448,11 @@ export class VrrpRunner extends EventEmitter<{event: [VrrpEvent]}> {
     this.emit('event', {...event, time: Math.round(this.clock.now())} as VrrpEvent)
   }
 }
+
+/** `set vrrp block`: off, drop received adverts (`in`), or drop them both ways (`on`). */
+export type VrrpBlock = 'off' | 'in' | 'on'
+
+/** The fault source `set vrrp link down` puts on every instance (what `show vrrp`'s faults name). */
+export const SIMULATED_LINK_FAULT = 'link down (set vrrp link)'
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never

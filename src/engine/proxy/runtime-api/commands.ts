@@ -25,9 +25,26 @@ export interface EngineView {
   setServerAdmin(backend: BackendRuntime, server: ServerRuntime, change: {maint?: boolean; drain?: boolean}): void
   setServerWeight(backend: BackendRuntime, server: ServerRuntime, weight: number): void
   /** The node's VRRP instances for `show vrrp` (lbctl extension); absent: the command is unknown, as on HAProxy. */
-  vrrp?: () => VrrpStatusRow[]
+  vrrp?: VrrpRows
   /** `show events` (lbctl extension): lines until the returned function is called. */
   subscribeEvents?: (listener: (line: string) => void) => () => void
+}
+
+/**
+ * `show vrrp`'s rows, and (node.ts) the fault simulation behind `set vrrp link|block`. The control
+ * rides on the rows function so that the proxy engine passes both through without knowing them.
+ */
+export interface VrrpRows {
+  (): VrrpStatusRow[]
+  control?: VrrpControl
+}
+
+/** `set vrrp ...` (lbctl extensions, level admin): a fault on the node's VRRP, for failover tests. */
+export interface VrrpControl {
+  /** Link down/up as the instances see it; the answer when the node refuses (privileged mode has a real link), else undefined. */
+  setLink(up: boolean): string | undefined
+  /** Drop adverts: `in` received ones, `on` both ways, `off` none. */
+  setBlock(block: 'off' | 'in' | 'on'): void
 }
 
 /** One VRRP instance as `show vrrp` prints it. */
@@ -84,6 +101,10 @@ const HELP: [string, string, Level][] = [
 ]
 
 const VRRP_HELP: [string, string, Level] = ['show vrrp', 'report the VRRP instances of this node (lbctl)', 'user']
+const VRRP_SET_HELP: [string, string, Level][] = [
+  ['set vrrp block on|in|off', 'drop VRRP adverts both ways, received ones only, or none (lbctl)', 'admin'],
+  ['set vrrp link down|up', "simulate this node's VRRP link down or up (lbctl, local mode)", 'admin'],
+]
 const EVENTS_HELP: [string, string, Level] = ['show events', 'stream health changes, request logs and VRRP roles, one JSON line each (lbctl)', 'user']
 
 function helpText(view?: EngineView): string {
@@ -91,6 +112,7 @@ function helpText(view?: EngineView): string {
   const entries: [string, string, Level][] = []
   for (const entry of HELP) {
     if (entry[0].startsWith('show info') && view?.subscribeEvents) entries.push(EVENTS_HELP)
+    if (entry[0].startsWith('set weight') && view?.vrrp?.control) entries.push(...VRRP_SET_HELP)
     entries.push(entry)
     if (entry[0].startsWith('show stat') && view?.vrrp) entries.push(VRRP_HELP)
   }
@@ -130,6 +152,10 @@ export function execute(view: EngineView, session: Session, commandLine: string)
   if (a === 'show' && b === 'vrrp' && view.vrrp) return showVrrp(view.vrrp())
   if (a === 'show' && b === 'backend') return '# name\n' + view.backends.map((x) => `${x.name}\n`).join('')
   if (a === 'show' && b === 'servers' && c === 'state') return serversState(view, words[3])
+  if (a === 'set' && b === 'vrrp' && view.vrrp?.control) {
+    const control = view.vrrp.control
+    return admin(() => setVrrp(control, c, words[3]))
+  }
   if (a === 'get' && b === 'weight') {
     return withServer(view, c, (_backend, server) => `${server.weight} (initial ${server.initialWeight})\n`)
   }
@@ -155,6 +181,19 @@ export function execute(view: EngineView, session: Session, commandLine: string)
     )
   }
   return 'Unknown command, but maybe one of the following ones is a better match:\n' + helpText(view).split('\n').slice(1).join('\n')
+}
+
+function setVrrp(control: VrrpControl, what: string, value: string | undefined): string {
+  if (what === 'link') {
+    if (value !== 'down' && value !== 'up') return "'set vrrp link' expects 'down' or 'up'.\n"
+    return control.setLink(value === 'up') ?? ''
+  }
+  if (what === 'block') {
+    if (value !== 'on' && value !== 'in' && value !== 'off') return "'set vrrp block' expects 'on', 'in' or 'off'.\n"
+    control.setBlock(value)
+    return ''
+  }
+  return "'set vrrp' only supports 'link' and 'block'.\n"
 }
 
 function withServer(view: EngineView, target: string, run: (backend: BackendRuntime, server: ServerRuntime) => string): string {
