@@ -174,6 +174,8 @@ class HttpSession implements Http1Sink<RequestHead> {
   }
   /** Response writes are waiting for the client to drain. */
   private clientBlocked = false
+  /** The client may send now (else bytes arriving are held back by pausing it, see updateFlow). */
+  private wantRead = true
   /** A parse error after complete requests: answered once they are. */
   private pendingError: number | undefined
   /** Idle server connections this session opened, by server (reused first, `http-reuse safe`). */
@@ -219,7 +221,9 @@ class HttpSession implements Http1Sink<RequestHead> {
         // Once a request begins, it has `timeout http-request` to arrive whole.
         if (this.requests > 0) this.armTimer(this.settings.timeouts.httpRequest, true)
       }
+      const unwanted = !this.wantRead
       this.parser.feed(chunk)
+      if (unwanted && !this.wantRead && !this.closing) client.pause()
     })
     client.on('end', () => {
       this.clientEnded = true
@@ -753,8 +757,10 @@ class HttpSession implements Http1Sink<RequestHead> {
     const readable =
       !this.clientBlocked &&
       (txn === undefined || txn.tunnel || (this.queue.length === 1 && !txn.requestEnded && txn.forwarding && !txn.conn?.socket.writableNeedDrain))
-    if (readable) this.client.resume()
-    else this.client.pause()
+    // Paused only once bytes come while unwanted (one read at most is taken in): a keep-alive client
+    // sends its next request after the response, so most requests cost no pause/resume pair.
+    this.wantRead = readable
+    if (readable && this.client.isPaused()) this.client.resume()
     // `timeout client` runs while the client is expected to send or to take data.
     const receiving = txn !== undefined && !txn.requestEnded
     this.setClientTimeout(!txn?.tunnel && (receiving || this.clientBlocked) ? this.settings.timeouts.client : 0)
