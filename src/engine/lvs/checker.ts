@@ -28,8 +28,9 @@ export class RealServerCheck {
     this.good = startGood
   }
 
-  start(): void {
-    this.schedule(0)
+  /** The first attempt at a random time within `warmup` (0: at once), so checks of many servers spread out. */
+  start(random: () => number = Math.random): void {
+    this.schedule(Math.floor(random() * this.plan.warmupMs))
   }
 
   stop(): void {

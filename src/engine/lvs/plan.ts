@@ -16,6 +16,10 @@ export interface CheckPlan {
   delayBeforeRetryMs: number
   /** Between checks once settled (`delay_loop` of the checker, else of the virtual server). */
   delayLoopMs: number
+  /** The first attempt comes at a random time within this (keepalived's `warmup`, default delay_loop). */
+  warmupMs: number
+  /** `alpha`: the check starts failed, so its server waits for a first success. */
+  alpha: boolean
   urls: {path: string; statusCodes?: number[]; digest?: string}[]
   miscPath?: string
   miscTimeoutMs?: number
@@ -86,7 +90,7 @@ function planOne(vs: VirtualServer, problems: string[]): VirtualServicePlan | un
   }
   const port = vs.port
   const delayLoopMs = vs.delayLoop * 1000
-  const realServers = vs.realServers.map((rs) => planReal(rs, port, delayLoopMs))
+  const realServers = vs.realServers.map((rs) => planReal(rs, port, delayLoopMs, vs.options))
   const plan: VirtualServicePlan = {
     address: vs.address,
     port,
@@ -95,7 +99,7 @@ function planOne(vs: VirtualServer, problems: string[]): VirtualServicePlan | un
     persistenceTimeoutMs: (vs.persistenceTimeout ?? 0) * 1000,
     quorum: vs.quorum,
     hysteresis: Number(vs.options['hysteresis']?.[0] ?? 0) || 0,
-    alpha: 'alpha' in vs.options,
+    alpha: realServers.some((rs) => rs.checks.some((c) => c.alpha)),
     realServers,
     at: vs.at,
   }
@@ -105,31 +109,42 @@ function planOne(vs: VirtualServer, problems: string[]): VirtualServicePlan | un
   return plan
 }
 
-function planReal(rs: RealServer, vsPort: number, delayLoopMs: number): RealServerPlan {
+function planReal(rs: RealServer, vsPort: number, delayLoopMs: number, vsOptions: Record<string, string[]>): RealServerPlan {
   const port = rs.port ?? vsPort
   const checks = rs.checkers.flatMap((c) => {
-    const plan = planCheck(c, rs.address, port, delayLoopMs)
+    const plan = planCheck(c, rs.address, port, delayLoopMs, vsOptions)
     return plan ? [plan] : []
   })
   return {address: rs.address, port, weight: rs.weight, inhibitOnFailure: rs.inhibitOnFailure, checks, at: rs.at}
 }
 
-function planCheck(c: Checker, address: string, port: number, delayLoopMs: number): CheckPlan | undefined {
+/**
+ * keepalived 2.x lets the virtual_server give checker defaults (connect_timeout, retry,
+ * delay_before_retry, warmup); the model applied keepalived's own defaults to the checker, so a
+ * checker value equal to that default yields to the virtual server's.
+ */
+function planCheck(c: Checker, address: string, port: number, delayLoopMs: number, vsOptions: Record<string, string[]>): CheckPlan | undefined {
   if (c.type !== 'TCP_CHECK' && c.type !== 'HTTP_GET' && c.type !== 'SSL_GET' && c.type !== 'MISC_CHECK') return undefined
-  const seconds = (name: string) => {
-    const value = Number(c.options[name]?.[0])
-    return Number.isFinite(value) && value > 0 ? value * 1000 : undefined
+  const number = (options: Record<string, string[]>, name: string) => {
+    const value = Number(options[name]?.[0])
+    return Number.isFinite(value) && value >= 0 ? value : undefined
   }
-  const oldRetry = Number(c.options['nb_get_retry']?.[0])
-  const retry = Number.isInteger(oldRetry) && oldRetry >= 0 ? oldRetry : c.retry
+  const inherited = (value: number, keepalivedDefault: number, name: string) => (value === keepalivedDefault ? (number(vsOptions, name) ?? value) : value)
+  const oldRetry = number(c.options, 'nb_get_retry')
+  const retry = oldRetry !== undefined && Number.isInteger(oldRetry) ? oldRetry : inherited(c.retry, 1, 'retry')
+  const checkDelayLoop = number(c.options, 'delay_loop')
+  const loopMs = checkDelayLoop && checkDelayLoop > 0 ? checkDelayLoop * 1000 : delayLoopMs
+  const warmup = number(c.options, 'warmup') ?? number(vsOptions, 'warmup')
   const plan: CheckPlan = {
     type: c.type,
     host: c.connectIp ?? address,
     port: c.connectPort ?? port,
-    connectTimeoutMs: c.connectTimeout * 1000,
+    connectTimeoutMs: inherited(c.connectTimeout, 5, 'connect_timeout') * 1000,
     retry,
-    delayBeforeRetryMs: c.delayBeforeRetry * 1000,
-    delayLoopMs: seconds('delay_loop') ?? delayLoopMs,
+    delayBeforeRetryMs: inherited(c.delayBeforeRetry, 1, 'delay_before_retry') * 1000,
+    delayLoopMs: loopMs,
+    warmupMs: warmup === undefined ? loopMs : warmup * 1000,
+    alpha: 'alpha' in c.options || 'alpha' in vsOptions,
     urls: c.urls.map((u) => {
       const url: CheckPlan['urls'][number] = {path: u.path ?? '/'}
       if (u.statusCode) url.statusCodes = statusCodes(u.statusCode)

@@ -91,7 +91,7 @@ export class VirtualService {
   ) {
     this.name = formatService(plan.address, plan.port)
     this.now = options.now ?? Date.now
-    this.servers = plan.realServers.map((rs, i) => new RealServerState(i + 1, rs, !(plan.alpha && rs.checks.length > 0)))
+    this.servers = plan.realServers.map((rs, i) => new RealServerState(i + 1, rs, !rs.checks.some((c) => c.alpha)))
     this.scheduler = createScheduler(plan.algorithm, this.servers)
     this.quorumUp = this.aliveWeight() >= plan.quorum
     if (!this.quorumUp) this.quorumLost(true)
@@ -136,7 +136,7 @@ export class VirtualService {
   startChecks(): void {
     for (const rs of this.servers) {
       for (const plan of rs.plan.checks) {
-        const check = new RealServerCheck(plan, {changed: (good, outcome) => this.checkChanged(rs, check, good, outcome)}, rs.running, this.options.probe)
+        const check = new RealServerCheck(plan, {changed: (good, outcome) => this.checkChanged(rs, check, good, outcome)}, !plan.alpha, this.options.probe)
         rs.checks.push(check)
         check.start()
       }

@@ -150,6 +150,23 @@ describe('virtual server plan', () => {
     expect(p.realServers[0]!.checks[0]).toMatchObject({type: 'TCP_CHECK', host: '127.0.0.2', port: 8080, retry: 3, connectTimeoutMs: 5000, delayLoopMs: 60_000})
   })
 
+  it('takes checker defaults from the virtual server (keepalived 2.x) and warmup, alpha', () => {
+    const p = plan(`virtual_server 127.0.0.1 80 {
+  delay_loop 6
+  connect_timeout 2
+  retry 4
+  delay_before_retry 0.5
+  warmup 0
+  real_server 127.0.0.2 8080 {
+    TCP_CHECK {
+      connect_timeout 3
+      alpha
+    }
+  }
+}`)
+    expect(p.realServers[0]!.checks[0]).toMatchObject({connectTimeoutMs: 3000, retry: 4, delayBeforeRetryMs: 500, delayLoopMs: 6000, warmupMs: 0, alpha: true})
+  })
+
   it('refuses fwmark, UDP and non-loopback addresses in local mode, naming the line', () => {
     const refused = (text: string) => {
       const result = planLvs(model(text), true)
