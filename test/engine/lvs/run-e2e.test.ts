@@ -10,7 +10,7 @@ import {connect, createServer, type Server} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {cliPath} from '../../helpers/cli.js'
+import {cliPath, runCli} from '../../helpers/cli.js'
 import {freePort} from '../../helpers/ports.js'
 
 /** A real server: answers its name to every connection, then closes. */
@@ -137,6 +137,12 @@ virtual_server ${vip} ${ports.vs2} {
     }
     await Promise.all([...servers.values()].map((s) => (s.listening ? closeServer(s) : undefined)))
     if (dir) rmSync(dir, {recursive: true, force: true})
+  })
+
+  it('serves a file lbctl validate accepts (keepalived 2.2.7 grammar)', async () => {
+    const result = await runCli(['validate', join(dir, 'keepalived.conf')])
+    expect(result.stdout + result.stderr).toMatch(/^valid: .* 0 error\(s\)/m)
+    expect(result.code).toBe(0)
   })
 
   it('says DR is served NAT-style', () => {

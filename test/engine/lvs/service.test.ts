@@ -137,6 +137,42 @@ describe('virtual server checkers', () => {
   })
 })
 
+describe('virtual server data path', () => {
+  it('forwards bytes both ways with backpressure and passes a half-close on (echo of 4 MiB after the client FIN)', async () => {
+    const {createServer} = await import('node:net')
+    const echoPort = await freePort()
+    const echo = createServer({allowHalfOpen: true}, (socket) => {
+      const chunks: Buffer[] = []
+      socket.on('data', (c: Buffer) => chunks.push(c))
+      // Answers only after the client's FIN: proves the FIN went through while the other direction stayed open.
+      socket.on('end', () => socket.end(Buffer.concat(chunks)))
+    })
+    await new Promise<void>((resolve) => echo.listen(echoPort, '127.0.0.1', resolve))
+    cleanups.push(() => new Promise<void>((resolve) => echo.close(() => resolve())))
+    const vsPort = await freePort()
+    const {vs} = await service(`virtual_server 127.0.0.1 ${vsPort} {
+  lb_algo wlc
+  protocol TCP
+  real_server 127.0.0.1 ${echoPort} {
+  }
+}`)
+    const payload = Buffer.alloc(4 * 1024 * 1024)
+    for (let i = 0; i < payload.length; i++) payload[i] = (i * 31) & 0xff
+    const answer = await new Promise<Buffer>((resolve, reject) => {
+      const socket = connect({host: '127.0.0.1', port: vsPort, allowHalfOpen: true})
+      const chunks: Buffer[] = []
+      socket.on('data', (c: Buffer) => chunks.push(c))
+      socket.once('end', () => resolve(Buffer.concat(chunks)))
+      socket.once('error', reject)
+      socket.end(payload)
+    })
+    expect(answer.equals(payload)).toBe(true)
+    const deadline = Date.now() + 2000
+    while (vs.status().servers[0]!.active + vs.status().servers[0]!.inactive > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+    expect(vs.status().servers[0]).toMatchObject({active: 0, inactive: 0, total: 1})
+  })
+})
+
 describe('virtual server plan', () => {
   it('reads nb_get_retry as retry and applies keepalived defaults', () => {
     const p = plan(`virtual_server 127.0.0.1 80 {
