@@ -29,13 +29,18 @@ export class RealServerState implements LvsServer {
   total = 0
   bytesIn = 0
   bytesOut = 0
+  /** When the server last went in or out of service (ms), and how often it went out. */
+  lastChange: number
+  downs = 0
   readonly checks: RealServerCheck[] = []
 
   constructor(
     readonly id: number,
     readonly plan: RealServerPlan,
     startUp: boolean,
+    now: number,
   ) {
+    this.lastChange = now
     this.name = formatService(plan.address, plan.port)
     this.weight = plan.weight
     this.running = startUp
@@ -78,6 +83,9 @@ interface Persisted {
 export class VirtualService {
   readonly name: string
   readonly servers: RealServerState[]
+  /** Connections taken since start (the sorry server's included). */
+  total = 0
+  lastChange: number
   private readonly scheduler: LvsScheduler
   private listener: Server | undefined
   private readonly sockets = new Set<Socket>()
@@ -91,8 +99,9 @@ export class VirtualService {
   ) {
     this.name = formatService(plan.address, plan.port)
     this.now = options.now ?? Date.now
-    this.servers = plan.realServers.map((rs, i) => new RealServerState(i + 1, rs, !rs.checks.some((c) => c.alpha)))
+    this.servers = plan.realServers.map((rs, i) => new RealServerState(i + 1, rs, !rs.checks.some((c) => c.alpha), this.now()))
     this.scheduler = createScheduler(plan.algorithm, this.servers)
+    this.lastChange = this.now()
     this.quorumUp = this.aliveWeight() >= plan.quorum
     if (!this.quorumUp) this.quorumLost(true)
   }
@@ -173,6 +182,8 @@ export class VirtualService {
     const up = rs.checks.every((c) => c.good)
     if (up === rs.running) return
     rs.running = up
+    rs.lastChange = this.now()
+    if (!up) rs.downs++
     const weight = up ? (outcome.weight ?? rs.plan.weight) : rs.plan.inhibitOnFailure ? 0 : rs.weight
     rs.weight = weight
     const verb = rs.plan.inhibitOnFailure ? (up ? 'Enabling' : 'Disabling') : up ? 'Adding' : 'Removing'
@@ -192,9 +203,11 @@ export class VirtualService {
     const {quorum, hysteresis} = this.plan
     if (this.quorumUp && weight < quorum - hysteresis) {
       this.quorumUp = false
+      this.lastChange = this.now()
       this.quorumLost(false)
     } else if (!this.quorumUp && weight >= quorum + hysteresis) {
       this.quorumUp = true
+      this.lastChange = this.now()
       this.options.log(`Gained quorum ${quorum}+${hysteresis}=${quorum + hysteresis} <= ${weight} for VS ${this.name}`)
       if (this.plan.sorryServer) this.options.log(`Removing sorry server ${formatService(this.plan.sorryServer.address, this.plan.sorryServer.port)} from VS ${this.name}`)
     }
@@ -245,6 +258,7 @@ export class VirtualService {
       return
     }
     const {server, key} = target
+    this.total++
     this.sockets.add(client)
     let entry: Persisted | undefined
     if (server && key !== undefined) {
