@@ -48,11 +48,11 @@ export default class FailoverTest extends BaseCommand {
   static override description = `Sends HTTP requests to the VIP at a fixed rate (a new connection each, or --keepalive), follows both nodes' VRRP state, then breaks the MASTER:
   kill        SIGKILL of the VRRP process: the backup takes over after 3 x advert_int + skew
   stop        graceful stop: a priority-0 advert, so the backup waits only its skew time
-  proxy       kill the proxy only: the track script (vrrp_script, negative weight) lowers the priority (--lab)
-  link        the VRRP interface goes down (--lab)
-  block-vrrp  VRRP packets are dropped: both nodes become MASTER, the split brain (--lab)
+  proxy       kill the proxy only: the track script (vrrp_script, negative weight) lowers the priority
+  link        the VRRP interface goes down
+  block-vrrp  VRRP packets are dropped: both nodes become MASTER, the split brain
 
-Targets: --local starts the bundled pair (the built-in demo, or DIR made by lbctl init) as lbctl up would and polls show vrrp; --lab builds, as root, network namespaces on 198.18.0.0/24 with real haproxy and keepalived on two nodes (configs from the lbctl init scaffold, VRRPv3 adverts every --advert-int), two backends and a client namespace the traffic comes from, follows keepalived's notify script and sniffs VRRP adverts and GARPs on the lab's switch, and removes it all afterwards (also on Ctrl-C); --lab --cleanup removes what a crashed lab left; --hosts a,b tests real nodes of lbctl.yaml (--inventory) over OpenSSH: the faults and their undoing run there (kill -9 / SIGTERM of keepalived by its pid file, kill -9 of haproxy, the interface down with a scheduled up after --link-hold, a tc filter dropping VRRP), starting daemons again is systemctl start unless --host-commands says otherwise, roles are polled over ssh (keepalived alive, link up, VIP held), the timing comes from each node's keepalived.conf, and the traffic goes from here to --url (default http://VIP/).
+Targets: --local starts the bundled pair (the built-in demo, or DIR made by lbctl init) as lbctl up would and polls show vrrp (as root with tcpdump, it also sniffs the adverts on lo); there proxy is SIGUSR1 (the node's soft stop of its proxy; it needs a track script, so an init DIR), link and block-vrrp are the runtime API's set vrrp link down and set vrrp block in; --lab builds, as root, network namespaces on 198.18.0.0/24 with real haproxy and keepalived on two nodes (configs from the lbctl init scaffold, VRRPv3 adverts every --advert-int), two backends and a client namespace the traffic comes from, follows keepalived's notify script and sniffs VRRP adverts and GARPs on the lab's switch, and removes it all afterwards (also on Ctrl-C); --lab --cleanup removes what a crashed lab left; --hosts a,b tests real nodes of lbctl.yaml (--inventory) over OpenSSH: the faults and their undoing run there (kill -9 / SIGTERM of keepalived by its pid file, kill -9 of haproxy, the interface down with a scheduled up after --link-hold, a tc filter dropping VRRP), starting daemons again is systemctl start unless --host-commands says otherwise, roles are polled over ssh (keepalived alive, link up, VIP held), the timing comes from each node's keepalived.conf, and the traffic goes from here to --url (default http://VIP/).
 
 Reports the failover time (fault -> first answer via the new master, or first success after the failures), the client-visible gap (longest run of failed requests), failed/total, the time two nodes were MASTER at once (from the polls, and from the wire), and the theory beside them, with a timeline chart. Exit 0 when every gap is within --max-gap (default: 4 advert intervals, 1.5 for stop, plus the track script for proxy, at least 1 s), 1 when not. --repeat N runs N times on a fresh pair each and adds min/median/max. Unless --no-recover, the fault is undone afterwards (restart, link up, filter removed) and the report adds when the old master is MASTER again (preemption) and the failback gap.`
 
@@ -60,6 +60,7 @@ Reports the failover time (fault -> first answer via the new master, or first su
     '<%= config.bin %> failover-test --local --fault kill',
     '<%= config.bin %> failover-test --local --fault stop --rate 100 --json',
     '<%= config.bin %> failover-test --local ./demo --fault kill --repeat 5 --max-gap 4.5s',
+    '<%= config.bin %> failover-test --local ./pair --fault block-vrrp --json',
     'sudo <%= config.bin %> failover-test --lab --fault proxy',
     'sudo <%= config.bin %> failover-test --lab --fault block-vrrp --no-recover --json',
     'sudo <%= config.bin %> failover-test --lab --fault kill --vrrp-version 2 --advert-int 1s --repeat 3',

@@ -8,17 +8,22 @@ import {join} from 'node:path'
 import {parseKeepalived} from '../config/keepalived/index.js'
 import {readSourceFile} from '../config/source.js'
 import {startUp} from '../engine/demo/up.js'
+import {localEnvironment} from '../config/keepalived/env.js'
 import {RuntimeApiClient} from '../observe/runtime-api.js'
+import {startVrrpSniffer} from '../observe/vrrp-sniffer.js'
 import {UserError} from '../errors.js'
 import {injectLocalFault, type LocalFaultDeps, recoverLocalFault} from './local-faults.js'
 import type {FaultKind} from './records.js'
 import type {FailoverTestResult} from './report.js'
 import {runScenario, type TargetSession} from './scenario.js'
 import {startTraffic} from './traffic.js'
+import type {WireEvent} from './wire.js'
 
 export interface LocalFailoverOptions {
   /** An `lbctl init` directory; undefined: the built-in demo. */
   dir?: string
+  /** Capture the adverts on `lo` (tcpdump, root); default: when root and tcpdump is on PATH. */
+  sniff?: boolean
   lbctl: {command: string; args: string[]}
   fault: FaultKind
   rate: number
@@ -52,7 +57,7 @@ export function trackDetectMsOf(keepalivedFile: string | undefined): number {
   }
 }
 
-export async function openLocal(options: Pick<LocalFailoverOptions, 'dir' | 'lbctl'>, progress: (text: string) => void): Promise<TargetSession> {
+export async function openLocal(options: Pick<LocalFailoverOptions, 'dir' | 'lbctl' | 'sniff'>, progress: (text: string) => void): Promise<TargetSession> {
   progress(`starting the ${options.dir === undefined ? 'built-in demo pair' : `pair from ${options.dir}`}`)
   const session = await startUp({...(options.dir === undefined ? {} : {dir: options.dir}), lbctl: options.lbctl})
   const close = async () => {
@@ -73,13 +78,42 @@ export async function openLocal(options: Pick<LocalFailoverOptions, 'dir' | 'lbc
     restart: async (node) => (await session.cluster.restartNode(node)).pid,
   }
   const trackDetectMs = Math.max(0, ...endpoints.nodes.map((n) => trackDetectMsOf(n.files[0])))
+  // Each node's advert source address, learnt from its own `show vrrp` while MASTER: it names the wire's senders.
+  const wire = {vrid: 0, addresses: {} as Record<string, string>}
+  const sniff = options.sniff ?? (process.getuid?.() === 0 && localEnvironment.commandExists('tcpdump') === true)
   return {
     url: endpoints.url,
     source: endpoints.source,
     sources: endpoints.nodes.map((n) => {
       const client = RuntimeApiClient.connect(n.statsSocket, {timeoutMs: 250})
-      return {node: n.name, showVrrp: () => client.showVrrp()}
+      return {
+        node: n.name,
+        async showVrrp() {
+          const rows = await client.showVrrp()
+          const master = rows?.find((r) => r.state === 'MASTER' && r.master !== '')
+          if (master && master.vrid !== null) {
+            wire.vrid = master.vrid
+            wire.addresses[n.name] = master.master
+          }
+          return rows
+        },
+      }
     }),
+    ...(sniff
+      ? {
+          wireInfo: wire,
+          async watchWire() {
+            const events: WireEvent[] = []
+            const sniffer = await startVrrpSniffer({iface: 'lo', node: 'lo', onEvent: (event) => events.push(event)})
+            return {
+              async stop() {
+                await sniffer.stop()
+                return events
+              },
+            }
+          },
+        }
+      : {}),
     nodes: () => session.endpoints().nodes.map((n) => ({name: n.name, pid: n.pid})),
     startTraffic: (traffic) => startTraffic({...traffic, url: endpoints.url}),
     timing: (timing) => ({...timing, trackDetectMs}),

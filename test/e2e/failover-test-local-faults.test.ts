@@ -16,11 +16,14 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {FailoverTestResult, RunReport} from '../../src/failover/report.js'
 import {cliPath, runCli} from '../helpers/cli.js'
+import {requireBinary, requireRoot} from '../helpers/oracles.js'
 import {freePort} from '../helpers/ports.js'
 import {alive} from '../helpers/process.js'
 
 const cli = process.env.LBCTL_E2E_CLI ?? cliPath
 const measured: string[] = []
+/** As root with tcpdump, --local also sniffs the adverts on lo (the report's `wire`). */
+const sniffs = requireRoot() && requireBinary('tcpdump')
 
 /** The lab's VRRP timing (src/lab/configs.ts FAST_VRRP) on an init scaffold's keepalived files. */
 function fastVrrp(dir: string): void {
@@ -105,6 +108,12 @@ describe.skipIf(!existsSync(cli))('lbctl failover-test --local DIR: proxy, link 
     expect(rolesBetween(run, run.fault.atMs, run.recovery!.restartedAt)).toEqual(['lb1 MASTER -> FAULT', 'lb2 BACKUP -> MASTER'])
     // The same process comes back from FAULT: no restart.
     expect(run.recovery!.pid).toBe(run.fault.pid)
+    if (sniffs) {
+      // On the wire: lb1 falls silent at the fault (its last advert within one interval before it), lb2's first advert as MASTER on time.
+      expect(run.wire!.senders.map((x) => x.node).sort()).toEqual(['lb1', 'lb2'])
+      expect(run.wire!.lastAdvertOfOldMasterMs!).toBeGreaterThanOrEqual(-150)
+      expect(Math.abs(run.wire!.newMasterFirstAdvertMs! - run.expectedAfterFaultMs)).toBeLessThan(500)
+    } else expect(run.wire).toBeNull()
     const after = rolesBetween(run, run.recovery!.restartedAt, Infinity)
     expect(after).toContain('lb1 FAULT -> BACKUP')
     expect(after).toContain('lb1 BACKUP -> MASTER')
@@ -122,6 +131,11 @@ describe.skipIf(!existsSync(cli))('lbctl failover-test --local DIR: proxy, link 
     const healedAtMs = run.recovery!.restartedAt
     expect(run.dualMasterMs).toBeGreaterThan((healedAtMs - run.fault.atMs - 360) / 2)
     expect(run.timeline.dualMaster[0]?.nodes).toEqual(['lb1', 'lb2'])
+    if (sniffs) {
+      // Both advertise as MASTER on lo, unheard by each other.
+      expect(run.wire!.dualMaster[0]?.nodes).toEqual(['lb1', 'lb2'])
+      expect(run.wire!.dualMasterMs).toBeGreaterThan((healedAtMs - run.fault.atMs - 360) / 2)
+    }
     expect(run.recovery!.masterAgainAfterMs).toBe(0)
     expect(rolesBetween(run, healedAtMs, Infinity)).toEqual(['lb2 MASTER -> BACKUP'])
   }, 40_000)

@@ -9,7 +9,7 @@ describe.skipIf(!existsSync(cli)).concurrent('lbctl failover-test usage errors',
   it.each([
     [['--fault', 'kill'], 'choose what to test: --local', 'lbctl failover-test --local --fault kill'],
     [['--local'], 'say how to break the MASTER', '--fault kill'],
-    [['--local', '--fault', 'link'], '--fault link is not available with --local', '--lab'],
+    [['--local', '--fault', 'proxy'], '--fault proxy needs a vrrp_script tracking the proxy, and the built-in demo pair has none', 'lbctl failover-test --local ./pair --fault proxy'],
     [['--lab', './dir', '--fault', 'kill'], '--lab builds its configs from the init scaffold', 'drop DIR'],
     [['--hosts', 'lb1,lb2', '--inventory', '/nonexistent/lbctl.yaml', '--fault', 'kill'], '/nonexistent/lbctl.yaml', ''],
     [['--cleanup'], '--cleanup removes what crashed labs left; it goes with --lab', 'sudo lbctl failover-test --lab --cleanup'],
