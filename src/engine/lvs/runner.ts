@@ -47,6 +47,9 @@ export class LvsRunner {
   readonly services: VirtualService[]
   private readonly onHeld = () => void this.sync()
   private stopped = false
+  private retry: ReturnType<typeof setTimeout> | undefined
+  /** Listeners that failed and are being retried (logged once each). */
+  private readonly failing = new Set<VirtualService>()
 
   constructor(
     plans: readonly VirtualServicePlan[],
@@ -81,20 +84,37 @@ export class LvsRunner {
     if (this.services.length > 0) this.options.log(`LVS: ${this.services.length} virtual server(s)${listening.length ? `; listening on ${listening.join(', ')}` : ''}${waiting.length ? `; ${waiting.join(', ')} listen while this node holds the VIP` : ''}`)
   }
 
-  /** Follows the held VIPs: listen on the ones held, close the ones let go. */
+  /**
+   * Follows the held VIPs: listen on the ones held, close the ones let go. A listen that fails
+   * (the address not usable yet, the old master's socket not closed yet) is retried every 200 ms
+   * while the VIP is held.
+   */
   async sync(): Promise<void> {
+    if (this.retry) clearTimeout(this.retry)
+    this.retry = undefined
     if (this.stopped) return
     for (const service of this.services) {
       const want = this.wanted(service)
+      if (!want) this.failing.delete(service)
       if (want && !service.listening) {
         await service.listen().then(
-          () => this.options.log(`VS ${service.name} listening: this node holds the VIP`),
-          (error: Error) => this.options.log(`VS ${service.name} cannot listen (${error.message}): trying again at the next VIP change`),
+          () => {
+            this.failing.delete(service)
+            this.options.log(`VS ${service.name} listening: this node holds the VIP`)
+          },
+          (error: Error) => {
+            if (!this.failing.has(service)) this.options.log(`VS ${service.name} cannot listen yet (${error.message}): trying again`)
+            this.failing.add(service)
+          },
         )
       } else if (!want && service.listening) {
         await service.close(0)
         this.options.log(`VS ${service.name} closed: this node no longer holds the VIP`)
       }
+    }
+    if (this.failing.size > 0 && !this.stopped) {
+      this.retry = setTimeout(() => void this.sync(), 200)
+      this.retry.unref?.()
     }
   }
 
@@ -104,6 +124,7 @@ export class LvsRunner {
 
   async stop(graceMs = 0): Promise<void> {
     this.stopped = true
+    if (this.retry) clearTimeout(this.retry)
     this.options.held?.off('change', this.onHeld)
     for (const service of this.services) service.stopChecks()
     await Promise.all(this.services.map((s) => s.close(graceMs)))
