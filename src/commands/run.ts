@@ -124,11 +124,11 @@ A keepalived.conf's virtual_server blocks (LVS) are served too: each address:por
       else if (!quiet.has(event.type) || (event.type === 'log' && event.instance === undefined)) process.stderr.write(formatEvent(event) + '\n')
     })
 
+    const lvs = buildLvs({model: parse.model, local: mode === 'local', log: lvsLog, vips: vipAddresses(plans), held: heldVipsOf(build.node), nonlocalBind: mode === 'privileged' && readNonlocalBind()})
     if (!json) {
       const summary = plans.map((plan) => `${plan.name} (vrid ${plan.settings.vrid}, priority ${plan.settings.priority}, ${plan.settings.primaryAddress}${plan.interface ? ` on ${plan.interface}` : ''})`)
       this.logToStderr(`lbctl run: node ${nodeName}, ${mode} mode: ${summary.join(', ')}`)
     }
-    const lvs = buildLvs({model: parse.model, local: mode === 'local', log: lvsLog, vips: vipAddresses(plans), held: heldVipsOf(build.node), nonlocalBind: mode === 'privileged' && readNonlocalBind()})
     const stopSignal = waitForSignal()
     try {
       if (lvs) await startLvs(lvs)
