@@ -32,6 +32,9 @@ export interface RealServerPlan {
   weight: number
   inhibitOnFailure: boolean
   checks: CheckPlan[]
+  /** notify_up / notify_down: commands run when the server goes in or out of service. */
+  notifyUp?: string
+  notifyDown?: string
   at: SourceRef
 }
 
@@ -48,6 +51,9 @@ export interface VirtualServicePlan {
   /** `alpha`: real servers start down until their first successful check. */
   alpha: boolean
   sorryServer?: {address: string; port: number}
+  /** quorum_up / quorum_down: commands run when the quorum is gained or lost. */
+  quorumUpCommand?: string
+  quorumDownCommand?: string
   realServers: RealServerPlan[]
   at: SourceRef
 }
@@ -106,6 +112,10 @@ function planOne(vs: VirtualServer, problems: string[]): VirtualServicePlan | un
   const granularity = vs.options['persistence_granularity']?.[0]
   if (granularity) plan.persistenceMask = granularity
   if (vs.sorryServer) plan.sorryServer = {address: vs.sorryServer.address, port: vs.sorryServer.port ?? port}
+  const quorumUp = vs.options['quorum_up']
+  const quorumDown = vs.options['quorum_down']
+  if (quorumUp?.length) plan.quorumUpCommand = quorumUp.join(' ')
+  if (quorumDown?.length) plan.quorumDownCommand = quorumDown.join(' ')
   return plan
 }
 
@@ -115,7 +125,10 @@ function planReal(rs: RealServer, vsPort: number, delayLoopMs: number, vsOptions
     const plan = planCheck(c, rs.address, port, delayLoopMs, vsOptions)
     return plan ? [plan] : []
   })
-  return {address: rs.address, port, weight: rs.weight, inhibitOnFailure: rs.inhibitOnFailure, checks, at: rs.at}
+  const plan: RealServerPlan = {address: rs.address, port, weight: rs.weight, inhibitOnFailure: rs.inhibitOnFailure, checks, at: rs.at}
+  if (rs.notifyUp) plan.notifyUp = rs.notifyUp.command
+  if (rs.notifyDown) plan.notifyDown = rs.notifyDown.command
+  return plan
 }
 
 /**

@@ -4,6 +4,7 @@
  * scheduler picks, with persistence, quorum and the sorry server; keepalived's checkers move the
  * real servers in and out of the service.
  */
+import {spawn} from 'node:child_process'
 import {createServer, connect, isIPv4, type Server, type Socket} from 'node:net'
 import {RealServerCheck} from './checker.js'
 import type {CheckPlan, RealServerPlan, VirtualServicePlan} from './plan.js'
@@ -12,6 +13,22 @@ import {createScheduler, type LvsScheduler, type LvsServer} from './schedulers/i
 
 /** IPVS's established-connection timeout (ipvsadm --set: tcp 900 s). */
 const TCP_IDLE_MS = 900_000
+
+/** How long a notify command may run before it is killed. */
+const NOTIFY_TIMEOUT_MS = 30_000
+
+/** Runs a notify_up/notify_down/quorum_up/quorum_down command through /bin/sh, without waiting for it. */
+export function runNotify(command: string, log: (line: string) => void): void {
+  const child = spawn('/bin/sh', ['-c', command], {stdio: 'ignore'})
+  const timer = setTimeout(() => child.kill('SIGKILL'), NOTIFY_TIMEOUT_MS)
+  timer.unref?.()
+  child.once('error', (error) => log(`notify command "${command}" could not start: ${error.message}`))
+  child.once('exit', (code, signal) => {
+    clearTimeout(timer)
+    if (code !== 0) log(`notify command "${command}" ${signal ? `killed by ${signal}` : `exited ${code}`}`)
+  })
+  child.unref()
+}
 
 /** keepalived's `[address]:tcp:port`. */
 export const formatService = (address: string, port: number): string => `[${address}]:tcp:${port}`
@@ -190,6 +207,8 @@ export class VirtualService {
     log(`${verb} service ${rs.name} to VS ${this.name}`)
     if (up) this.scheduler.serverUp(rs)
     else this.scheduler.serverDown(rs)
+    const notify = up ? rs.plan.notifyUp : rs.plan.notifyDown
+    if (notify) runNotify(notify, log)
     this.updateQuorum()
   }
 
@@ -209,6 +228,7 @@ export class VirtualService {
       this.quorumUp = true
       this.lastChange = this.now()
       this.options.log(`Gained quorum ${quorum}+${hysteresis}=${quorum + hysteresis} <= ${weight} for VS ${this.name}`)
+      if (this.plan.quorumUpCommand) runNotify(this.plan.quorumUpCommand, this.options.log)
       if (this.plan.sorryServer) this.options.log(`Removing sorry server ${formatService(this.plan.sorryServer.address, this.plan.sorryServer.port)} from VS ${this.name}`)
     }
   }
@@ -216,6 +236,7 @@ export class VirtualService {
   private quorumLost(atStart: boolean): void {
     const {quorum, hysteresis} = this.plan
     if (!atStart) this.options.log(`Lost quorum ${quorum}-${hysteresis}=${quorum - hysteresis} > ${this.aliveWeight()} for VS ${this.name}`)
+    if (this.plan.quorumDownCommand) runNotify(this.plan.quorumDownCommand, this.options.log)
     if (this.plan.sorryServer) this.options.log(`Adding sorry server ${formatService(this.plan.sorryServer.address, this.plan.sorryServer.port)} to VS ${this.name}`)
   }
 

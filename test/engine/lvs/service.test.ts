@@ -137,6 +137,42 @@ describe('virtual server checkers', () => {
   })
 })
 
+describe('virtual server notify commands', () => {
+  it('runs notify_down/notify_up and quorum_down/quorum_up on transitions', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lbctl-lvs-notify-'))
+    cleanups.push(() => rmSync(dir, {recursive: true, force: true}))
+    const events = join(dir, 'events')
+    const codeFile = join(dir, 'code')
+    writeFileSync(codeFile, '1')
+    const a = await httpServer({status: 200, body: 'A'})
+    const vsPort = await freePort()
+    const {waitFor} = await service(`virtual_server 127.0.0.1 ${vsPort} {
+  delay_loop 0.2
+  lb_algo rr
+  protocol TCP
+  quorum_up "/bin/sh -c 'echo quorum-up >> ${events}'"
+  quorum_down "/bin/sh -c 'echo quorum-down >> ${events}'"
+  real_server 127.0.0.1 ${a.port} {
+    notify_up "/bin/sh -c 'echo rs-up >> ${events}'"
+    notify_down "/bin/sh -c 'echo rs-down >> ${events}'"
+    MISC_CHECK {
+      misc_path "/bin/sh -c 'exit $(cat ${codeFile})'"
+      warmup 0
+    }
+  }
+}`)
+    await waitFor(/^Removing service/)
+    await waitFor(/^Lost quorum/)
+    writeFileSync(codeFile, '0')
+    await waitFor(/^Gained quorum/)
+    const {readFileSync, existsSync} = await import('node:fs')
+    const deadline = Date.now() + 3000
+    const read = () => (existsSync(events) ? readFileSync(events, 'utf8').trim().split('\n').sort() : [])
+    while (read().length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    expect(read()).toEqual(['quorum-down', 'quorum-up', 'rs-down', 'rs-up'])
+  })
+})
+
 describe('virtual server data path', () => {
   it('forwards bytes both ways with backpressure and passes a half-close on (echo of 4 MiB after the client FIN)', async () => {
     const {createServer} = await import('node:net')
