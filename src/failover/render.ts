@@ -63,7 +63,7 @@ export function renderRun(run: RunReport, index?: number): string {
     ...(run.lastAdvertBeforeFaultMs === null || run.expectedAfterFaultMs === run.theory.expectedMs
       ? []
       : [`                      ${run.expectedAfterFaultMs} ms after the fault (the last advert was ${-run.lastAdvertBeforeFaultMs} ms before it)`]),
-    ...(run.deviationMs === null ? [] : [`  measured - theory   ${run.deviationMs >= 0 ? '+' : ''}${Math.round(run.deviationMs)} ms`]),
+    ...(run.deviationMs === null ? [] : [`  measured - theory   ${run.deviationMs >= 0 ? '+' : ''}${Math.round(run.deviationMs)} ms${run.fault.kind === 'block-vrrp' ? '   (when the second MASTER appeared)' : ''}`]),
     `  client-visible gap  ${ms(run.gapMs)}   (max ${run.maxGapMs} ms${run.gap ? `; ${run.gap.failed} failed in a row${run.gap.recovered ? '' : ', never recovered'}` : ''})`,
     `  failed/total        ${run.requests.failed}/${run.requests.total}`,
     `  new master          ${run.newMaster ? `${run.newMaster.node}, seen MASTER ${run.newMaster.afterMs} ms after the fault` : 'none seen'}`,

@@ -151,3 +151,37 @@ function rawWith(maxGapMs: number) {
     recovery: {skipped: 'x'},
   }
 }
+
+describe('block-vrrp', () => {
+  it('measures the split brain’s onset (the second MASTER) against the theory, not the failover of requests that never failed', () => {
+    const requests: RequestRecord[] = Array.from({length: 400}, (_, i) => ({start: T0 + i * 10, end: T0 + i * 10 + 2, outcome: {kind: 'ok', status: 200}}))
+    const report = buildRunReport({
+      startedAt: T0,
+      endedAt: T0 + 4000,
+      requests,
+      timeline: {
+        roles: [
+          {at: T0, node: 'a', instance: 'VI_1', vrid: 51, from: null, to: 'MASTER'},
+          {at: T0, node: 'b', instance: 'VI_1', vrid: 51, from: null, to: 'BACKUP'},
+          {at: T0 + 1400, node: 'b', instance: 'VI_1', vrid: 51, from: 'BACKUP', to: 'MASTER'},
+        ],
+        dualMaster: [{vrid: 51, start: T0 + 1400, end: T0 + 4000, nodes: ['a', 'b']}],
+        polls: 80,
+      },
+      fault: {kind: 'block-vrrp', node: 'a', pid: 42, signal: null, at: T0 + 1000, action: 'set vrrp block in on b and a'},
+      nodes: [{name: 'a', pid: 42}, {name: 'b', pid: 43}],
+      timing: {node: 'b', version: 3, advertIntMs: 100, priority: 100},
+      maxGapMs: 1000,
+      lastAdvertAt: T0 + 950,
+      recovery: {skipped: 'skipped (--no-recover)'},
+    })
+    expect(report.failoverMs).toBe(0)
+    expect(report.dualMasterMs).toBe(2600)
+    // b's Master_Down_Interval (360 ms) from a's last advert 50 ms before the block: 310 ms; b said MASTER at 400 ms.
+    expect(report.expectedAfterFaultMs).toBe(310)
+    expect(report.deviationMs).toBe(90)
+    const text = renderResult({type: 'failover-test', target: 'local', source: 'dir', fault: 'block-vrrp', rate: 100, keepalive: false, maxGapMs: 1000, pass: true, summary: summarize([report]), runs: [report], notes: []})
+    expect(text).toContain('measured - theory   +90 ms   (when the second MASTER appeared)')
+    expect(text).toContain('dual-master time    2600 ms')
+  })
+})
