@@ -95,7 +95,11 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
     void node.stopProxy(options.graceMs ?? 30_000).then(() => log('lbctl run: proxy stopped'))
   }
   signals.on('SIGUSR1', onUsr1)
-  const lvs = buildLvs({model: parse.model, local: options.mode === 'local', log, vips: vipAddresses(vrrp.plans), held: heldVipsOf(vrrp), nonlocalBind})
+  const lvs = buildLvs({
+    model: parse.model, local: options.mode === 'local', log, vips: vipAddresses(vrrp.plans), held: heldVipsOf(vrrp), nonlocalBind,
+    // Real servers going in and out of a virtual server join `show events` like the proxy's health changes.
+    onTransition: (t) => node.engine.events.publish({at: t.at, kind: 'health', proxy: t.service, server: t.server, from: t.from, to: t.to, check: t.check, activeLeft: t.activeLeft, text: t.text}),
+  })
   const stop = waitForStop(signals, options.stopWithParent ?? false)
   try {
     if (lvs) await startLvs(lvs)

@@ -3,6 +3,7 @@ import type {KeepalivedModel} from '../../config/keepalived/model.js'
 import {UserError} from '../../errors.js'
 import type {HeldVips} from '../node.js'
 import {LvsRunner, planLvs} from './runner.js'
+import type {LvsTransition} from './service.js'
 
 export interface LvsLaunchOptions {
   model: KeepalivedModel
@@ -11,6 +12,7 @@ export interface LvsLaunchOptions {
   vips?: ReadonlySet<string>
   held?: HeldVips
   nonlocalBind?: boolean
+  onTransition?: (transition: LvsTransition) => void
 }
 
 /** The runner for the file's virtual servers (undefined when it has none); a UserError naming the lines it cannot serve. */
@@ -29,6 +31,7 @@ export function buildLvs(options: LvsLaunchOptions): LvsRunner | undefined {
     ...(options.vips ? {vips: options.vips} : {}),
     ...(options.held ? {held: options.held} : {}),
     ...(options.nonlocalBind ? {nonlocalBind: options.nonlocalBind} : {}),
+    ...(options.onTransition ? {onTransition: options.onTransition} : {}),
   })
 }
 

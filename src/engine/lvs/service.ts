@@ -84,8 +84,23 @@ export interface VirtualServiceStatus {
   servers: RealServerStatus[]
 }
 
+/** A real server going in or out of service, for the runtime API's `show events` (kind health). */
+export interface LvsTransition {
+  at: number
+  /** The virtual server, as `show stat` names it (its pxname). */
+  service: string
+  server: string
+  from: 'UP' | 'DOWN'
+  to: 'UP' | 'DOWN'
+  /** What the deciding check saw. */
+  check: string
+  activeLeft: number
+  text: string
+}
+
 export interface VirtualServiceOptions {
   log: (line: string) => void
+  onTransition?: (transition: LvsTransition) => void
   /** One checker attempt (tests replace it). */
   probe?: (plan: CheckPlan) => Promise<ProbeOutcome>
   now?: () => number
@@ -207,6 +222,11 @@ export class VirtualService {
     log(`${verb} service ${rs.name} to VS ${this.name}`)
     if (up) this.scheduler.serverUp(rs)
     else this.scheduler.serverDown(rs)
+    const activeLeft = this.servers.filter((s) => s.running).length
+    this.options.onTransition?.({
+      at: this.now(), service: this.name, server: rs.name, from: up ? 'DOWN' : 'UP', to: up ? 'UP' : 'DOWN', check: `${check.plan.type} ${outcome.detail}`, activeLeft,
+      text: `${this.name}/${rs.name} ${up ? 'UP' : 'DOWN'}, ${check.plan.type} ${outcome.detail}, ${activeLeft} active server${activeLeft === 1 ? '' : 's'} left`,
+    })
     const notify = up ? rs.plan.notifyUp : rs.plan.notifyDown
     if (notify) runNotify(notify, log)
     this.updateQuorum()

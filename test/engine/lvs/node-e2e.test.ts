@@ -40,7 +40,7 @@ describe('lbctl run: keepalived.conf with virtual_server plus haproxy.cfg (one n
 
   it('serves the frontend and the virtual server on the VIP and lists the virtual servers at the end', async () => {
     const vip = '127.0.0.51'
-    const [realPort, vsPort, fePort, udpPort] = [await freePort(), await freePort(), await freePort(), await freePort()]
+    const [realPort, vsPort, fePort, udpPort, statsPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()]
     real = createServer((socket) => {
       socket.on('error', () => {})
       socket.end('REAL')
@@ -60,12 +60,14 @@ describe('lbctl run: keepalived.conf with virtual_server plus haproxy.cfg (one n
   }
 }
 virtual_server ${vip} ${vsPort} {
+  delay_loop 0.3
   lb_algo rr
   lb_kind NAT
   protocol TCP
   real_server 127.0.0.1 ${realPort} {
     TCP_CHECK {
       connect_timeout 1
+      retry 0
     }
   }
 }
@@ -73,7 +75,9 @@ virtual_server ${vip} ${vsPort} {
     )
     writeFileSync(
       join(dir, 'haproxy.cfg'),
-      `defaults
+      `global
+  stats socket ipv4@127.0.0.1:${statsPort} level admin
+defaults
   mode tcp
   timeout connect 1s
   timeout client 5s
@@ -94,6 +98,20 @@ backend be
     expect(out).toContain(`VS [${vip}]:tcp:${vsPort} listening`)
     expect(await ask(vip, vsPort)).toBe('REAL')
     expect(await ask(vip, fePort)).toBe('REAL')
+    // show events on the stats socket carries the virtual server's health changes like the proxy's.
+    let events = ''
+    const stream = connect({host: '127.0.0.1', port: statsPort})
+    stream.on('data', (chunk: Buffer) => (events += chunk.toString()))
+    stream.on('error', () => {})
+    stream.write('show events\n')
+    await new Promise((r) => setTimeout(r, 100))
+    await new Promise<void>((resolve) => real!.close(() => resolve()))
+    real = undefined
+    const until = Date.now() + 5000
+    while (!events.includes('"kind":"health"') && Date.now() < until) await new Promise((r) => setTimeout(r, 25))
+    stream.destroy()
+    const health = events.split('\n').filter((line) => line.includes('"kind":"health"')).map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(health[0]).toMatchObject({proxy: `[${vip}]:tcp:${vsPort}`, server: `[127.0.0.1]:tcp:${realPort}`, from: 'UP', to: 'DOWN', activeLeft: 0})
     const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)))
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
@@ -102,6 +120,6 @@ backend be
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as {type?: string; virtualServers?: {name: string; servers: {total: number; up: boolean}[]}[]})
       .find((line) => line.type === 'stopped')
-    expect(result?.virtualServers?.[0]).toMatchObject({name: `[${vip}]:tcp:${vsPort}`, servers: [{total: 1, up: true}]})
+    expect(result?.virtualServers?.[0]).toMatchObject({name: `[${vip}]:tcp:${vsPort}`, servers: [{total: 1, up: false}]})
   }, 30_000)
 })
