@@ -106,6 +106,42 @@ describe('virtual server checkers', () => {
     await waitFor(/url\(1\) HTTP status code 503/)
   })
 
+  it('SSL_GET: the same url checks over TLS (self-signed certificates accepted, as keepalived does)', async () => {
+    const {createServer: createHttpsServer} = await import('node:https')
+    const {readFileSync} = await import('node:fs')
+    const pem = readFileSync(new URL('../../corpus/certs/site.pem', import.meta.url), 'utf8')
+    const state = {status: 200}
+    const port = await freePort()
+    const server = createHttpsServer({cert: pem, key: pem}, (req, res) => {
+      res.writeHead(req.url === '/ok' ? state.status : 404)
+      res.end('tls')
+    })
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())))
+    const vsPort = await freePort()
+    const {waitFor} = await service(`virtual_server 127.0.0.1 ${vsPort} {
+  delay_loop 0.2
+  lb_algo rr
+  protocol TCP
+  real_server 127.0.0.1 ${port} {
+    SSL_GET {
+      url {
+        path /ok
+      }
+      connect_timeout 1
+      retry 0
+      warmup 0
+    }
+  }
+}`)
+    state.status = 500
+    await waitFor(/SSL_GET on service \[127\.0\.0\.1\]:tcp:\d+ failed: url\(1\) HTTP status code 500/)
+    await waitFor(/^Removing service/)
+    state.status = 200
+    await waitFor(/^HTTP status code success to/)
+    await waitFor(/^Adding service/)
+  })
+
   it('MISC_CHECK with misc_dynamic: exit 0 up, 1 down, 2+N sets weight N', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lbctl-lvs-misc-'))
     cleanups.push(() => rmSync(dir, {recursive: true, force: true}))
