@@ -17,6 +17,11 @@ export interface ConnOwner {
   onTunnelData(chunk: Buffer): void
   /** The server closed, failed or timed out (`timeout server`). */
   onServerGone(reason: 'closed' | 'error' | 'timeout'): void
+  /** The socket to the server drained: the client may be read again. */
+  onServerDrain(): void
+  /** Around the parsing of one read: what it makes the owner write can leave in one system call. */
+  onReadBegin(): void
+  onReadEnd(): void
 }
 
 /** Idle connections are dropped after this long (HAProxy's pool-purge-delay default). */
@@ -38,10 +43,15 @@ export class ServerConn implements Http1Sink<ResponseHead> {
   ) {
     this.parser = createResponseParser(this)
     socket.on('data', (chunk: Buffer) => {
-      if (!this.owner) return this.destroy()
+      // Kept: the read may end the transaction and park the connection (owner gone) before it is flushed.
+      const owner = this.owner
+      if (!owner) return this.destroy()
       if (this.timeoutMs > 0) this.timer.set(this.timeoutMs)
+      owner.onReadBegin()
       this.parser.feed(chunk)
+      owner.onReadEnd()
     })
+    socket.on('drain', () => this.owner?.onServerDrain())
     socket.on('end', () => {
       this.parser.finish()
       this.gone('closed')

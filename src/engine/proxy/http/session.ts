@@ -144,6 +144,15 @@ class Transaction implements ConnOwner {
   onServerGone(reason: 'closed' | 'error' | 'timeout'): void {
     this.session.serverGone(this, reason)
   }
+  onServerDrain(): void {
+    if (!this.done) this.session.serverDrained()
+  }
+  onReadBegin(): void {
+    this.session.holdWrites()
+  }
+  onReadEnd(): void {
+    this.session.flushWrites()
+  }
 }
 
 class HttpSession implements Http1Sink<RequestHead> {
@@ -172,6 +181,10 @@ class HttpSession implements Http1Sink<RequestHead> {
     this.corked = false
     this.client.uncork()
   }
+  /** Writes held while a server read is parsed (head, body, chunk framing), flushed as one write after it. */
+  private holding = false
+  private held: Buffer[] = []
+  private heldBytes = 0
   /** Response writes are waiting for the client to drain. */
   private clientBlocked = false
   /** The client may send now (else bytes arriving are held back by pausing it, see updateFlow). */
@@ -564,7 +577,6 @@ class HttpSession implements Http1Sink<RequestHead> {
   private forwardRequest(txn: Transaction): void {
     const conn = txn.conn!
     conn.attach(txn, txn.backend.plan.timeouts.server)
-    conn.socket.on('drain', this.onServerDrain)
     conn.parser.expect(txn.request.method)
     const serverKeepAlive = this.settings.connection === 'keep-alive'
     conn.write(serverRequestHead(txn.request, serverKeepAlive, this.ip, this.forwardedFor, txn.l7?.ctx?.edited ? txn.l7.ctx : undefined))
@@ -574,7 +586,9 @@ class HttpSession implements Http1Sink<RequestHead> {
     this.updateFlow()
   }
 
-  private readonly onServerDrain = (): void => this.updateFlow()
+  serverDrained(): void {
+    this.updateFlow()
+  }
 
   private sendBody(txn: Transaction, chunk: Buffer): void {
     const conn = txn.conn
@@ -648,14 +662,47 @@ class HttpSession implements Http1Sink<RequestHead> {
     this.endTransaction(txn, !txn.response.keepAlive || !txn.requestEnded)
   }
 
+  holdWrites(): void {
+    this.holding = true
+  }
+
+  /** What one server read produced: one buffer (copied together when small) in one write, no cork, no tick. */
+  flushWrites(): void {
+    this.holding = false
+    this.flushHeld()
+  }
+
+  private flushHeld(): void {
+    const held = this.held
+    if (held.length === 0) return
+    this.held = []
+    const bytes = this.heldBytes
+    this.heldBytes = 0
+    if (this.client.destroyed) return
+    const one = held.length === 1 ? held[0]! : bytes <= 16 * 1024 ? Buffer.concat(held, bytes) : undefined
+    if (one) return this.send(one)
+    this.client.cork()
+    for (const data of held) this.send(data)
+    this.client.uncork()
+  }
+
   write(data: Buffer): void {
     if (this.client.destroyed) return
+    if (this.holding) {
+      this.held.push(data)
+      this.heldBytes += data.length
+      return
+    }
     // Writes of one tick (response head, body, chunk framing) leave in one writev: one syscall per response.
     if (!this.corked) {
       this.corked = true
       this.client.cork()
       process.nextTick(this.uncork)
     }
+    this.send(data)
+  }
+
+  private send(data: Buffer): void {
     if (this.clientTimeoutMs > 0) this.clientTimer.set(this.clientTimeoutMs)
     if (!this.client.write(data)) {
       this.clientBlocked = true
@@ -713,13 +760,16 @@ class HttpSession implements Http1Sink<RequestHead> {
     const conn = txn.conn
     txn.conn = undefined
     if (conn) {
-      conn.socket.off('drain', this.onServerDrain)
       conn.socket.resume()
       if (closeServer || this.settings.connection !== 'keep-alive' || conn.closed) conn.destroy()
       else this.keepIdle(conn)
     }
     this.leaveBackend(txn)
-    if (txn.log) this.endLog(txn)
+    if (txn.log) {
+      // The log counts the bytes sent (client.bytesWritten): none may still be held.
+      this.flushHeld()
+      this.endLog(txn)
+    }
     this.queue.shift()
     if (txn.request.upgrade || txn.request.method === 'CONNECT') this.parser.upgradeRefused()
     if (txn.framing?.close || (this.clientEnded && this.queue.length === 0)) {
@@ -847,6 +897,7 @@ class HttpSession implements Http1Sink<RequestHead> {
   /** Graceful: flush what was written, then close. */
   private close(): void {
     if (this.closing) return
+    this.flushWrites()
     this.closing = true
     this.requestTimer.stop()
     this.clientTimer.stop()
