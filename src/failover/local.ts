@@ -10,6 +10,7 @@ import {readSourceFile} from '../config/source.js'
 import {startUp} from '../engine/demo/up.js'
 import {localEnvironment} from '../config/keepalived/env.js'
 import {RuntimeApiClient} from '../observe/runtime-api.js'
+import type {VrrpRow} from '../observe/show-vrrp.js'
 import {startVrrpSniffer} from '../observe/vrrp-sniffer.js'
 import {UserError} from '../errors.js'
 import {injectLocalFault, type LocalFaultDeps, recoverLocalFault} from './local-faults.js'
@@ -78,6 +79,16 @@ export async function openLocal(options: Pick<LocalFailoverOptions, 'dir' | 'lbc
     restart: async (node) => (await session.cluster.restartNode(node)).pid,
   }
   const trackDetectMs = Math.max(0, ...endpoints.nodes.map((n) => trackDetectMsOf(n.files[0])))
+  // A soft-stopped proxy takes the node's runtime API with it (as HAProxy's stats socket), while its VRRP runs on:
+  // until the recovery, the node's role comes from the transitions it prints (LocalCluster follows them).
+  const softStopped = new Set<string>()
+  const notes = [...endpoints.notes]
+  const lastRows = new Map<string, VrrpRow[]>()
+  const roleFromEvents = (name: string, last: VrrpRow[] | undefined): VrrpRow[] | undefined => {
+    const node = session.cluster.nodes.find((c) => c.name === name)
+    if (!node || node.exited || last?.length !== 1 || !['MASTER', 'BACKUP', 'FAULT', 'INIT'].includes(node.state)) return undefined
+    return [{...last[0]!, state: node.state, effectivePriority: null, lastAdvertMsAgo: null}]
+  }
   // Each node's advert source address, learnt from its own `show vrrp` while MASTER: it names the wire's senders.
   const wire = {vrid: 0, addresses: {} as Record<string, string>}
   // Other local pairs on this host advertise on lo too (the demo's VRID and addresses are always the same): only this pair's UDP port counts.
@@ -91,7 +102,15 @@ export async function openLocal(options: Pick<LocalFailoverOptions, 'dir' | 'lbc
       return {
         node: n.name,
         async showVrrp() {
-          const rows = await client.showVrrp()
+          let rows: VrrpRow[] | undefined
+          try {
+            rows = await client.showVrrp()
+          } catch (error) {
+            const standIn = softStopped.has(n.name) ? roleFromEvents(n.name, lastRows.get(n.name)) : undefined
+            if (standIn) return standIn
+            throw error
+          }
+          if (rows) lastRows.set(n.name, rows)
           const master = rows?.find((r) => r.state === 'MASTER' && r.master !== '')
           if (master && master.vrid !== null) {
             wire.vrid = master.vrid
@@ -119,9 +138,19 @@ export async function openLocal(options: Pick<LocalFailoverOptions, 'dir' | 'lbc
     nodes: () => session.endpoints().nodes.map((n) => ({name: n.name, pid: n.pid})),
     startTraffic: (traffic) => startTraffic({...traffic, url: endpoints.url}),
     timing: (timing) => ({...timing, trackDetectMs}),
-    inject: (kind, node) => injectLocalFault(kind, node, faults),
-    recover: (fault) => recoverLocalFault(fault, faults),
-    notes: endpoints.notes,
+    async inject(kind, node) {
+      const fault = await injectLocalFault(kind, node, faults)
+      if (kind === 'proxy') {
+        softStopped.add(node)
+        notes.push(`${node}'s runtime API went with its soft-stopped proxy: until its restart, its role is the one it printed (its transition events)`)
+      }
+      return fault
+    },
+    async recover(fault) {
+      softStopped.delete(fault.node)
+      return recoverLocalFault(fault, faults)
+    },
+    notes,
     close,
   }
 }

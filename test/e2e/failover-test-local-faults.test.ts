@@ -56,7 +56,7 @@ describe.skipIf(!existsSync(cli))('lbctl failover-test --local DIR: proxy, link 
     console.log(measured.join('\n'))
   })
 
-  async function failoverTest(fault: 'proxy' | 'link' | 'block-vrrp'): Promise<RunReport> {
+  async function failoverTest(fault: 'proxy' | 'link' | 'block-vrrp'): Promise<RunReport & {report: FailoverTestResult}> {
     const result = await runCli(['failover-test', '--local', dir, '--fault', fault, '--json', '--rate', '50', '--duration-before', '1s', '--max-gap', '2.5s'])
     expect(result.code, result.stderr + result.stdout).toBe(0)
     const report = JSON.parse(result.stdout) as FailoverTestResult
@@ -75,24 +75,28 @@ describe.skipIf(!existsSync(cli))('lbctl failover-test --local DIR: proxy, link 
     measured.push(
       `${fault}: failover ${run.failoverMs} ms (theory ${run.expectedAfterFaultMs} ms, deviation ${run.deviationMs} ms), gap ${run.gapMs} ms, ${run.requests.failed}/${run.requests.total} failed, dual master ${run.dualMasterMs} ms; failback gap ${recovery.failbackGapMs} ms`,
     )
-    return run
+    return {...run, report}
   }
 
   const rolesBetween = (run: RunReport, from: number, to: number) => run.timeline.roles.filter((r) => r.atMs >= from && r.atMs < to).map((r) => `${r.node} ${r.from} -> ${r.to}`)
 
   it('proxy: lb1’s proxy soft-stops, its check drops it to 90 and lb2 takes over within check + Master_Down_Interval', async () => {
-    const run = await failoverTest('proxy')
+    const {report, ...run} = await failoverTest('proxy')
     expect(run.fault).toMatchObject({kind: 'proxy', signal: 'SIGUSR1'})
     expect(run.theory.expectedMs).toBe(1360)
     expect(run.newMaster?.node).toBe('lb2')
     // lb1's proxy is gone at once: requests fail until lb2 is MASTER and has the VIP's bind.
     expect(run.requests.failed).toBeGreaterThan(0)
-    expect(run.failoverMs).toBeGreaterThan(360)
+    // At the soonest the check runs right after the fault, and lb2 waits Master_Down_Interval (360 ms) from lb1's last advert at 110.
+    expect(run.failoverMs).toBeGreaterThan(250)
     expect(run.failoverMs).toBeLessThanOrEqual(1360 + 500)
-    expect(run.newMaster!.afterMs).toBeGreaterThan(360)
-    // lb1's runtime API went with its proxy (as HAProxy's stats socket does): its role is not seen until its restart.
-    expect(rolesBetween(run, run.fault.atMs, run.recovery!.restartedAt)).toEqual(['lb1 MASTER -> unreachable', 'lb2 BACKUP -> MASTER'])
+    expect(run.newMaster!.afterMs).toBeGreaterThan(250)
+    // lb1's runtime API went with its proxy (as HAProxy's stats socket does); its role comes from its own transition events:
+    // MASTER at priority 90 until lb2's first advert (100) arrives.
+    // (Both in one poll round at times: their order within it says nothing.)
+    expect(rolesBetween(run, run.fault.atMs, run.recovery!.restartedAt).sort()).toEqual(['lb1 MASTER -> BACKUP', 'lb2 BACKUP -> MASTER'])
     expect(run.dualMasterMs).toBeLessThan(200)
+    expect(report.notes).toContain("lb1's runtime API went with its soft-stopped proxy: until its restart, its role is the one it printed (its transition events)")
     // Restarted (a new process), lb1 preempts.
     expect(run.recovery!.pid).not.toBe(run.fault.pid)
   }, 40_000)
