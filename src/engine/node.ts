@@ -15,7 +15,7 @@ import type {EngineEvent} from './proxy/runtime.js'
 import {type BindSync, ProxyEngine} from './proxy/engine.js'
 import type {ListenAddress} from './proxy/listen-address.js'
 import type {EnginePlan} from './proxy/plan.js'
-import type {VrrpControl, VrrpRows, VrrpStatusRow} from './proxy/runtime-api/commands.js'
+import type {VrrpControl, VrrpStatusRow} from './proxy/runtime-api/commands.js'
 import type {VrrpEvent} from './vrrp/events.js'
 import type {VrrpMode, VrrpNode} from './vrrp/launch.js'
 import type {InstanceStatus, VrrpRunner} from './vrrp/runner.js'
@@ -157,17 +157,17 @@ export class LoadBalancerNode {
     const gate = vipBindGate(options.vips, () => this.held)
     const vrrp = options.vrrp
     const status = vrrp.status?.bind(vrrp)
-    const vrrpRows: VrrpRows | undefined = status
+    const vrrpRows: (() => VrrpStatusRow[]) | undefined = status
       ? vrrpStatusProvider({on: (event, listener) => vrrp.on(event, listener), status}, {
           node: options.nodeName ?? hostname(),
           ...(options.vrrpPlans ? {plans: options.vrrpPlans} : {}),
         })
       : undefined
-    if (vrrpRows && options.vrrpControl) vrrpRows.control = options.vrrpControl
     this.engine = new ProxyEngine(options.plan, {
       ...(options.onProxyEvent ? {onEvent: options.onProxyEvent} : {}),
       ...(options.nonlocalBind ? {} : {canBind: gate}),
       ...(vrrpRows ? {vrrp: vrrpRows} : {}),
+      ...(vrrpRows && options.vrrpControl ? {vrrpControl: options.vrrpControl} : {}),
     })
     // VRRP role changes join the proxy's `show events` stream.
     const vrids = new Map((options.vrrpPlans ?? []).map((plan) => [plan.name, plan.settings.vrid]))

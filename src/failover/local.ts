@@ -3,7 +3,7 @@
  * DIR), fresh for each run. Roles come from each node's `show vrrp`; the faults (local-faults.ts) are
  * signals to the node process (kill, stop, proxy) or runtime API commands (link, block-vrrp).
  */
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {parseKeepalived} from '../config/keepalived/index.js'
 import {readSourceFile} from '../config/source.js'
@@ -92,8 +92,8 @@ export async function openLocal(options: Pick<LocalFailoverOptions, 'dir' | 'lbc
   // Each node's advert source address, learnt from its own `show vrrp` while MASTER: it names the wire's senders.
   const wire = {vrid: 0, addresses: {} as Record<string, string>}
   // Other local pairs on this host advertise on lo too (the demo's VRID and addresses are always the same): only this pair's UDP port counts.
-  const advertPort = endpoints.nodes.map((n) => advertPortOf(n.pid)).find((port) => port !== undefined)
-  const sniff = (options.sniff ?? (process.getuid?.() === 0 && localEnvironment.commandExists('tcpdump') === true)) && advertPort !== undefined
+  const advertPort = session.cluster.advertPort
+  const sniff = (options.sniff ?? (process.getuid?.() === 0 && localEnvironment.commandExists('tcpdump') === true))
   return {
     url: endpoints.url,
     source: endpoints.source,
@@ -152,21 +152,6 @@ export async function openLocal(options: Pick<LocalFailoverOptions, 'dir' | 'lbc
     },
     notes,
     close,
-  }
-}
-
-/**
- * The UDP port a local node's adverts use: the `--local-port` LocalCluster gives its `lbctl run`
- * (read from /proc; undefined elsewhere or when the process is gone).
- */
-export function advertPortOf(pid: number, read: (path: string) => string = (path) => readFileSync(path, 'utf8')): number | undefined {
-  try {
-    const args = read(`/proc/${pid}/cmdline`).split('\0')
-    const at = args.indexOf('--local-port')
-    const port = at < 0 ? NaN : Number(args[at + 1])
-    return Number.isInteger(port) && port > 0 ? port : undefined
-  } catch {
-    return undefined
   }
 }
 

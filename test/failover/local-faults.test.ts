@@ -1,7 +1,6 @@
 /** How `--local` breaks a bundled node and undoes it (local-faults.ts), against fake nodes: what reaches which node, in which order, and when the fault counts; and which UDP port is the pair's own on lo. */
 import {describe, expect, it} from 'vitest'
 import {injectLocalFault, type LocalFaultDeps, recoverLocalFault} from '../../src/failover/local-faults.js'
-import {advertPortOf} from '../../src/failover/local.js'
 
 function fakePair(answers: Record<string, string> = {}) {
   const log: string[] = []
@@ -61,17 +60,5 @@ describe('local faults', () => {
     const {deps} = fakePair({'set vrrp link down': 'Permission denied\n'})
     await expect(injectLocalFault('link', 'a', deps)).rejects.toThrow('node a answered "set vrrp link down" with: Permission denied')
     await expect(injectLocalFault('kill', 'c', deps)).rejects.toThrow('no node c')
-  })
-})
-
-describe('advertPortOf', () => {
-  it('reads the --local-port LocalCluster gave the node, from its command line', () => {
-    const cmdline = ['node', '/x/bin/run.js', 'run', '-f', 'k.conf', '--local', '--node', 'a', '--address', '127.0.0.11', '--local-port', '40123', '--json', ''].join('\0')
-    expect(advertPortOf(42, (path) => (path === '/proc/42/cmdline' ? cmdline : expect.fail(path)))).toBe(40123)
-    expect(advertPortOf(42, () => 'node\0run\0')).toBeUndefined()
-    expect(advertPortOf(42, () => 'node\0--local-port\0nope\0')).toBeUndefined()
-    expect(advertPortOf(42, () => {
-      throw new Error('ENOENT')
-    })).toBeUndefined()
   })
 })

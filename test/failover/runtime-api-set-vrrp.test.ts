@@ -6,14 +6,12 @@
 import {describe, expect, it} from 'vitest'
 import {parseKeepalived} from '../../src/config/keepalived/index.js'
 import {vrrpFaultControl} from '../../src/engine/node.js'
-import {type EngineView, execute, type Level, type Session, type VrrpControl, type VrrpRows} from '../../src/engine/proxy/runtime-api/commands.js'
+import {type EngineView, execute, type Level, type Session, type VrrpControl} from '../../src/engine/proxy/runtime-api/commands.js'
 import {SIMULATED_LINK_FAULT, VrrpRunner} from '../../src/engine/vrrp/runner.js'
 import {planInstances} from '../../src/engine/vrrp/settings.js'
 import {FakeClock, FakeNetwork, FakeVips} from '../engine/vrrp/fakes.js'
 
 function view(control?: VrrpControl): EngineView {
-  const rows: VrrpRows = () => []
-  if (control) rows.control = control
   return {
     frontends: [],
     backends: [],
@@ -27,7 +25,8 @@ function view(control?: VrrpControl): EngineView {
     stopping: () => false,
     setServerAdmin: () => {},
     setServerWeight: () => {},
-    vrrp: rows,
+    vrrp: () => [],
+    ...(control ? {vrrpControl: control} : {}),
   }
 }
 

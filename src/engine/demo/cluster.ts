@@ -91,6 +91,11 @@ export class LocalCluster extends EventEmitter<ClusterEvents> {
     return this.live.map((n) => n.info)
   }
 
+  /** The UDP port the pair's adverts use on loopback (what a sniffer on lo filters by). */
+  get advertPort(): number {
+    return this.udpPort
+  }
+
   /**
    * Starts node `name` again with the same files, address, advert port and log (appended). A node
    * still running is stopped first (SIGTERM, SIGKILL after `graceMs`). Resolves to the new process's

@@ -15,7 +15,7 @@ import {Listener} from './listener.js'
 import {healthLogLines, LogSinks, ProxyLogger, streamOnlyPlan} from './log/index.js'
 import type {EnginePlan} from './plan.js'
 import {BackendRuntime, type EngineEvent, FrontendRuntime, type ServerRuntime} from './runtime.js'
-import type {EngineView, VrrpStatusRow} from './runtime-api/commands.js'
+import type {EngineView, VrrpControl, VrrpStatusRow} from './runtime-api/commands.js'
 import {EventHub, healthWireEvent} from './runtime-api/events.js'
 import {StatsSocket} from './runtime-api/server.js'
 import {runTcpSession} from './tcp/session.js'
@@ -37,6 +37,8 @@ export interface EngineOptions {
   canBind?: (address: ListenAddress) => boolean
   /** `show vrrp` rows when the engine runs inside a node with VRRP (node.ts); absent for a plain haproxy.cfg. */
   vrrp?: () => VrrpStatusRow[]
+  /** `set vrrp link|block` on the runtime API (node.ts, for failover tests). */
+  vrrpControl?: VrrpControl
   /** Where `log stdout` / `log stderr` lines go (default: the process's streams). */
   logStreams?: {stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream}
 }
@@ -53,6 +55,7 @@ const RELOAD_IDLE_GRACE_MS = 1000
 export class ProxyEngine {
   private readonly clock: Clock
   private readonly vrrpRows: (() => VrrpStatusRow[]) | undefined
+  private readonly vrrpControl: VrrpControl | undefined
   private readonly emit: (event: EngineEvent) => void
   private generation: Generation
   /** Frontends of replaced configurations whose idle clients are still in their reload grace. */
@@ -80,6 +83,7 @@ export class ProxyEngine {
     this.events = new EventHub((active) => this.streamRequests(this.generation.frontends, active))
     this.canBind = options.canBind ?? (() => true)
     this.vrrpRows = options.vrrp
+    this.vrrpControl = options.vrrpControl
     this.startedAt = this.clock.now()
     this.generation = this.build(plan)
   }
@@ -267,6 +271,7 @@ export class ProxyEngine {
   private view(generation: Generation): EngineView {
     return {
       ...(this.vrrpRows ? {vrrp: this.vrrpRows} : {}),
+      ...(this.vrrpControl ? {vrrpControl: this.vrrpControl} : {}),
       subscribeEvents: (listener) => this.events.subscribe(listener),
       frontends: generation.frontends,
       backends: generation.backends,

@@ -25,18 +25,11 @@ export interface EngineView {
   setServerAdmin(backend: BackendRuntime, server: ServerRuntime, change: {maint?: boolean; drain?: boolean}): void
   setServerWeight(backend: BackendRuntime, server: ServerRuntime, weight: number): void
   /** The node's VRRP instances for `show vrrp` (lbctl extension); absent: the command is unknown, as on HAProxy. */
-  vrrp?: VrrpRows
+  vrrp?: () => VrrpStatusRow[]
+  /** `set vrrp link|block` (lbctl extensions): the node's VRRP fault simulation; absent: the command is unknown. */
+  vrrpControl?: VrrpControl
   /** `show events` (lbctl extension): lines until the returned function is called. */
   subscribeEvents?: (listener: (line: string) => void) => () => void
-}
-
-/**
- * `show vrrp`'s rows, and (node.ts) the fault simulation behind `set vrrp link|block`. The control
- * rides on the rows function so that the proxy engine passes both through without knowing them.
- */
-export interface VrrpRows {
-  (): VrrpStatusRow[]
-  control?: VrrpControl
 }
 
 /** `set vrrp ...` (lbctl extensions, level admin): a fault on the node's VRRP, for failover tests. */
@@ -112,7 +105,7 @@ function helpText(view?: EngineView): string {
   const entries: [string, string, Level][] = []
   for (const entry of HELP) {
     if (entry[0].startsWith('show info') && view?.subscribeEvents) entries.push(EVENTS_HELP)
-    if (entry[0].startsWith('set weight') && view?.vrrp?.control) entries.push(...VRRP_SET_HELP)
+    if (entry[0].startsWith('set weight') && view?.vrrpControl) entries.push(...VRRP_SET_HELP)
     entries.push(entry)
     if (entry[0].startsWith('show stat') && view?.vrrp) entries.push(VRRP_HELP)
   }
@@ -152,8 +145,8 @@ export function execute(view: EngineView, session: Session, commandLine: string)
   if (a === 'show' && b === 'vrrp' && view.vrrp) return showVrrp(view.vrrp())
   if (a === 'show' && b === 'backend') return '# name\n' + view.backends.map((x) => `${x.name}\n`).join('')
   if (a === 'show' && b === 'servers' && c === 'state') return serversState(view, words[3])
-  if (a === 'set' && b === 'vrrp' && view.vrrp?.control) {
-    const control = view.vrrp.control
+  if (a === 'set' && b === 'vrrp' && view.vrrpControl) {
+    const control = view.vrrpControl
     return admin(() => setVrrp(control, c, words[3]))
   }
   if (a === 'get' && b === 'weight') {
