@@ -28,12 +28,12 @@ import {
   stopCommand,
   unblockVrrpCommand,
 } from './host-commands.js'
-import type {FaultKind, FaultRecord} from './records.js'
+import type {FaultRecord} from './records.js'
 import type {FailoverTestResult} from './report.js'
-import {runScenario, type TargetSession} from './scenario.js'
+import {type ExperimentOptions, runScenario, type TargetSession} from './scenario.js'
 import {startTraffic} from './traffic.js'
 
-export interface HostsFailoverOptions {
+export interface HostsFailoverOptions extends ExperimentOptions {
   inventoryPath: string
   /** Node names from the inventory (at least two). */
   hosts: string[]
@@ -43,17 +43,6 @@ export interface HostsFailoverOptions {
   commands?: Partial<HostStartCommands>
   /** How long `link` keeps the interface down before the node brings it up by itself. */
   linkHoldMs?: number
-  fault: FaultKind
-  rate: number
-  keepalive: boolean
-  durationBeforeMs: number
-  maxGapMs?: number
-  recover: boolean
-  repeat: number
-  requestTimeoutMs?: number
-  pollIntervalMs?: number
-  onProgress?: (text: string) => void
-  signal?: AbortSignal
   /** The ssh transport; openSsh by default (tests may pass a fake). */
   connect?: (dest: string, options: SshOptions) => Promise<RemoteHost>
 }

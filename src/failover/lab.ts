@@ -13,26 +13,14 @@ import {type Lab, requireLabPrivileges, startLab} from '../lab/lab.js'
 import {startTrafficIn} from '../lab/remote-traffic.js'
 import {watchVip} from '../lab/vip-watch.js'
 import {LAB_ADDRESSES} from '../lab/topology.js'
-import type {FaultKind} from './records.js'
 import type {FailoverTestResult} from './report.js'
-import {runScenario, type TargetSession} from './scenario.js'
+import {type ExperimentOptions, runScenario, type TargetSession} from './scenario.js'
 import type {WireEvent} from './wire.js'
 
-export interface LabFailoverOptions {
-  fault: FaultKind
+export interface LabFailoverOptions extends ExperimentOptions {
   vrrp?: LabVrrp
-  rate: number
-  keepalive: boolean
-  durationBeforeMs: number
-  maxGapMs?: number
-  recover: boolean
-  repeat: number
-  requestTimeoutMs?: number
-  pollIntervalMs?: number
   /** Capture VRRP adverts and GARPs on the lab's switch (needs tcpdump). */
   sniff?: boolean
-  onProgress?: (text: string) => void
-  signal?: AbortSignal
 }
 
 /** A lab node's VRRP state as `show vrrp` rows: the last state keepalived notified, while it runs. */

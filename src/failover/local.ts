@@ -16,27 +16,16 @@ import {UserError} from '../errors.js'
 import {injectLocalFault, type LocalFaultDeps, recoverLocalFault} from './local-faults.js'
 import type {FaultKind} from './records.js'
 import type {FailoverTestResult} from './report.js'
-import {runScenario, type TargetSession} from './scenario.js'
+import {type ExperimentOptions, runScenario, type TargetSession} from './scenario.js'
 import {startTraffic} from './traffic.js'
 import type {WireEvent} from './wire.js'
 
-export interface LocalFailoverOptions {
+export interface LocalFailoverOptions extends ExperimentOptions {
   /** An `lbctl init` directory; undefined: the built-in demo. */
   dir?: string
   /** Capture the adverts on `lo` (tcpdump, root); default: when root and tcpdump is on PATH. */
   sniff?: boolean
   lbctl: {command: string; args: string[]}
-  fault: FaultKind
-  rate: number
-  keepalive: boolean
-  durationBeforeMs: number
-  maxGapMs?: number
-  recover: boolean
-  repeat: number
-  requestTimeoutMs?: number
-  pollIntervalMs?: number
-  onProgress?: (text: string) => void
-  signal?: AbortSignal
 }
 
 /** The faults the bundled node can take (local-faults.ts says how). */

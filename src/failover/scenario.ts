@@ -58,6 +58,9 @@ export interface ScenarioOptions {
   signal?: AbortSignal
 }
 
+/** What an experiment takes on every target (fault, traffic, pass mark, progress); each target adds where to run it. */
+export type ExperimentOptions = Omit<ScenarioOptions, 'target' | 'open'>
+
 /** How long after the recovery the failback may take before the run ends without it. */
 const FAILBACK_WAIT_MS = 8000
 const TAIL_MS = 1000
