@@ -120,7 +120,8 @@ export class VirtualService {
   lastChange: number
   private readonly scheduler: LvsScheduler
   private listener: Server | undefined
-  private readonly sockets = new Set<Socket>()
+  /** Each connection's client socket and how to end it (both sockets). */
+  private readonly connections = new Map<Socket, () => void>()
   private readonly persisted = new Map<string, Persisted>()
   private quorumUp = true
   private readonly now: () => number
@@ -163,11 +164,11 @@ export class VirtualService {
     this.listener = undefined
     if (!server) return
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-    if (graceMs <= 0 || this.sockets.size === 0) {
-      for (const socket of this.sockets) socket.destroy()
+    if (graceMs <= 0 || this.connections.size === 0) {
+      for (const end of [...this.connections.values()]) end()
     } else {
       const timer = setTimeout(() => {
-        for (const socket of this.sockets) socket.destroy()
+        for (const end of [...this.connections.values()]) end()
       }, graceMs)
       timer.unref?.()
     }
@@ -300,7 +301,6 @@ export class VirtualService {
     }
     const {server, key} = target
     this.total++
-    this.sockets.add(client)
     let entry: Persisted | undefined
     if (server && key !== undefined) {
       entry = this.persisted.get(key) ?? {server, connections: 0, lastEnd: this.now()}
@@ -337,10 +337,11 @@ export class VirtualService {
         entry.connections--
         entry.lastEnd = this.now()
       }
-      this.sockets.delete(client)
+      this.connections.delete(client)
       client.destroy()
       upstream.destroy()
     }
+    this.connections.set(client, finish)
     client.setTimeout(TCP_IDLE_MS, finish)
     client.once('end', halfClosed)
     upstream.once('end', halfClosed)
