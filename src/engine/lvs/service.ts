@@ -261,6 +261,16 @@ export class VirtualService {
     if (this.plan.sorryServer) this.options.log(`Adding sorry server ${formatService(this.plan.sorryServer.address, this.plan.sorryServer.port)} to VS ${this.name}`)
   }
 
+  private sinceSweep = 0
+
+  private sweepPersistence(): void {
+    this.sinceSweep = 0
+    const now = this.now()
+    for (const [key, entry] of this.persisted) {
+      if (entry.connections === 0 && now - entry.lastEnd > this.plan.persistenceTimeoutMs) this.persisted.delete(key)
+    }
+  }
+
   /** The persistence key: the client address, masked by persistence_granularity for IPv4. */
   private persistKey(client: string): string {
     const address = client.startsWith('::ffff:') ? client.slice(7) : client
@@ -278,6 +288,8 @@ export class VirtualService {
     }
     let key: string | undefined
     if (this.plan.persistenceTimeoutMs > 0) {
+      // Templates of clients gone for good are swept now and then, so the table stays bounded.
+      if (++this.sinceSweep >= 1024) this.sweepPersistence()
       key = this.persistKey(clientAddress)
       const entry = this.persisted.get(key)
       // A template lasts while it has connections and persistence_timeout after the last one; a quiesced
