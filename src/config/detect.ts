@@ -6,10 +6,13 @@ const haproxySection = /^[ \t]*(global|defaults|frontend|backend|listen|userlist
 const keepalivedBlock =
   /^[ \t]*(global_defs|vrrp_instance|vrrp_script|vrrp_sync_group|virtual_server|virtual_server_group|static_ipaddress|static_routes|static_rules|include|vrrp_track_file|track_file|garp_group|net_namespace)(?=[ \t{#!]|$)/gm
 
-/** Tells haproxy.cfg from keepalived.conf by content, with the file name as the tie-break. */
+// lbctl.yaml's top-level keys (src/deploy/inventory.ts), as block-style YAML writes them: at column 0, then a colon.
+const inventoryKey = /^["']?(version|vips|haproxy|keepalived|nodes|sysctl)["']?[ \t]*:(?=[ \t]|$)/gm
+
+/** Tells haproxy.cfg from keepalived.conf (and an lbctl inventory) by content, with the file name as the tie-break. */
 export function detectConfigType(path: string, text: string): ConfigType | undefined {
   const name = basename(path)
-  if (/^lbctl\.ya?ml$/.test(name)) return 'inventory'
+  if (/^lbctl\.ya?ml$/.test(name) || looksLikeInventory(text)) return 'inventory'
   // A keyword must start its line (after blanks), so comments cannot hold one: `#`/`!` only end a keyword.
   const haproxy = text.match(haproxySection)?.length ?? 0
   const keepalived = text.match(keepalivedBlock)?.length ?? 0
@@ -18,4 +21,13 @@ export function detectConfigType(path: string, text: string): ConfigType | undef
   if (/haproxy|\.cfg$/i.test(name)) return 'haproxy'
   if (/keepalived/i.test(name)) return 'keepalived'
   return undefined
+}
+
+/**
+ * An inventory under any name (`deploy --inventory prod.yaml`): a mapping with `nodes` and a `haproxy` or
+ * `keepalived` section. Neither config format has `word:` at the start of a line, and other YAML lacks the pair.
+ */
+function looksLikeInventory(text: string): boolean {
+  const keys = new Set([...text.matchAll(inventoryKey)].map((m) => m[1]))
+  return keys.has('nodes') && (keys.has('haproxy') || keys.has('keepalived'))
 }

@@ -67,8 +67,8 @@ export async function runDeploy(options: DeployOptions): Promise<DeployResult> {
       }
     }
     const validation = await validateConfigs({
-      // validate recognises an inventory by its name; under another name it would be an unknown file type.
-      paths: [...paths.keys(), ...(options.inventoryPath && /^lbctl\.ya?ml$/.test(basename(options.inventoryPath)) ? [options.inventoryPath] : [])],
+      // validate recognises an inventory by its content, whatever its name (prod.yaml).
+      paths: [...paths.keys(), ...(options.inventoryPath ? [options.inventoryPath] : [])],
       pair: [...paths.values()].filter((kind) => kind === 'keepalived').length > 1,
       strict: false,
       strictEnv: false,

@@ -1,0 +1,74 @@
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, describe, expect, it} from 'vitest'
+import {detectConfigType} from '../../src/config/detect.js'
+import {validateConfigs} from '../../src/config/validate.js'
+import {type Inventory, renderInventory} from '../../src/deploy/inventory.js'
+
+const inventory: Inventory = {
+  version: 1,
+  vips: [{address: '198.18.0.100', prefix: 32, interface: 'eth0', vrid: 51}],
+  haproxy: {config: 'haproxy.cfg', remotePath: '/etc/haproxy/haproxy.cfg', reload: 'systemctl reload haproxy', statsSocket: '/run/haproxy/admin.sock'},
+  keepalived: {remotePath: '/etc/keepalived/keepalived.conf', reload: 'systemctl reload keepalived'},
+  nodes: [{name: 'lb1', ssh: 'lb1', role: 'MASTER', priority: 110, interface: 'eth0', keepalivedConfig: 'keepalived.conf'}],
+  sysctl: {'net.ipv4.ip_nonlocal_bind': '1'},
+}
+
+const KEEPALIVED = `vrrp_instance VI_1 {
+    state MASTER
+    interface lo
+    virtual_router_id 51
+    priority 110
+    advert_int 1
+    virtual_ipaddress {
+        198.18.0.100/32
+    }
+}
+`
+const HAPROXY = 'defaults\n    mode tcp\n    timeout connect 1s\n    timeout client 1s\n    timeout server 1s\nlisten l\n    bind 198.18.0.100:7000\n    server s 127.0.0.1:7001\n'
+
+describe('detectConfigType', () => {
+  it('recognises an lbctl inventory by its content under any name', () => {
+    expect(detectConfigType('/x/prod.yaml', renderInventory(inventory))).toBe('inventory')
+    expect(detectConfigType('/x/cluster-a', `# hand written\n"nodes":\n  - name: a\nkeepalived:\n  remotePath: /k\n`)).toBe('inventory')
+    expect(detectConfigType('/x/lbctl.yml', 'anything')).toBe('inventory')
+  })
+
+  it('leaves other YAML unknown, as before', () => {
+    expect(detectConfigType('/x/compose.yaml', 'services:\n  haproxy:\n    image: haproxy:2.6\n')).toBeUndefined()
+    // an indented `nodes:` is not a top-level key
+    expect(detectConfigType('/x/k8s.yaml', 'spec:\n  nodes: 3\nhaproxy:\n  replicas: 2\n')).toBeUndefined()
+  })
+
+  it('still reads haproxy.cfg and keepalived.conf by their keywords', () => {
+    expect(detectConfigType('/x/a.conf', HAPROXY)).toBe('haproxy')
+    expect(detectConfigType('/x/a.yaml', KEEPALIVED)).toBe('keepalived')
+  })
+})
+
+describe('validate with an inventory under another name', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lbctl-detect-'))
+  afterAll(() => rmSync(dir, {recursive: true, force: true}))
+  writeFileSync(join(dir, 'haproxy.cfg'), HAPROXY)
+  writeFileSync(join(dir, 'keepalived.conf'), KEEPALIVED)
+  const run = (...extra: string[]) =>
+    validateConfigs({paths: [join(dir, 'haproxy.cfg'), join(dir, 'keepalived.conf'), ...extra], pair: false, strict: false, strictEnv: false, targetVersion: '2.6', oracle: false})
+  const vipBinds = (r: Awaited<ReturnType<typeof run>>) => r.result.diagnostics.filter((d) => d.code === 'haproxy/vip-bind')
+
+  it("prod.yaml's ip_nonlocal_bind clears the VIP bind warning", async () => {
+    expect(vipBinds(await run())).toHaveLength(1)
+    writeFileSync(join(dir, 'prod.yaml'), renderInventory(inventory))
+    const withInventory = await run(join(dir, 'prod.yaml'))
+    expect(withInventory.result.files.find((f) => f.path.endsWith('prod.yaml'))?.type).toBe('inventory')
+    expect(vipBinds(withInventory)).toEqual([])
+  })
+
+  it('an inventory without the sysctl keeps the warning; another YAML file is still an unknown type', async () => {
+    writeFileSync(join(dir, 'staging.yaml'), renderInventory({...inventory, sysctl: {}}))
+    expect(vipBinds(await run(join(dir, 'staging.yaml')))).toHaveLength(1)
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  haproxy:\n    image: haproxy:2.6\n')
+    const other = await run(join(dir, 'compose.yaml'))
+    expect(other.result.diagnostics.filter((d) => d.code === 'input/unknown-type').map((d) => d.file)).toEqual([join(dir, 'compose.yaml')])
+  })
+})
