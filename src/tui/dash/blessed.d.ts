@@ -39,6 +39,8 @@ declare module 'blessed-contrib' {
   }
   export interface Table extends Element {
     setData(data: {headers: string[]; data: string[][]}): void
+    /** The options it was created with; setData reads columnWidth from here on every call. */
+    options: {columnWidth: number[]}
   }
   export interface Grid {
     set<T = Element>(row: number, col: number, rowSpan: number, colSpan: number, widget: unknown, options: Record<string, unknown>): T

@@ -40,9 +40,11 @@ export function createDashView(options: {onQuit: () => void; title?: string; wir
   const grid = new contrib.grid({rows: 12, cols: 12, screen})
   // Column widths scaled to the table's share of the screen, so rows never wrap. blessed-contrib's
   // table pads each cell to width + spacing - 1 and gives the rows its width - 3.
+  // screen.width is read on each call, so after a resize these give the new sizes.
   const inner = (cols: number) => Math.floor((screen.width * cols) / 12) - 3
   const vrrpCols = options.wireOnly ? 12 : 6
-  const vrrpOptions = {label: ' VRRP roles ', keys: false, interactive: false, columnSpacing: 2, columnWidth: fitWidths(VRRP_WIDTHS, inner(vrrpCols), 1, VRRP_FLOORS), fg: 'white'}
+  const vrrpWidths = () => fitWidths(VRRP_WIDTHS, inner(vrrpCols), 1, VRRP_FLOORS)
+  const vrrpOptions = {label: ' VRRP roles ', keys: false, interactive: false, columnSpacing: 2, columnWidth: vrrpWidths(), fg: 'white'}
   const log = grid.set<Element>(options.wireOnly ? 5 : 8, 0, options.wireOnly ? 7 : 4, 12, blessed.box, {label: ' Events ', tags: false, wrap: false, style: {fg: 'white'}})
   const vrrp = options.wireOnly ? grid.set<Table>(0, 0, 5, 12, contrib.table, vrrpOptions) : grid.set<Table>(5, 6, 3, 6, contrib.table, vrrpOptions)
   const charts = options.wireOnly ? undefined : statsWidgets(grid, inner)
@@ -70,15 +72,23 @@ export function createDashView(options: {onQuit: () => void; title?: string; wir
     log.setContent(eventLines(state, lines).map((l) => l.slice(0, inner(12) + 1)).join('\n') || '(no events yet)')
     screen.render()
   }
+  // The grid re-lays the boxes out by itself; the table columns are ours to re-fit before redrawing.
   screen.on('resize', () => {
+    vrrp.options.columnWidth = vrrpWidths()
+    if (charts) charts.servers.options.columnWidth = serverWidths(inner)
     if (last) draw(last)
   })
   return {draw, destroy: () => screen.destroy()}
 }
 
+/** The servers table: SERVER, STATUS, CHECK, WGT, CUR, in its half of the screen. */
+function serverWidths(inner: (cols: number) => number): number[] {
+  return fitWidths([16, 9, 18, 3, 4], inner(6), 1)
+}
+
 function statsWidgets(grid: Grid, inner: (cols: number) => number) {
   const line = grid.set<LineChart>(0, 0, 5, 7, contrib.line, {label: ' Request rate per backend (req/s) ', showLegend: true, legend: {width: 16}, minY: 0, wholeNumbersOnly: true, style: {line: 'yellow', text: 'green', baseline: 'white'}})
   const bar = grid.set<BarChart>(0, 7, 5, 5, contrib.bar, {label: ' Sessions per server ', barWidth: 7, barSpacing: 3, xOffset: 1, maxHeight: 10, barBgColor: 'cyan'})
-  const servers = grid.set<Table>(5, 0, 3, 6, contrib.table, {label: ' Servers ', keys: false, interactive: false, columnSpacing: 2, columnWidth: fitWidths([16, 9, 18, 3, 4], inner(6), 1), fg: 'white'})
+  const servers = grid.set<Table>(5, 0, 3, 6, contrib.table, {label: ' Servers ', keys: false, interactive: false, columnSpacing: 2, columnWidth: serverWidths(inner), fg: 'white'})
   return {line, bar, servers}
 }

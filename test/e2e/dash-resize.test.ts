@@ -1,0 +1,66 @@
+// The built `lbctl dash` in tmux against a real HAProxy 2.6, resized from 120×40 to 80×30 while it runs:
+// the servers table re-fits its columns to the narrower box, so every column of a server row (down to
+// its current sessions) stays on screen instead of being cut at the box's edge.
+import {execFileSync} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {cliPath, repoRoot} from '../helpers/cli.js'
+import {startHaproxyLab, type HaproxyLab} from '../helpers/haproxy.js'
+import {requireBinary} from '../helpers/oracles.js'
+
+const built = existsSync(join(repoRoot, 'dist/commands/dash.js'))
+const socket = `lbctl-dash-resize-${process.pid}`
+const session = 'lbctl-dash-resize'
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'})
+const screen = () => tmux('capture-pane', '-p', '-t', session)
+
+async function waitFor(check: RegExp, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const shown = screen()
+    if (check.test(shown)) return shown
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(check)}; screen:\n${shown}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+// A whole server row at 120 columns: name, status, check (`L7OK/200 in 1ms`), weight and current sessions.
+const fullRow = (server: string) => new RegExp(`app/${server}\\s+UP\\s+L7OK/200 in \\d+ms\\s+1\\s+\\d+\\s`)
+const header = /SERVER\s+STATUS\s+CHECK\s+WGT\s+CUR/
+
+describe.skipIf(!built || !requireBinary('tmux') || !requireBinary('haproxy'))('lbctl dash re-fits its tables on a terminal resize', () => {
+  let lab: HaproxyLab
+
+  beforeAll(async () => {
+    lab = await startHaproxyLab()
+  })
+
+  afterAll(async () => {
+    try {
+      tmux('kill-server')
+    } catch {
+      // already gone
+    }
+    await lab?.stop()
+  })
+
+  it('a narrower window still shows every column of the server rows', async () => {
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `${process.execPath} ${cliPath} dash --socket lb1=${lab.socket} --interval 200ms; sleep 600`)
+    let shown = await waitFor(fullRow('web2'))
+    expect(shown).toMatch(header)
+
+    tmux('resize-window', '-t', session, '-x', '80', '-y', '30')
+    // The servers box is the left half now (columns 0-39, borders included): the header and both rows end inside it.
+    const inBox = (line: string) => line.slice(0, 40)
+    const rowInBox = /^\S app\/web[12]\s+UP\s+L7\S*\s+1\s+\d+\s*\S$/
+    await waitFor(/^\S app\/web1\s+UP\s+L7\S*\s+1\s+\d+\s*\S\S/m, 5000)
+    shown = screen()
+    expect(Math.max(...shown.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80)
+    const rows = shown.split('\n').filter((l) => /app\/web[12]/.test(l)).map(inBox)
+    expect(rows).toHaveLength(2)
+    for (const row of rows) expect(row).toMatch(rowInBox)
+    expect(shown.split('\n').some((l) => /SERVER\s+STATUS\s+CHECK\s+WGT\s+CUR\s*\S$/.test(inBox(l)))).toBe(true)
+    if (process.env.LBCTL_SHOW_SCREEN) process.stderr.write(shown)
+  })
+})
