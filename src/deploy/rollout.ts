@@ -148,12 +148,15 @@ async function deployHost(plan: HostPlan, options: RolloutOptions): Promise<Host
 
   const haproxyFile = plan.files.find((f) => f.file.kind === 'haproxy')
   const pidBefore = haproxyFile?.changed && target.statsSocket ? await host.stats(target.statsSocket).then((s) => s.pid, () => undefined) : undefined
-  const reloads = (files: PlannedFile[]) => async () => {
+  // Daemons whose reload succeeded with the new files: they may run them even after the files are taken back.
+  const reloadedNew = new Set<FileKind>()
+  const reloads = (files: PlannedFile[], done?: Set<FileKind>) => async () => {
     const lines: string[] = []
     for (const kind of ['haproxy', 'keepalived'] as FileKind[]) {
       const f = files.find((x) => x.file.kind === kind)
       if (!f) continue
       const said = await run(f.file.reload)
+      done?.add(kind)
       lines.push(`${f.file.reload}${said ? `: ${said}` : ''}`)
     }
     return lines.join('\n')
@@ -163,12 +166,16 @@ async function deployHost(plan: HostPlan, options: RolloutOptions): Promise<Host
       await Promise.all(changed.map((f) => host.rename(tmp(f), f.file.remotePath)))
       return changed.map((f) => f.file.remotePath).join(', ')
     })) &&
-    (await step('reload', reloads(changed))) &&
+    (await step('reload', reloads(changed, reloadedNew))) &&
     (await step('verify', () => verify(plan, (f) => f.content, pidBefore, options)))
   if (completed) return result
 
   // Put back what ran before, reload it and check it serves again. Version `version` is consumed by the restore.
+  // A file the host did not have before is removed and its daemon is not reloaded: there was no working config
+  // to go back to, and a reload without one can only fail (and hide the error that matters).
   result.rolledBack = true
+  const restorable = changed.filter((f) => f.current !== undefined)
+  const created = changed.filter((f) => f.current === undefined)
   const restored = await step('restore', async () => {
     await Promise.all(
       plan.files.map(async (f) => {
@@ -183,9 +190,17 @@ async function deployHost(plan: HostPlan, options: RolloutOptions): Promise<Host
       }),
     )
     await dropTemps()
-    return `previous ${changed.map((f) => f.file.remotePath).join(', ')} back in place`
+    return [
+      ...(restorable.length > 0 ? [`previous ${restorable.map((f) => f.file.remotePath).join(', ')} back in place`] : []),
+      ...created.map((f) => {
+        const still = reloadedNew.has(f.file.kind)
+          ? `; ${f.file.kind} was reloaded with it and may still run it: check it on the host (stop it if it must not run)`
+          : `; ${f.file.kind} not reloaded`
+        return `nothing to restore for ${f.file.remotePath}: the host had none before this deploy, the new one is removed${still}`
+      }),
+    ].join('\n')
   })
-  if (restored && (await step('reload (restore)', reloads(changed)))) {
+  if (restored && restorable.length > 0 && (await step('reload (restore)', reloads(restorable)))) {
     await step('verify (restore)', () => verify(plan, (f) => f.current, undefined, options))
   }
   return result

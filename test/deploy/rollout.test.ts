@@ -188,6 +188,42 @@ describe('deploy rollout with an in-memory transport', () => {
     expect(writesOf(l, 'lb2')).toEqual([])
   })
 
+  it('a file the host did not have is removed on failure and its daemon is not reloaded: nothing to restore', async () => {
+    const l = lab((command, h) => (command === 'reload-keepalived' && h.dest === 'root@lb3' ? {exitCode: 1, stderr: 'Job for keepalived.service failed'} : undefined))
+    l.hosts.get('lb3')!.files.delete(K)
+    const result = await l.run()
+    expect(stepNames(result, 'lb3')).toEqual(['upload', 'check', 'backup', 'install', 'reload FAILED', 'restore', 'reload (restore)', 'verify (restore)'])
+    const lb3 = result.hosts[0]!
+    expect(lb3.rolledBack).toBe(true)
+    expect(lb3.steps[5]!.output).toBe(
+      `previous ${H} back in place\nnothing to restore for ${K}: the host had none before this deploy, the new one is removed; keepalived not reloaded`,
+    )
+    // haproxy had a file: it is restored and reloaded; keepalived had none: its reload ran once, with the new file.
+    expect(writesOf(l, 'lb3').filter((j) => j.includes(': run reload'))).toEqual(['root@lb3: run reload-haproxy', 'root@lb3: run reload-keepalived', 'root@lb3: run reload-haproxy'])
+    const host = l.hosts.get('lb3')!
+    expect(host.files.get(K)).toBeUndefined()
+    expect(host.files.get(H)!.data).toBe(HAPROXY_OLD)
+    expect([...host.files.keys()].filter((p) => p.includes('.lbctl'))).toEqual([])
+    expect(writesOf(l, 'lb2')).toEqual([])
+  })
+
+  it('when no changed file existed before, nothing is reloaded after the failure and a daemon that took the new file is named', async () => {
+    const l = lab((command, h) => (command.includes('kill -0') && h.dest === 'root@lb3' ? {exitCode: 1, stderr: 'kill: (4242) - No such process'} : undefined))
+    const lb3 = l.hosts.get('lb3')!
+    lb3.files.delete(H)
+    lb3.files.delete(K)
+    const result = await l.run()
+    expect(stepNames(result, 'lb3')).toEqual(['upload', 'check', 'backup', 'install', 'reload', 'verify FAILED', 'restore'])
+    expect(result.hosts[0]!.steps[6]!.output.split('\n')).toEqual([
+      `nothing to restore for ${H}: the host had none before this deploy, the new one is removed; haproxy was reloaded with it and may still run it: check it on the host (stop it if it must not run)`,
+      `nothing to restore for ${K}: the host had none before this deploy, the new one is removed; keepalived was reloaded with it and may still run it: check it on the host (stop it if it must not run)`,
+    ])
+    const afterRestore = l.journal.findIndex((j) => j.startsWith('root@lb3: remove'))
+    expect(l.journal.slice(afterRestore).filter((j) => j.includes('run reload'))).toEqual([])
+    expect([...lb3.files.keys()]).toEqual([])
+    expect(result.ok).toBe(false)
+  })
+
   it('a reload that leaves the old haproxy process running fails verify and rolls back', async () => {
     const l = lab((command, h) => (command === 'reload-haproxy' && h.dest === 'root@lb3' ? {exitCode: 0} : undefined))
     const result = await l.run()
