@@ -9,6 +9,8 @@ import {readSourceFile} from '../config/source.js'
 import {UserError} from '../errors.js'
 import {describeBindMode, heldVipsOf, LoadBalancerNode, readNonlocalBind, vipAddresses, vrrpFaultControl} from './node.js'
 import {buildLvs, startLvs} from './lvs/launch.js'
+import {lvsStatObjects} from './lvs/stat-rows.js'
+import type {StatObject} from './proxy/runtime-api/stat.js'
 import type {VirtualServiceStatus} from './lvs/service.js'
 import {describeFrontends, formatEngineEvent} from './proxy/format.js'
 import {loadHaproxyConfig} from './proxy/load.js'
@@ -74,6 +76,8 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
   vrrp.runner.on('event', options.onVrrpEvent)
 
   const nonlocalBind = options.mode === 'privileged' && readNonlocalBind()
+  // The virtual servers are built after the node (their health events go to its stream); `show stat` asks late.
+  let virtualServerStats: () => StatObject[] = () => []
   const node = new LoadBalancerNode({
     plan: loaded.plan,
     vrrp: vrrp.runner,
@@ -83,6 +87,7 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
     nodeName: options.nodeName,
     vrrpPlans: vrrp.plans,
     vrrpControl: vrrpFaultControl(options.mode, vrrp.runner),
+    extraStats: () => virtualServerStats(),
     onProxyEvent: (event) => log(formatEngineEvent(event)),
     log,
   })
@@ -100,6 +105,11 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
     // Real servers going in and out of a virtual server join `show events` like the proxy's health changes.
     onTransition: (t) => node.engine.events.publish({at: t.at, kind: 'health', proxy: t.service, server: t.server, from: t.from, to: t.to, check: t.check, activeLeft: t.activeLeft, text: t.text}),
   })
+  if (lvs) {
+    // Their proxy ids follow the proxy's own, as HAProxy numbers proxies in file order.
+    const firstId = Math.max(0, ...node.engine.frontends.map((f) => f.plan.id), ...node.engine.backends.map((b) => b.plan.id)) + 1
+    virtualServerStats = () => lvsStatObjects(lvs.services, Date.now(), firstId)
+  }
   const stop = waitForStop(signals, options.stopWithParent ?? false)
   try {
     if (lvs) await startLvs(lvs)

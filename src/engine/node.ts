@@ -16,6 +16,7 @@ import {type BindSync, ProxyEngine} from './proxy/engine.js'
 import type {ListenAddress} from './proxy/listen-address.js'
 import type {EnginePlan} from './proxy/plan.js'
 import type {VrrpControl, VrrpStatusRow} from './proxy/runtime-api/commands.js'
+import type {StatObject} from './proxy/runtime-api/stat.js'
 import type {VrrpEvent} from './vrrp/events.js'
 import type {VrrpMode, VrrpNode} from './vrrp/launch.js'
 import type {InstanceStatus, VrrpRunner} from './vrrp/runner.js'
@@ -137,6 +138,8 @@ export interface NodeOptions {
   vrrpPlans?: readonly InstancePlan[]
   /** `set vrrp link|block` on the runtime API (node-run.ts); absent: those commands are unknown. */
   vrrpControl?: VrrpControl
+  /** `show stat` objects beyond the proxy's own (node-run.ts: the keepalived virtual servers). */
+  extraStats?: () => StatObject[]
 }
 
 export class LoadBalancerNode {
@@ -168,6 +171,7 @@ export class LoadBalancerNode {
       ...(options.nonlocalBind ? {} : {canBind: gate}),
       ...(vrrpRows ? {vrrp: vrrpRows} : {}),
       ...(vrrpRows && options.vrrpControl ? {vrrpControl: options.vrrpControl} : {}),
+      ...(options.extraStats ? {extraStats: options.extraStats} : {}),
     })
     // VRRP role changes join the proxy's `show events` stream.
     const vrids = new Map((options.vrrpPlans ?? []).map((plan) => [plan.name, plan.settings.vrid]))

@@ -16,6 +16,7 @@ import {healthLogLines, LogSinks, ProxyLogger, streamOnlyPlan} from './log/index
 import type {EnginePlan} from './plan.js'
 import {BackendRuntime, type EngineEvent, FrontendRuntime, type ServerRuntime} from './runtime.js'
 import type {EngineView, VrrpControl, VrrpStatusRow} from './runtime-api/commands.js'
+import type {StatObject} from './runtime-api/stat.js'
 import {EventHub, healthWireEvent} from './runtime-api/events.js'
 import {StatsSocket} from './runtime-api/server.js'
 import {runTcpSession} from './tcp/session.js'
@@ -39,6 +40,8 @@ export interface EngineOptions {
   vrrp?: () => VrrpStatusRow[]
   /** `set vrrp link|block` on the runtime API (node.ts, for failover tests). */
   vrrpControl?: VrrpControl
+  /** `show stat` objects the proxy does not own (node.ts: the LVS virtual servers), listed after its own. */
+  extraStats?: () => StatObject[]
   /** Where `log stdout` / `log stderr` lines go (default: the process's streams). */
   logStreams?: {stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream}
 }
@@ -56,6 +59,7 @@ export class ProxyEngine {
   private readonly clock: Clock
   private readonly vrrpRows: (() => VrrpStatusRow[]) | undefined
   private readonly vrrpControl: VrrpControl | undefined
+  private readonly extraStats: (() => StatObject[]) | undefined
   private readonly emit: (event: EngineEvent) => void
   private generation: Generation
   /** Frontends of replaced configurations whose idle clients are still in their reload grace. */
@@ -84,6 +88,7 @@ export class ProxyEngine {
     this.canBind = options.canBind ?? (() => true)
     this.vrrpRows = options.vrrp
     this.vrrpControl = options.vrrpControl
+    this.extraStats = options.extraStats
     this.startedAt = this.clock.now()
     this.generation = this.build(plan)
   }
@@ -272,6 +277,7 @@ export class ProxyEngine {
     return {
       ...(this.vrrpRows ? {vrrp: this.vrrpRows} : {}),
       ...(this.vrrpControl ? {vrrpControl: this.vrrpControl} : {}),
+      ...(this.extraStats ? {extraStats: this.extraStats} : {}),
       subscribeEvents: (listener) => this.events.subscribe(listener),
       frontends: generation.frontends,
       backends: generation.backends,

@@ -11,6 +11,8 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {cliPath} from '../../helpers/cli.js'
 import {freePort} from '../../helpers/ports.js'
+import {parseShowStat} from '../../../src/observe/stat-csv.js'
+import {runtimeCommand} from '../proxy/helpers.js'
 
 function ask(host: string, port: number): Promise<string> {
   return new Promise((resolve) => {
@@ -98,6 +100,15 @@ backend be
     expect(out).toContain(`VS [${vip}]:tcp:${vsPort} listening`)
     expect(await ask(vip, vsPort)).toBe('REAL')
     expect(await ask(vip, fePort)).toBe('REAL')
+    // show stat lists the virtual server as a backend with its real server, after the proxy's own rows (what lbctl top reads).
+    const rows = parseShowStat(await runtimeCommand(statsPort, 'show stat'))
+    const vsName = `[${vip}]:tcp:${vsPort}`
+    expect(rows.filter((r) => r.proxy === vsName).map((r) => [r.name, r.status.state])).toEqual([
+      [`[127.0.0.1]:tcp:${realPort}`, 'UP'],
+      ['BACKEND', 'UP'],
+    ])
+    expect(rows.findIndex((r) => r.proxy === vsName)).toBeGreaterThan(rows.findIndex((r) => r.proxy === 'be'))
+    expect(parseShowStat(await runtimeCommand(statsPort, `show stat ${vsName} 4 -1`)).map((r) => r.name)).toEqual([`[127.0.0.1]:tcp:${realPort}`])
     // show events on the stats socket carries the virtual server's health changes like the proxy's.
     let events = ''
     const stream = connect({host: '127.0.0.1', port: statsPort})

@@ -5,7 +5,7 @@
 import type {BackendRuntime, ServerRuntime} from '../runtime.js'
 import type {FrontendRuntime} from '../runtime.js'
 import {CHECK_STATUS_NUMBER} from './stat-columns.js'
-import {showStat, showStatJson, showStatTyped, type StatFilter} from './stat.js'
+import {showStat, showStatJson, showStatTyped, type StatFilter, type StatObject} from './stat.js'
 import {INFO_FIELDS, INFO_POSITIONS, tagWords} from './stat-schema.js'
 
 export type Level = 'user' | 'operator' | 'admin'
@@ -28,6 +28,8 @@ export interface EngineView {
   vrrp?: () => VrrpStatusRow[]
   /** `set vrrp link|block` (lbctl extensions): the node's VRRP fault simulation; absent: the command is unknown. */
   vrrpControl?: VrrpControl
+  /** `show stat` objects the proxy does not own (a node's LVS virtual servers), after its own. */
+  extraStats?: () => StatObject[]
   /** `show events` (lbctl extension): lines until the returned function is called. */
   subscribeEvents?: (listener: (line: string) => void) => () => void
 }
@@ -225,7 +227,7 @@ function showStatCommand(view: EngineView, args: string[]): string {
   if (positional.length > 0) {
     const [proxy = '', type = '', sid = ''] = positional
     if (positional.length < 3) return 'Require a proxy, a type and a server id.\n'
-    const known = [...view.frontends, ...view.backends].some((p) => p.name === proxy || String(p.plan.id) === proxy)
+    const known = [...view.frontends, ...view.backends].some((p) => p.name === proxy || String(p.plan.id) === proxy) || (view.extraStats?.() ?? []).some((o) => o.row.pxname === proxy || String(o.proxyId) === proxy)
     if (proxy !== '-1' && !known) return 'No such proxy.\n'
     if (proxy !== '-1') filter.proxy = proxy
     filter.typeMask = Number(type)
@@ -234,7 +236,7 @@ function showStatCommand(view: EngineView, args: string[]): string {
   }
   if (args.includes('up')) filter.up = true
   if (args.includes('no-maint')) filter.noMaint = true
-  const source = {frontends: view.frontends, backends: view.backends, now: view.now()}
+  const source = {frontends: view.frontends, backends: view.backends, now: view.now(), ...(view.extraStats ? {extra: view.extraStats} : {})}
   if (args.includes('json')) return showStatJson(source, filter)
   if (args.includes('typed')) return showStatTyped(source, filter)
   return showStat(source, filter)

@@ -10,6 +10,8 @@ export interface StatSource {
   now: number
   /** How the stats page's admin form changes a server (the engine's, so the change is an event); default: directly. */
   setServerAdmin?: (backend: BackendRuntime, server: ServerRuntime, change: {maint: boolean; drain: boolean}) => void
+  /** Objects the proxy does not own, listed after its own (a node's LVS virtual servers). */
+  extra?: () => StatObject[]
 }
 
 /** undefined: the field is empty (HAProxy's FF_EMPTY, left out of typed/JSON output); '' is an empty string. */
@@ -192,7 +194,23 @@ export function statObjects(source: StatSource, filter: StatFilter = {}): StatOb
       }
     }
   }
+  for (const o of source.extra?.() ?? []) {
+    if (wanted(o, filter)) out.push(filter.hideAddresses && o.type === 'S' ? {...o, row: {...o.row, addr: undefined}} : o)
+  }
   return out
+}
+
+const TYPE_BIT = {F: 1, B: 2, S: 4} as const
+
+/** The `show stat` filter applied to an object built elsewhere. */
+function wanted(o: StatObject, filter: StatFilter): boolean {
+  if (filter.proxy !== undefined && filter.proxy !== o.row.pxname && filter.proxy !== String(o.proxyId)) return false
+  if (!((filter.typeMask ?? -1) & TYPE_BIT[o.type])) return false
+  if (o.type !== 'S') return true
+  if (filter.sid !== undefined && filter.sid !== -1 && filter.sid !== o.id) return false
+  const status = String(o.row.status ?? '')
+  if (filter.noMaint && status.startsWith('MAINT')) return false
+  return !(filter.up && !status.startsWith('UP'))
 }
 
 type Mode = 'tcp' | 'http'
