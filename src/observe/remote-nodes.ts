@@ -5,6 +5,7 @@ import {existsSync} from 'node:fs'
 import {UserError} from '../errors.js'
 import {readInventory, type Inventory} from '../deploy/inventory.js'
 import type {SshHost, SshOptions} from '../deploy/ssh.js'
+import {ReconnectingTransport, type Connection, type LinkStatus} from './reconnecting-transport.js'
 import {RuntimeApiClient, type StatsClient} from './runtime-api.js'
 
 export const DEFAULT_REMOTE_SOCKET = '/run/haproxy/admin.sock'
@@ -54,42 +55,58 @@ export function selectRemoteNodes(options: {hosts?: string[]; inventoryPath?: st
   }
 }
 
-/** A client whose every call fails with the reason the node could not be reached (it shows as unreachable). */
-function unreachableClient(label: string, reason: string): StatsClient {
-  const fail = () => Promise.reject(new Error(reason))
-  return {label, showStat: fail, showInfo: fail}
-}
-
 export interface RemoteTarget {
   node: RemoteNode
   client: StatsClient
-  /** Admin commands (e/d/D/w) go through the same forwarded socket; absent when the node is unreachable. */
-  admin?: RuntimeApiClient
-  /** The local end of the forward, for messages and --json. */
+  /** Admin commands (e/d/D/w) go through the same forwarded socket, reconnected like the stats. */
+  admin: RuntimeApiClient
+  /** The local end of the first forward (absent when the node was unreachable at start), for messages and --json. */
   localSocket?: string
+  /** Whether the node is connected, or when it tries again. */
+  link: () => LinkStatus
 }
 
 export type OpenSsh = (dest: string, options: SshOptions) => Promise<SshHost>
 
+/** Why a node could not be reached, with the hint of a UserError (what to do about it). */
+function unreachableReason(node: RemoteNode, error: unknown): string {
+  const message = (error as Error).message
+  // ssh's own errors already start with the destination.
+  return `${message.startsWith(`${node.dest}: `) ? '' : `${node.dest}: `}${message}${error instanceof UserError && error.hint ? ` (${error.hint})` : ''}`
+}
+
+/** One ssh master connection to the node and the forward of its stats socket over it. */
+async function openForward(node: RemoteNode, options: {ssh: SshOptions; openSsh: OpenSsh}): Promise<Connection> {
+  let host: SshHost | undefined
+  try {
+    host = await options.openSsh(node.dest, options.ssh)
+    const opened = host
+    return {localSocket: await opened.forwardUnixSocket(node.statsSocket), close: () => opened.close()}
+  } catch (error) {
+    await host?.close().catch(() => undefined)
+    throw new Error(unreachableReason(node, error))
+  }
+}
+
 /**
  * Opens one ssh connection per node (in parallel) and forwards its stats socket. A node that cannot be
- * reached stays in the list with a client that reports why, so the others are still watched.
+ * reached stays in the list with a client that reports why, so the others are still watched. A node
+ * whose connection dies later (or never came up) is reconnected with backoff as the polls go on.
  */
-export async function connectRemoteNodes(nodes: RemoteNode[], options: {ssh: SshOptions; openSsh: OpenSsh; timeoutMs: number}): Promise<{targets: RemoteTarget[]; close: () => Promise<void>}> {
-  const hosts: SshHost[] = []
+export async function connectRemoteNodes(nodes: RemoteNode[], options: {ssh: SshOptions; openSsh: OpenSsh; timeoutMs: number; now?: () => number}): Promise<{targets: RemoteTarget[]; close: () => Promise<void>}> {
+  const transports: ReconnectingTransport[] = []
   const targets = await Promise.all(
     nodes.map(async (node): Promise<RemoteTarget> => {
-      try {
-        const host = await options.openSsh(node.dest, options.ssh)
-        hosts.push(host)
-        const localSocket = await host.forwardUnixSocket(node.statsSocket)
-        const client = RuntimeApiClient.connect(localSocket, {timeoutMs: options.timeoutMs})
-        return {node, client, admin: client, localSocket}
-      } catch (error) {
-        const reason = `${node.dest}: ${(error as Error).message}${error instanceof UserError && error.hint ? ` (${error.hint})` : ''}`
-        return {node, client: unreachableClient(node.dest, reason)}
-      }
+      const connect = () => openForward(node, options)
+      const start = await connect().then(
+        (initial) => ({initial}),
+        (error: unknown) => ({initialError: (error as Error).message}),
+      )
+      const transport = new ReconnectingTransport({label: `${node.dest}:${node.statsSocket}`, connect, timeoutMs: options.timeoutMs, ...(options.now ? {now: options.now} : {})}, start)
+      transports.push(transport)
+      const client = new RuntimeApiClient(transport)
+      return {node, client, admin: client, ...('initial' in start ? {localSocket: start.initial.localSocket} : {}), link: () => transport.link}
     }),
   )
-  return {targets, close: async () => void (await Promise.all(hosts.map((h) => h.close().catch(() => undefined))))}
+  return {targets, close: async () => void (await Promise.all(transports.map((t) => t.close())))}
 }
