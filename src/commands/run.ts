@@ -2,7 +2,6 @@ import {hostname} from 'node:os'
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
 import {detectConfigType} from '../config/detect.js'
-import {renderDiagnostic} from '../config/diagnostics.js'
 import {parseKeepalived} from '../config/keepalived/index.js'
 import {readSourceFile} from '../config/source.js'
 import {buildVrrpNode, type VrrpMode} from '../engine/vrrp/launch.js'
@@ -11,6 +10,7 @@ import type {InstanceStatus} from '../engine/vrrp/runner.js'
 import {UserError} from '../errors.js'
 import {runHaproxy, type ProxyRunResult} from '../engine/proxy/run.js'
 import {runNode, type NodeRunResult} from '../engine/node-run.js'
+import {checkRunnableKeepalived} from '../engine/keepalived-load.js'
 import {buildLvs, startLvs} from '../engine/lvs/launch.js'
 import type {VirtualServiceStatus} from '../engine/lvs/service.js'
 import {heldVipsOf, readNonlocalBind, vipAddresses} from '../engine/node.js'
@@ -75,13 +75,7 @@ A keepalived.conf's virtual_server blocks (LVS) are served too: each address:por
     }
     const source = first
     const parse = parseKeepalived(source)
-    const errors = parse.diagnostics.filter((d) => d.severity === 'error')
-    if (errors.length > 0) {
-      const sources = new Map(parse.files.map((file) => [file.source.path, file.source.text] as const))
-      sources.set(source.path, source.text)
-      for (const d of errors) process.stderr.write(renderDiagnostic(d, {color: false, sources}) + '\n')
-      throw new UserError('run/invalid-config', `${source.path} has ${errors.length} error(s): refusing to run it`, {hint: `fix them; \`lbctl validate ${source.path}\` shows everything`})
-    }
+    checkRunnableKeepalived(source, parse, (line) => process.stderr.write(line + '\n'))
 
     const root = process.getuid?.() === 0
     const mode: VrrpMode = flags.local || !root ? 'local' : 'privileged'

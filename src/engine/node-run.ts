@@ -3,7 +3,6 @@
  * SIGTERM/SIGINT (or, for nodes started by `lbctl up`, until the parent process goes away).
  */
 import type {EventEmitter} from 'node:events'
-import {renderDiagnostic} from '../config/diagnostics.js'
 import {parseKeepalived} from '../config/keepalived/index.js'
 import {readSourceFile} from '../config/source.js'
 import {UserError} from '../errors.js'
@@ -15,6 +14,7 @@ import type {VirtualServiceStatus} from './lvs/service.js'
 import {describeFrontends, formatEngineEvent} from './proxy/format.js'
 import {loadHaproxyConfig} from './proxy/load.js'
 import {loadFailure} from './proxy/load-failure.js'
+import {checkRunnableKeepalived} from './keepalived-load.js'
 import type {VrrpEvent} from './vrrp/events.js'
 import {buildVrrpNode, type VrrpMode} from './vrrp/launch.js'
 import type {InstanceStatus} from './vrrp/runner.js'
@@ -54,13 +54,7 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
 
   const source = readSourceFile(options.keepalivedFile)
   const parse = parseKeepalived(source)
-  const errors = parse.diagnostics.filter((d) => d.severity === 'error')
-  if (errors.length > 0) {
-    const sources = new Map(parse.files.map((file) => [file.source.path, file.source.text] as const))
-    sources.set(source.path, source.text)
-    for (const d of errors) log(renderDiagnostic(d, {color: false, sources}))
-    throw new UserError('run/invalid-config', `${source.path} has ${errors.length} error(s): refusing to run it`, {hint: `fix them; \`lbctl validate ${source.path}\` shows everything`})
-  }
+  checkRunnableKeepalived(source, parse, log)
   // The proxy exists only below; its check scripts may ask about it before (they then fail, like `pidof haproxy` before haproxy started).
   let proxyRunning = () => false
   const build = buildVrrpNode({
