@@ -2,6 +2,7 @@
  * An in-memory DeployHost for tests of planning, ordering and failure handling: files in a Map, every
  * operation appended to a shared journal, commands answered by a script the test supplies.
  */
+import {globFiles} from '../config/keepalived/reader.js'
 import type {DeployHost, StatsAnswer} from './host.js'
 import type {ExecResult} from './ssh.js'
 
@@ -55,6 +56,14 @@ export class FakeHost implements DeployHost {
 
   async list(prefix: string): Promise<string[]> {
     return [...this.files.keys()].filter((p) => p.startsWith(prefix))
+  }
+
+  async glob(pattern: string): Promise<string[]> {
+    const entries = (dir: string) => {
+      const prefix = dir.endsWith('/') ? dir : `${dir}/`
+      return [...new Set([...this.files.keys()].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length).split('/')[0]!))]
+    }
+    return globFiles(pattern, entries, (path) => this.files.has(path))
   }
 
   async mode(path: string): Promise<string | undefined> {

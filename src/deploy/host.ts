@@ -3,6 +3,7 @@
  * in memory in the planning and ordering tests (fake-host.ts).
  */
 import {RuntimeApiClient} from '../observe/runtime-api.js'
+import {expandBraces} from '../config/keepalived/reader.js'
 import {type ExecResult, shellQuote, type SshHost} from './ssh.js'
 
 export interface StatsAnswer {
@@ -24,6 +25,8 @@ export interface DeployHost {
   remove(path: string): Promise<void>
   /** Files named `prefix*` (full paths), unsorted. */
   list(prefix: string): Promise<string[]>
+  /** Regular files matching a glob(3) pattern with `{a,b}` (keepalived's `include`), sorted. */
+  glob(pattern: string): Promise<string[]>
   /** octal mode of a file, e.g. '644', or undefined when it does not exist. */
   mode(path: string): Promise<string | undefined>
   run(command: string, timeoutMs?: number): Promise<ExecResult>
@@ -51,6 +54,11 @@ export function sshDeployHost(ssh: SshHost): DeployHost {
       const out = await must(`for f in ${shellQuote(prefix)}*; do [ -e "$f" ] && printf '%s\\n' "$f"; done; true`, `listing ${prefix}*`)
       return out.split('\n').filter(Boolean)
     },
+    glob: async (pattern) => {
+      const words = expandBraces(pattern).map(shellGlobWord).join(' ')
+      const out = await must(`for f in ${words}; do [ -f "$f" ] && printf '%s\\n' "$f"; done; true`, `expanding ${pattern}`)
+      return [...new Set(out.split('\n').filter(Boolean))].sort()
+    },
     mode: async (path) => {
       const result = await ssh.exec(`stat -c %a -- ${shellQuote(path)} 2>/dev/null`)
       return result.exitCode === 0 ? result.stdout.trim() : undefined
@@ -69,4 +77,13 @@ export function sshDeployHost(ssh: SshHost): DeployHost {
     },
     close: () => ssh.close(),
   }
+}
+
+/**
+ * A glob pattern as one shell word that sh expands the way glob(3) does: `*`, `?` and simple `[...]` stay
+ * unquoted, every other character is quoted (so a pattern from a host's config cannot run anything).
+ */
+export function shellGlobWord(pattern: string): string {
+  const parts = pattern.split(/(\*|\?|\[!?\]?[\w.,:+-]*\])/)
+  return parts.map((part, i) => (i % 2 === 1 ? part : part === '' ? '' : shellQuote(part))).join('') || "''"
 }

@@ -4,6 +4,7 @@
  */
 import {UserError} from '../errors.js'
 import type {DeployHost} from './host.js'
+import {remoteIncludeReader} from './remote-includes.js'
 import {diffFile, type FileChange} from './semantics.js'
 import type {DeployTarget, ManagedFile} from './targets.js'
 
@@ -61,12 +62,19 @@ export async function planHosts(targets: DeployTarget[], hosts: Map<string, Depl
         target.files.map(async (file): Promise<PlannedFile | undefined> => {
           const [want, current] = await Promise.all([desired(target, file, host), host.read(file.remotePath)])
           if (!want) return undefined
+          const changed = current !== want.content
+          // keepalived's includes are the host's: fetched for both texts, so the diff sees what runs there.
+          const includes = changed && file.kind === 'keepalived' ? remoteIncludeReader(host) : undefined
+          if (includes) {
+            if (current !== undefined) await includes.load(file.remotePath, current)
+            await includes.load(file.remotePath, want.content)
+          }
           return {
             file,
             content: want.content,
             current,
-            changed: current !== want.content,
-            diff: current === want.content ? [] : diffFile(file.kind, file.remotePath, current, file.localPath, want.content, want.local),
+            changed,
+            diff: changed ? diffFile(file.kind, file.remotePath, current, file.localPath, want.content, want.local, includes) : [],
           }
         }),
       )

@@ -14,20 +14,44 @@ const noIncludes: ConfigReader = {
   glob: () => [],
 }
 
-export function outlineOf(kind: FileKind, path: string, text: string, local: boolean): OutlineSection[] {
+/** `local`: includes resolve on this machine; false: they read as nothing; a reader: they resolve through it. */
+export function outlineOf(kind: FileKind, path: string, text: string, local: boolean | ConfigReader): OutlineSection[] {
   if (kind === 'haproxy') return outlineHaproxy(parseHaproxyFiles([{path, text}]).model)
-  return outlineKeepalived(parseKeepalived({path, text}, local ? {} : {reader: noIncludes}).model)
+  const reader = local === true ? undefined : local === false ? noIncludes : local
+  return outlineKeepalived(parseKeepalived({path, text}, reader ? {reader} : {}).model)
 }
 
 export interface FileChange extends ConfigChange {
   config: FileKind
 }
 
-/** Semantic changes from what the host has (undefined: no file yet) to what deploy would install. */
-export function diffFile(kind: FileKind, remotePath: string, current: string | undefined, localPath: string, desired: string, desiredIsLocal = true): FileChange[] {
-  const before = current === undefined ? [] : outlineOf(kind, remotePath, current, false)
-  const after = outlineOf(kind, localPath, desired, desiredIsLocal)
+/**
+ * Semantic changes from what the host has (undefined: no file yet) to what deploy would install.
+ * With `hostIncludes` (a reader over the host, already loaded with both texts' includes), both sides resolve
+ * their includes on the host, as the host will: deploy ships the main file only, so the included files
+ * the new one names are the host's. The new file still reads as `localPath` in the changes.
+ */
+export function diffFile(
+  kind: FileKind,
+  remotePath: string,
+  current: string | undefined,
+  localPath: string,
+  desired: string,
+  desiredIsLocal = true,
+  hostIncludes?: ConfigReader,
+): FileChange[] {
+  const before = current === undefined ? [] : outlineOf(kind, remotePath, current, hostIncludes ?? false)
+  const after = hostIncludes ? relabel(outlineOf(kind, remotePath, desired, hostIncludes), remotePath, localPath) : outlineOf(kind, localPath, desired, desiredIsLocal)
   return diffOutlines(before, after).changes.map((c) => ({config: kind, ...c}))
+}
+
+function relabel(sections: OutlineSection[], from: string, to: string): OutlineSection[] {
+  return sections.map((s) => ({
+    ...s,
+    file: s.file === from ? to : s.file,
+    directives: s.directives.map((d) => (d.file === from ? {...d, file: to} : d)),
+    children: relabel(s.children, from, to),
+  }))
 }
 
 /** Every proxy (frontend, backend, listen) a haproxy config defines: `show stat` must list them after a reload. */
