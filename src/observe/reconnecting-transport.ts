@@ -104,8 +104,17 @@ export class ReconnectingTransport implements RuntimeTransport {
     const connection = this.connection
     this.connection = undefined
     this.transport = undefined
-    if (connection) this.closing.push(connection.close().catch(() => undefined))
+    if (connection) this.retire(connection)
     await Promise.all(this.closing)
+  }
+
+  /** Closes a connection no longer used; close() waits for it. */
+  private retire(connection: Connection): void {
+    const done: Promise<void> = connection
+      .close()
+      .catch(() => undefined)
+      .finally(() => this.closing.splice(this.closing.indexOf(done), 1))
+    this.closing.push(done)
   }
 
   private downMessage(): string {
@@ -125,7 +134,7 @@ export class ReconnectingTransport implements RuntimeTransport {
     this.connection = undefined
     this.transport = undefined
     this.generation++
-    if (old) this.closing.push(old.close().catch(() => undefined))
+    if (old) this.retire(old)
     this.status = {state: 'waiting', attempt: 1, nextAt: this.now() + reconnectDelayMs(1), reason}
   }
 
@@ -138,7 +147,7 @@ export class ReconnectingTransport implements RuntimeTransport {
       .then(
         (connection) => {
           if (this.status.state === 'closed') {
-            this.closing.push(connection.close().catch(() => undefined))
+            this.retire(connection)
             return
           }
           this.use(connection)
