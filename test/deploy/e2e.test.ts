@@ -4,7 +4,7 @@
  * the way hosts without systemd are (haproxy -sf, kill -HUP). The cases share the hosts and run in order.
  */
 import {execFileSync} from 'node:child_process'
-import {writeFileSync} from 'node:fs'
+import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {DeployResult} from '../../src/deploy/result.js'
@@ -200,6 +200,33 @@ describe.skipIf(!enabled)('lbctl deploy against real sshd + haproxy + keepalived
       } catch {
         // already gone
       }
+    }
+  })
+
+  it("the plan's keepalived diff reads the host's includes over ssh (relative glob, a file name with a space)", async () => {
+    // lb2's running config moved into an included file on the host: the same config, so no semantic change.
+    const h = lab.hosts[1]!
+    const running = fileText(h.keepalivedConf)
+    lab.writeLocal(fileText(h.haproxyCfg), (host) => fileText(host.keepalivedConf))
+    const parts = join(h.dir, 'parts.d')
+    try {
+      mkdirSync(parts)
+      writeFileSync(join(parts, '10 main.conf'), running)
+      writeFileSync(h.keepalivedConf, 'include parts.d/*.conf\n')
+      const run = await cli(['deploy', '--dry-run', '--json', '--hosts', 'lb2'])
+      expect(run.code, run.stdout + run.stderr).toBe(0)
+      const lb2 = json<DeployResult>(run.stdout).hosts[0]!
+      expect(lb2.host).toBe('lb2')
+      expect(lb2.diff.filter((c) => c.config === 'keepalived')).toEqual([])
+      // A changed priority is a change of the included instance, not a whole instance added.
+      lab.writeLocal(fileText(h.haproxyCfg), (host) => (host === h ? running.replace('priority 100', 'priority 99') : fileText(host.keepalivedConf)))
+      const changed = json<DeployResult>((await cli(['deploy', '--dry-run', '--json', '--hosts', 'lb2'])).stdout).hosts[0]!
+      expect(changed.diff.filter((c) => c.config === 'keepalived').map((c) => [c.kind, c.section, c.directive, c.before, c.after])).toEqual([
+        ['changed', 'vrrp_instance VI_1', 'priority', 'priority 100', 'priority 99'],
+      ])
+    } finally {
+      writeFileSync(h.keepalivedConf, running)
+      rmSync(parts, {recursive: true, force: true})
     }
   })
 })
