@@ -61,6 +61,9 @@ describe.skipIf(!built || !requireBinary('tmux') || !requireBinary('haproxy'))('
     expect(rows).toHaveLength(2)
     for (const row of rows) expect(row).toMatch(rowInBox)
     expect(shown.split('\n').some((l) => /SERVER\s+STATUS\s+CHECK\s+WGT\s+CUR\s*\S$/.test(inBox(l)))).toBe(true)
+    // The VRRP table (right half) keeps a space between its eight headers, cut as they are.
+    const vrrpHeader = shown.split('\n').map((l) => l.slice(40)).find((l) => /^\SNOD/.test(l))
+    expect(vrrpHeader?.slice(1, -1).trim().split(/\s+/)).toHaveLength(8)
     if (process.env.LBCTL_SHOW_SCREEN) process.stderr.write(shown)
   })
 })

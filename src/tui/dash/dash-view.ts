@@ -24,6 +24,15 @@ export function fitWidths(base: number[], width: number, spacing: number, floor:
   return widths
 }
 
+/**
+ * Cuts each cell to its column's width. blessed-contrib pads a cell by the length of the text it was
+ * given, so a cell it has to cut itself loses the space after it and runs into the next column.
+ */
+export function clipCells(table: {headers: string[]; data: string[][]}, widths: number[]): {headers: string[]; data: string[][]} {
+  const clip = (row: string[]) => row.map((cell, i) => cell.slice(0, widths[i] ?? cell.length))
+  return {headers: clip(table.headers), data: table.data.map(clip)}
+}
+
 /** The VRRP table: NODE, INST, VRID, ROLE, PRIO, AGE, MASTER, VIPS. */
 const VRRP_WIDTHS = [15, 8, 4, 8, 4, 5, 15, 32]
 // Floors also keep each header readable (a cut header loses its spacing).
@@ -58,9 +67,9 @@ export function createDashView(options: {onQuit: () => void; title?: string; wir
       const series = rateChart(state).filter((s) => s.y.length > 0)
       if (series.length > 0) charts.line.setData(series.map((s, i) => ({...s, style: {line: LINE_COLORS[i % LINE_COLORS.length]}})))
       charts.bar.setData(sessionBars(state))
-      charts.servers.setData(serverTable(state))
+      charts.servers.setData(clipCells(serverTable(state), charts.servers.options.columnWidth))
     }
-    vrrp.setData(vrrpTable(state))
+    vrrp.setData(clipCells(vrrpTable(state), vrrp.options.columnWidth))
     const warn = warnings(state)
     const none = state.top.nodes.length > 0 && Object.keys(state.top.live.vrrp).length === 0 && Object.keys(state.top.live.wire).length === 0
     // A label wider than its box wraps over the table: cut it to the box.
