@@ -92,7 +92,7 @@ export async function runSession(options: SessionOptions, desired: DesiredConten
     const plans = rolloutWaves(await planHosts(options.targets, hosts, desired), (p) => p.target).flat()
     const secrets = [
       ...knownSecrets,
-      ...plans.flatMap((p) => p.files.flatMap((f) => [...(f.current === undefined ? [] : secretsOf(f.file.kind, f.file.remotePath, f.current)), ...secretsOf(f.file.kind, f.file.localPath, f.content)])),
+      ...plans.flatMap((p) => p.files.flatMap((f) => [...(f.current === undefined ? [] : secretsOf(f.file.kind, f.file.remotePath, f.current, f.includes)), ...secretsOf(f.file.kind, f.includes ? f.file.remotePath : f.file.localPath, f.content, f.includes)])),
     ]
     const mask = secretMasker(secrets)
     options.showPlan?.(plans)

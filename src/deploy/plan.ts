@@ -2,6 +2,7 @@
  * Before anything changes: reach every host (all or nothing), read what each one runs now and work out,
  * per host and file, whether it changes and what the change means.
  */
+import type {ConfigReader} from '../config/keepalived/index.js'
 import {UserError} from '../errors.js'
 import type {DeployHost} from './host.js'
 import {remoteIncludeReader} from './remote-includes.js'
@@ -17,6 +18,8 @@ export interface PlannedFile {
   /** Byte comparison: an unchanged file is neither uploaded nor reloaded. */
   changed: boolean
   diff: FileChange[]
+  /** keepalived: the host's included files, fetched for the diff (their secrets must be masked too). */
+  includes?: ConfigReader
 }
 
 export interface HostPlan {
@@ -75,6 +78,7 @@ export async function planHosts(targets: DeployTarget[], hosts: Map<string, Depl
             current,
             changed,
             diff: changed ? diffFile(file.kind, file.remotePath, current, file.localPath, want.content, want.local, includes) : [],
+            ...(includes ? {includes} : {}),
           }
         }),
       )

@@ -59,12 +59,12 @@ export function expectedProxies(path: string, text: string): string[] {
   return parseHaproxyFiles([{path, text}]).model.proxies.map((p) => p.name)
 }
 
-/** The secret words of a config (auth_pass, stats auth passwords, userlist passwords...). */
-export function secretsOf(kind: FileKind, path: string, text: string): string[] {
+/** The secret words of a config (auth_pass, stats auth passwords, userlist passwords...), with its includes when given a reader. */
+export function secretsOf(kind: FileKind, path: string, text: string, includes?: ConfigReader): string[] {
   const out = new Set<string>()
   let sections: OutlineSection[] = []
   try {
-    sections = outlineOf(kind, path, text, false)
+    sections = outlineOf(kind, path, text, includes ?? false)
   } catch {
     // an unparsable file still gets the line-pattern masking below
   }

@@ -6,7 +6,9 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {fsConfigReader} from '../../src/config/keepalived/index.js'
 import {FakeHost} from '../../src/deploy/fake-host.js'
 import {sshDeployHost} from '../../src/deploy/host.js'
+import {runSession} from '../../src/deploy/deploy.js'
 import {type DesiredContent, planHosts} from '../../src/deploy/plan.js'
+import {silentProgress} from '../../src/deploy/result.js'
 import type {SshHost} from '../../src/deploy/ssh.js'
 import type {DeployTarget} from '../../src/deploy/targets.js'
 
@@ -68,6 +70,23 @@ describe("the per-host diff sees the host's keepalived includes", () => {
     h.files.delete(K)
     const lines = await diff(h, `include conf.d/10-vi1.conf\n`)
     expect(lines.map((l) => l.split(':')[0])).toEqual(['added vrrp_instance VI_1'])
+  })
+})
+
+describe('secrets in included files', () => {
+  it("an auth_pass in a host's included file is masked in the host's own output", async () => {
+    const h = new FakeHost('root@lb1', [], (command) => (command.startsWith('keepalived -t') ? {exitCode: 1, stderr: 'secret Incl0dedPw is too long'} : undefined))
+    h.files.set(K, {data: 'include conf.d/*.conf\n', mode: '600'})
+    h.files.set('/etc/keepalived/conf.d/vi1.conf', {data: instance('VI_1', 100).replace('priority 100\n', 'priority 100\n    authentication {\n        auth_type PASS\n        auth_pass Incl0dedPw\n    }\n'), mode: '600'})
+    const result = await runSession(
+      {targets: [target], connect: async () => h, clusterComplete: false, dryRun: false, confirm: async () => true, progress: silentProgress, verifyTimeoutMs: 0},
+      async () => ({content: `${globalDefs('lb1')}include conf.d/*.conf\n`, local: true}),
+      [],
+    )
+    const check = result.hosts[0]!.steps.find((s) => s.name === 'check')!
+    expect(check.ok).toBe(false)
+    expect(check.output).toContain('secret <redacted> is too long')
+    expect(JSON.stringify(result)).not.toContain('Incl0dedPw')
   })
 })
 
