@@ -3,7 +3,7 @@
  * through the system's OpenSSH (test/helpers/sshd.ts). The poller of `lbctl top` watches the node; the
  * test kills lbctl's ssh master (as a host reboot or a long network blip does) with the host's sshd
  * stopped, so the first reconnect attempt fails; with sshd back, the next attempt (2 s later) reconnects
- * and the node's stats flow again.
+ * and the node's stats flow again. Then the same through the built CLI's event log.
  */
 import {execFileSync, spawn, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -14,10 +14,12 @@ import {openSsh} from '../../src/deploy/ssh.js'
 import type {LbEvent} from '../../src/observe/events.js'
 import {connectRemoteNodes, type RemoteTarget} from '../../src/observe/remote-nodes.js'
 import {startPoller, type Poller} from '../../src/observe/source.js'
+import {cliPath, repoRoot} from '../helpers/cli.js'
 import {requireBinary, requireRoot} from '../helpers/oracles.js'
 import {createSshLab, type SshLab} from '../helpers/sshd.js'
 
 const SUBNET = 86
+const built = existsSync(join(repoRoot, 'dist/observe/reconnecting-transport.js'))
 
 /** The pid of the ControlMaster process that serves `localSocket` (its control path sits beside it). */
 function masterPid(localSocket: string): number {
@@ -25,6 +27,16 @@ function masterPid(localSocket: string): number {
   const master = lines.find((l) => l.includes('ControlMaster=yes'))
   if (!master) throw new Error(`no ssh master for ${localSocket}: ${lines.join(' | ')}`)
   return Number(master.split(' ')[0])
+}
+
+/** Pids of the ssh masters opened with the lab's ssh config (by lbctl, in the CLI test). */
+function sshMasters(lab: SshLab): number[] {
+  try {
+    const lines = execFileSync('pgrep', ['-af', `^ssh -F ${lab.configFile}`], {encoding: 'utf8'}).trim().split('\n')
+    return lines.filter((l) => l.includes('ControlMaster=yes')).map((l) => Number(l.split(' ')[0]))
+  } catch {
+    return []
+  }
 }
 
 async function until<T>(what: string, check: () => T | undefined, timeoutMs: number): Promise<T> {
@@ -44,6 +56,7 @@ describe.skipIf(!(requireRoot() && requireBinary('sshd') && requireBinary('ssh')
   let socket: string
   let connected: {targets: RemoteTarget[]; close: () => Promise<void>} | undefined
   let poller: Poller | undefined
+  let child: ChildProcess | undefined
 
   beforeAll(async () => {
     lab = await createSshLab({tag: 'tr', subnet: SUBNET, hosts: ['lb1']})
@@ -74,6 +87,7 @@ backend app
   })
 
   afterAll(async () => {
+    child?.kill('SIGKILL')
     await poller?.stop()
     await connected?.close()
     haproxy?.kill('SIGKILL')
@@ -113,5 +127,32 @@ backend app
     expect(link.state === 'connected' && link.localSocket).not.toBe(firstSocket)
     const last = events.filter((e) => e.kind === 'stats').at(-1)
     expect(last?.kind === 'stats' && last.snapshot.rows.some((r) => r.proxy === 'fe_lb1')).toBe(true)
+    await poller.stop()
+    await connected.close()
+    poller = undefined
+    connected = undefined
+  })
+
+  it.skipIf(!built)('the built `lbctl top --hosts` logs the lost connection, the reconnect, and exits cleanly', async () => {
+    const host = lab.hosts[0]!
+    child = spawn(process.execPath, [cliPath, 'top', '--hosts', 'lb1', '--remote-socket', socket, '--ssh-config', lab.configFile, '--interval', '200ms'], {cwd: dir, stdio: ['ignore', 'pipe', 'pipe']})
+    let out = ''
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)))
+    await until('the first summary line', () => (/ lb1 HAProxy 2\.6/.test(out) ? true : undefined), 10_000)
+
+    await host.stopSshd()
+    const masters = sshMasters(lab)
+    expect(masters).toHaveLength(1)
+    process.kill(masters[0]!, 'SIGKILL')
+    await until('the lost line', () => (/ lb1 stats socket unreachable: ssh connection lost \(.*\); reconnecting \(attempt 1, next in 1s\)\n/.test(out) ? true : undefined), 5000)
+    await host.startSshd()
+    await until('the reconnected line', () => (/ lb1 stats socket reachable again\n/.test(out) ? true : undefined), 10_000)
+
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    child = undefined
+    // The new master was closed on the way out, like the first one.
+    expect(sshMasters(lab)).toEqual([])
   })
 })
