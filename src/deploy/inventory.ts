@@ -1,3 +1,4 @@
+import {basename} from 'node:path'
 import {isMap, isScalar, isSeq, LineCounter, type Node as YamlNode, parseDocument, stringify, type YAMLMap} from 'yaml'
 import {readSourceFile} from '../config/source.js'
 import {UserError} from '../errors.js'
@@ -160,7 +161,7 @@ class Reader {
     const offset = (node as YamlNode | undefined)?.range?.[0] ?? 0
     const {line, col} = this.lines.linePos(offset)
     return new UserError('inventory/invalid', `${this.path}:${Math.max(line, 1)}:${Math.max(col, 1)}: ${message}`, {
-      hint: 'fix lbctl.yaml (see `lbctl init --help` for the fields it writes)',
+      hint: `fix ${basename(this.path)} (see \`lbctl init --help\` for the fields it writes)`,
     })
   }
 

@@ -64,6 +64,13 @@ describe('validate with an inventory under another name', () => {
     expect(vipBinds(withInventory)).toEqual([])
   })
 
+  it('a broken inventory under another name is reported as an inventory, naming that file', async () => {
+    writeFileSync(join(dir, 'broken.yaml'), 'version: 1\nnodes: []\nhaproxy:\n  config: haproxy.cfg\n')
+    const broken = (await run(join(dir, 'broken.yaml'))).result.diagnostics.filter((d) => d.file === join(dir, 'broken.yaml'))
+    expect(broken.map((d) => [d.code, d.message])).toEqual([['inventory/invalid', 'the inventory has no "vips"']])
+    expect(JSON.stringify(broken[0])).toContain('fix broken.yaml')
+  })
+
   it('an inventory without the sysctl keeps the warning; another YAML file is still an unknown type', async () => {
     writeFileSync(join(dir, 'staging.yaml'), renderInventory({...inventory, sysctl: {}}))
     expect(vipBinds(await run(join(dir, 'staging.yaml')))).toHaveLength(1)
