@@ -3,9 +3,10 @@
  * `ip addr`) or local mode (UDP on loopback, VIPs recorded only). This is the one place that picks
  * the real effects; the runner itself only sees their interfaces.
  */
-import {hostname, networkInterfaces} from 'node:os'
+import {hostname} from 'node:os'
 import type {KeepalivedModel} from '../../config/keepalived/index.js'
 import {systemClock, type Clock} from './clock.js'
+import {systemInterfaceAddress} from './interface-address.js'
 import {Notifier, openNotifyFifo, type FifoWriter} from './notify.js'
 import {VrrpRunner} from './runner.js'
 import {planInstances, planTracking, type InstancePlan, type TrackingPlan} from './settings.js'
@@ -71,17 +72,6 @@ export function localAddressFor(nodeName: string): string {
   let hash = 0x811c9dc5
   for (const char of nodeName) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0
   return `127.0.0.${10 + (hash % 240)}`
-}
-
-/**
- * The address an instance on this interface sends from (this network namespace): the first IPv4
- * address, or for IPv6 the link-local one (RFC 5798 §5.1.2.1: the source of an IPv6 advert is the
- * interface's link-local address).
- */
-export function systemInterfaceAddress(name: string, family: 4 | 6): string | undefined {
-  const addresses = networkInterfaces()[name] ?? []
-  if (family === 4) return addresses.find((address) => address.family === 'IPv4')?.address
-  return addresses.find((address) => address.family === 'IPv6' && /^fe[89ab]/i.test(address.address))?.address
 }
 
 export function buildVrrpNode(options: VrrpNodeOptions): VrrpNodeBuild {
