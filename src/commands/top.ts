@@ -128,7 +128,7 @@ export async function resolveSources(flags: SourceFlagValues): Promise<ResolvedS
     const connected = await connectRemoteNodes(remote.nodes, {ssh: sshOptions(flags), openSsh, timeoutMs})
     for (const t of connected.targets) {
       targets.push({node: t.node.name, client: t.client})
-      if (t.admin) clients.set(t.node.name, t.admin)
+      clients.set(t.node.name, t.admin)
       sockets[t.node.name] = `${t.node.dest}:${t.node.statsSocket}`
     }
     close = connected.close

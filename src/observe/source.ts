@@ -63,6 +63,8 @@ export function startPoller(options: PollerOptions): Poller {
   const clock = options.clock ?? systemClock
   const previous = new Map<string, StatsSnapshot>()
   const reachable = new Map<string, boolean>()
+  // Why each unreachable node failed last: a new reason (e.g. the next reconnect attempt) is a new event.
+  const failure = new Map<string, string>()
   // The latest VRRP rows of each reachable node, and the split brains seen at the previous round.
   const vrrpRows = new Map<string, VrrpRow[]>()
   let splits: SplitBrain[] = []
@@ -81,13 +83,16 @@ export function startPoller(options: PollerOptions): Poller {
     for (const result of results) {
       const wasReachable = reachable.get(result.node)
       if (result.error !== undefined || !result.snapshot) {
-        if (wasReachable !== false) events.push({kind: 'node', at: clock.now(), node: result.node, reachable: false, text: `stats socket unreachable: ${result.error ?? 'no answer'}`})
+        const text = `stats socket unreachable: ${result.error ?? 'no answer'}`
+        if (wasReachable !== false || failure.get(result.node) !== text) events.push({kind: 'node', at: clock.now(), node: result.node, reachable: false, text})
+        failure.set(result.node, text)
         reachable.set(result.node, false)
         vrrpRows.delete(result.node)
         continue
       }
       const snapshot = result.snapshot
       if (wasReachable === false) events.push({kind: 'node', at: snapshot.at, node: result.node, reachable: true, text: 'stats socket reachable again'})
+      failure.delete(result.node)
       reachable.set(result.node, true)
       events.push({kind: 'stats', at: snapshot.at, node: result.node, snapshot, text: `${snapshot.rows.length} rows`})
       events.push(...diffSnapshots(previous.get(result.node), snapshot))

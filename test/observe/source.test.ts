@@ -73,6 +73,30 @@ describe('startPoller', () => {
     await poller.stop()
   })
 
+  it('reports an unreachable node again only when the reason changes (the next reconnect attempt)', async () => {
+    const clock = new FakeClock()
+    const events: LbEvent[] = []
+    const reasons = ['reconnecting (attempt 1, next in 1s)', 'reconnecting (attempt 1, next in 1s)', 'reconnecting (attempt 2, next in 2s)']
+    let poll = 0
+    const client: StatsClient = {
+      label: 'lb1',
+      showStat: async () => {
+        const reason = reasons[poll++]
+        if (reason === undefined) return parseShowStat(fixture('stat-up.csv'))
+        throw new Error(`lb1: cannot connect; ${reason}`)
+      },
+      showInfo: async () => parseShowInfo(fixture('info.txt')),
+    }
+    const poller = startPoller({targets: [{node: 'lb1', client}], intervalMs: 500, clock, onEvent: (e) => events.push(e)})
+    await clock.advance(1500)
+    expect(summary(events)).toEqual([
+      'lb1 stats socket unreachable: lb1: cannot connect; reconnecting (attempt 1, next in 1s)',
+      'lb1 stats socket unreachable: lb1: cannot connect; reconnecting (attempt 2, next in 2s)',
+      'lb1 stats socket reachable again',
+    ])
+    await poller.stop()
+  })
+
   it('emits nothing after stop, even for a poll in flight', async () => {
     const clock = new FakeClock()
     const events: LbEvent[] = []

@@ -31,7 +31,7 @@ function Header({state}: {state: TopState}) {
         <Text key={n.name}>
           {'  '}
           <Text color={n.reachable ? 'green' : 'red'}>{n.reachable ? '●' : '○'}</Text> {n.name}
-          {n.reachable ? <Text dimColor>{n.version ? ` ${n.version.split('-')[0]}` : ''}{n.uptimeSec !== undefined ? ` up ${humanDuration(n.uptimeSec)}` : ''}</Text> : <Text color="red"> unreachable</Text>}
+          {n.reachable ? <Text dimColor>{n.version ? ` ${n.version.split('-')[0]}` : ''}{n.uptimeSec !== undefined ? ` up ${humanDuration(n.uptimeSec)}` : ''}</Text> : <Text color="red"> unreachable{reconnecting(n.error)}</Text>}
         </Text>
       ))}
       {'  '}
@@ -127,4 +127,10 @@ export function TopScreen({state}: {state: TopState}) {
       <Footer state={state} />
     </Box>
   )
+}
+
+/** `, reconnecting (attempt 2, next in 2s)` when the node's transport is retrying (top --hosts), else nothing. */
+function reconnecting(error: string | undefined): string {
+  const match = error?.match(/reconnecting \([^)]*\)/)
+  return match ? `, ${match[0]}` : ''
 }
