@@ -3,20 +3,22 @@
  * of the destination address. Behind one virtual address every connection has the same
  * destination, so a plain virtual server sends everything to one server; dh is meant for fwmark services.
  */
+import {RebuiltBalancer} from '../../proxy/balance/types.js'
 import {fillWeightedTable} from './sh.js'
 import {available, foldAddress, type LvsPickContext, type LvsScheduler, type LvsServer} from './types.js'
 
 const BITS = 8
 const SIZE = 1 << BITS
 
-export class DestinationHashScheduler implements LvsScheduler {
+export class DestinationHashScheduler extends RebuiltBalancer implements LvsScheduler {
   private table: (LvsServer | undefined)[] = []
 
   constructor(private readonly servers: readonly LvsServer[]) {
+    super()
     this.rebuild()
   }
 
-  private rebuild(): void {
+  protected rebuild(): void {
     this.table = fillWeightedTable(this.servers.filter((s) => s.running), SIZE, false)
   }
 
@@ -29,19 +31,4 @@ export class DestinationHashScheduler implements LvsScheduler {
     const s = this.table[this.bucketOf(context.destAddress ?? '0.0.0.0')]
     return s && available(s) ? s : undefined
   }
-
-  serverUp(): void {
-    this.rebuild()
-  }
-
-  serverDown(): void {
-    this.rebuild()
-  }
-
-  weightChanged(): void {
-    this.rebuild()
-  }
-
-  connTaken(): void {}
-  connReleased(): void {}
 }

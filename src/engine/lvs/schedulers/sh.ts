@@ -3,6 +3,7 @@
  * times (a server of weight 0 still takes one bucket), looked up by a hash of the client's address.
  * A bucket whose server is unavailable answers nothing (no fallback, like the kernel without sh-fallback).
  */
+import {RebuiltBalancer} from '../../proxy/balance/types.js'
 import {available, foldAddress, hash32, type LvsPickContext, type LvsScheduler, type LvsServer} from './types.js'
 
 export const SH_TABLE_BITS = 8
@@ -25,15 +26,16 @@ export function fillWeightedTable(servers: readonly LvsServer[], size: number, w
   return table
 }
 
-export class SourceHashScheduler implements LvsScheduler {
+export class SourceHashScheduler extends RebuiltBalancer implements LvsScheduler {
   private table: (LvsServer | undefined)[] = []
 
   constructor(private readonly servers: readonly LvsServer[]) {
+    super()
     this.rebuild()
   }
 
   /** Down servers leave the table, as keepalived removes them from the service. */
-  private rebuild(): void {
+  protected rebuild(): void {
     this.table = fillWeightedTable(this.servers.filter((s) => s.running), SIZE, true)
   }
 
@@ -45,19 +47,4 @@ export class SourceHashScheduler implements LvsScheduler {
     const s = this.table[this.bucketOf(context.clientAddress ?? '0.0.0.0')]
     return s && available(s) ? s : undefined
   }
-
-  serverUp(): void {
-    this.rebuild()
-  }
-
-  serverDown(): void {
-    this.rebuild()
-  }
-
-  weightChanged(): void {
-    this.rebuild()
-  }
-
-  connTaken(): void {}
-  connReleased(): void {}
 }
