@@ -1,10 +1,8 @@
 import {BaseCommand} from '../base-command.js'
 import {validateReport} from '../config/validate.js'
-import {confirmer, hostFlags, rolloutFlags, selectHosts, sshConnect, sshFlags, stderrProgress, stopOnInterrupt} from '../deploy/cli.js'
+import {hostFlags, rolloutFlags, runRolloutCommand, sshFlags} from '../deploy/cli.js'
 import {InvalidConfigError, runDeploy} from '../deploy/deploy.js'
-import {renderPlan, renderSummary} from '../deploy/render.js'
 import type {DeployResult} from '../deploy/result.js'
-import {ExitCode} from '../errors.js'
 
 export type {DeployResult} from '../deploy/result.js'
 
@@ -30,38 +28,17 @@ Hosts and per-host settings (paths, reload commands for hosts without systemd, s
 
   async run(): Promise<DeployResult> {
     const {flags} = await this.parse(Deploy)
-    const selection = selectHosts(flags)
-    const progress = stderrProgress()
-    const interrupt = stopOnInterrupt()
-    let result: DeployResult
-    try {
-      result = await runDeploy({
-        targets: selection.targets,
-        inventoryPath: selection.inventoryPath,
-        clusterComplete: selection.complete,
-        connect: sshConnect(flags),
-        dryRun: flags['dry-run'],
-        showPlan: (plans) => {
-          if (!this.jsonEnabled()) this.log(renderPlan(plans, this.color))
-        },
-        confirm: confirmer(flags.yes, `Deploy to ${selection.targets.length} host${selection.targets.length === 1 ? '' : 's'}?`),
-        progress,
-        parallel: flags.parallel,
-        verifyTimeoutMs: flags['verify-timeout'] * 1000,
-        stopRequested: interrupt.requested,
-      })
-    } catch (error) {
-      // The report goes to stderr in JSON mode too: stdout then holds only the error object.
-      if (error instanceof InvalidConfigError) {
-        for (const line of validateReport(error.run, {quiet: false, color: Boolean(process.stderr.isTTY)})) process.stderr.write(`${line}\n`)
+    const io = {log: (text: string) => this.log(text), json: this.jsonEnabled(), color: this.color}
+    return runRolloutCommand(io, flags, 'Deploy to', async (session, selection) => {
+      try {
+        return await runDeploy({...session, inventoryPath: selection.inventoryPath})
+      } catch (error) {
+        // The report goes to stderr in JSON mode too: stdout then holds only the error object.
+        if (error instanceof InvalidConfigError) {
+          for (const line of validateReport(error.run, {quiet: false, color: Boolean(process.stderr.isTTY)})) process.stderr.write(`${line}\n`)
+        }
+        throw error
       }
-      throw error
-    } finally {
-      interrupt.release()
-      progress.stop()
-    }
-    if (!this.jsonEnabled()) this.log(`\n${renderSummary(result, new Map(selection.targets.map((t) => [t.name, t.role])), flags['dry-run'])}`)
-    if (!result.ok) process.exitCode = ExitCode.checkFailed
-    return result
+    })
   }
 }

@@ -1,10 +1,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
-import {confirmer, hostFlags, rolloutFlags, selectHosts, sshConnect, sshFlags, stderrProgress, stopOnInterrupt} from '../deploy/cli.js'
-import {renderPlan, renderSummary} from '../deploy/render.js'
+import {hostFlags, rolloutFlags, runRolloutCommand, sshFlags} from '../deploy/cli.js'
 import type {DeployResult} from '../deploy/result.js'
 import {runRollback} from '../deploy/rollback.js'
-import {ExitCode} from '../errors.js'
 
 export default class Rollback extends BaseCommand {
   static override summary = 'Put a kept version of the configs back on hosts (check, reload and verify like a deploy)'
@@ -25,32 +23,7 @@ export default class Rollback extends BaseCommand {
 
   async run(): Promise<DeployResult> {
     const {flags} = await this.parse(Rollback)
-    const selection = selectHosts(flags)
-    const progress = stderrProgress()
-    const interrupt = stopOnInterrupt()
-    let result: DeployResult
-    try {
-      result = await runRollback({
-        targets: selection.targets,
-        clusterComplete: selection.complete,
-        connect: sshConnect(flags),
-        dryRun: flags['dry-run'],
-        to: flags.to,
-        showPlan: (plans) => {
-          if (!this.jsonEnabled()) this.log(renderPlan(plans, this.color))
-        },
-        confirm: confirmer(flags.yes, `Roll back ${selection.targets.length} host${selection.targets.length === 1 ? '' : 's'}?`),
-        progress,
-        parallel: flags.parallel,
-        verifyTimeoutMs: flags['verify-timeout'] * 1000,
-        stopRequested: interrupt.requested,
-      })
-    } finally {
-      interrupt.release()
-      progress.stop()
-    }
-    if (!this.jsonEnabled()) this.log(`\n${renderSummary(result, new Map(selection.targets.map((t) => [t.name, t.role])), flags['dry-run'])}`)
-    if (!result.ok) process.exitCode = ExitCode.checkFailed
-    return result
+    const io = {log: (text: string) => this.log(text), json: this.jsonEnabled(), color: this.color}
+    return runRolloutCommand(io, flags, 'Roll back', (session) => runRollback({...session, to: flags.to}))
   }
 }

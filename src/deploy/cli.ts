@@ -5,12 +5,14 @@
 import {existsSync} from 'node:fs'
 import {createInterface} from 'node:readline/promises'
 import {Flags} from '@oclif/core'
-import {UserError} from '../errors.js'
+import {ExitCode, UserError} from '../errors.js'
 import {sshDeployHost} from './host.js'
 import {readInventory} from './inventory.js'
+import type {SessionOptions} from './deploy.js'
 import type {Connect} from './plan.js'
+import {renderPlan, renderSummary} from './render.js'
 import {lineProgress, taskListProgress, type TaskListProgress} from './progress.js'
-import type {Progress} from './result.js'
+import type {DeployResult, Progress} from './result.js'
 import {openSsh, type SshOptions} from './ssh.js'
 import {type DeployTarget, resolveTargets} from './targets.js'
 
@@ -110,4 +112,60 @@ export function stopOnInterrupt(): {requested: () => boolean; release: () => voi
   }
   process.on('SIGINT', onSigint)
   return {requested: () => requested, release: () => void process.off('SIGINT', onSigint)}
+}
+
+/** What a rollout command prints through: oclif's log, and whether stdout is JSON and may be coloured. */
+export interface RolloutCommandIo {
+  log(text: string): void
+  json: boolean
+  color: boolean
+}
+
+type RolloutCommandFlags = {inventory?: string; hosts?: string; 'haproxy-config'?: string; 'keepalived-config'?: string} & {
+  'ssh-config'?: string
+  'ssh-key'?: string
+  'known-hosts'?: string
+  'ssh-option'?: string[]
+} & {'dry-run': boolean; yes: boolean; parallel: number; 'verify-timeout': number}
+
+/**
+ * The part deploy and rollback share around their library call: host selection, progress on stderr, Ctrl-C,
+ * the plan and the summary on stdout, exit code 1 on any failure. `verb` asks the question (`Deploy to 2 hosts?`).
+ */
+export async function runRolloutCommand(
+  io: RolloutCommandIo,
+  flags: RolloutCommandFlags,
+  verb: string,
+  call: (session: SessionOptions, selection: HostSelection) => Promise<DeployResult>,
+): Promise<DeployResult> {
+  const selection = selectHosts(flags)
+  const progress = stderrProgress()
+  const interrupt = stopOnInterrupt()
+  const count = selection.targets.length
+  let result: DeployResult
+  try {
+    result = await call(
+      {
+        targets: selection.targets,
+        clusterComplete: selection.complete,
+        connect: sshConnect(flags),
+        dryRun: flags['dry-run'],
+        showPlan: (plans) => {
+          if (!io.json) io.log(renderPlan(plans, io.color))
+        },
+        confirm: confirmer(flags.yes, `${verb} ${count} host${count === 1 ? '' : 's'}?`),
+        progress,
+        parallel: flags.parallel,
+        verifyTimeoutMs: flags['verify-timeout'] * 1000,
+        stopRequested: interrupt.requested,
+      },
+      selection,
+    )
+  } finally {
+    interrupt.release()
+    progress.stop()
+  }
+  if (!io.json) io.log(`\n${renderSummary(result, new Map(selection.targets.map((t) => [t.name, t.role])), flags['dry-run'])}`)
+  if (!result.ok) process.exitCode = ExitCode.checkFailed
+  return result
 }
