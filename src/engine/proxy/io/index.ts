@@ -1,0 +1,1 @@
+export type {ProxySocket} from './types.js'
