@@ -236,7 +236,7 @@ On a terminal it is an interactive screen (? for keys); otherwise it prints one 
     const greeted = new Set<string>()
     const news = wireNewsFilter()
     live.subscribe((event) => {
-      // Adverts repeat every interval: the log keeps what is new (a sender, a change, a GARP claim).
+      // Adverts repeat every interval: the log keeps what is new (a sender, a change, a GARP or NA claim).
       if ((event.kind === 'vrrp-advert' || event.kind === 'garp') && !news(event)) return
       if (event.kind === 'stats' && !greeted.has(event.node)) {
         greeted.add(event.node)

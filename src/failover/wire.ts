@@ -1,8 +1,9 @@
 /**
- * The timeline as the wire saw it: VRRP adverts and gratuitous ARPs captured by the sniffer
- * (src/observe/vrrp-sniffer.ts), folded into the figures the polls cannot give — the old master's
- * last advert, the new master's first, the first GARP, and the time two routers advertised for one
- * VRID at once. The fold is pure; the capture is the target's (see TargetSession.watchWire).
+ * The timeline as the wire saw it: VRRP adverts and VIP announcements (gratuitous ARPs, and unsolicited
+ * Neighbor Advertisements for IPv6 VIPs) captured by the sniffer (src/observe/vrrp-sniffer.ts), folded
+ * into the figures the polls cannot give — the old master's last advert, the new master's first, the
+ * first announcement, and the time two routers advertised for one VRID at once. The fold is pure; the
+ * capture is the target's (see TargetSession.watchWire).
  */
 import type {GarpEvent, VrrpAdvertEvent} from '../observe/events.js'
 
@@ -15,6 +16,7 @@ export interface WireWatch {
 
 export interface WireReport {
   adverts: number
+  /** Announcements: gratuitous ARPs and unsolicited Neighbor Advertisements. */
   garps: number
   /** Sender address → node name, for the adverts seen. */
   senders: {address: string; node: string}[]
@@ -23,9 +25,11 @@ export interface WireReport {
   /** The first advert (priority > 0) from another router after the fault. */
   newMasterFirstAdvertMs: number | null
   newMasterAddress: string | null
-  /** The first gratuitous ARP after the fault, and who sent it. */
+  /** The first announcement (gratuitous ARP or, for an IPv6 VIP, unsolicited NA) after the fault, and who sent it. */
   firstGarpMs: number | null
   firstGarpMac: string | null
+  /** What it was: `request`/`reply` (ARP) or `na`. */
+  firstGarpOp: GarpEvent['op'] | null
   /** Total time two or more routers advertised for the VRID at once (each counted active for 1.5 adverts after an advert). */
   dualMasterMs: number
   dualMaster: {startMs: number; endMs: number; nodes: string[]}[]
@@ -57,6 +61,7 @@ export function foldWire(events: readonly WireEvent[], options: {vrid: number; f
     newMasterAddress: first?.src ?? null,
     firstGarpMs: garp ? t(garp.at) : null,
     firstGarpMac: garp?.mac ?? null,
+    firstGarpOp: garp?.op ?? null,
     dualMasterMs: Math.round(windows.reduce((sum, w) => sum + (w.end - w.start), 0)),
     dualMaster: windows.map((w) => ({startMs: t(w.start), endMs: t(w.end), nodes: w.senders.map(options.nodeOf)})),
   }

@@ -58,8 +58,12 @@ export type VrrpAdvertEvent = Base & {
   /** Why a router would drop it (bad checksum, TTL, length); empty for a valid advert. */
   problems: string[]
 }
-/** A gratuitous ARP on the wire: `mac` claims `ip` (a new VRRP master announcing its VIPs). */
-export type GarpEvent = Base & {kind: 'garp'; ip: string; mac: string; op: 'request' | 'reply'}
+/**
+ * An announcement on the wire: `mac` claims `ip` (a new VRRP master announcing its VIPs). A gratuitous
+ * ARP request or reply for IPv4; for IPv6 an unsolicited Neighbor Advertisement (`na`: `ip` its target,
+ * `mac` its Target Link-Layer Address option, else the frame's sender).
+ */
+export type GarpEvent = Base & {kind: 'garp'; ip: string; mac: string; op: 'request' | 'reply' | 'na'}
 export type RoleChangeEvent = Base & {kind: 'role'; instance: string; vrid?: number; from: string; to: string}
 /** More than one MASTER for one VRID across the watched nodes (`resolved`: the condition ended). */
 export type VrrpSplitEvent = Base & {kind: 'vrrp-split'; vrid: number; masters: {node: string; instance: string}[]; resolved: boolean}

@@ -1,4 +1,5 @@
-// Watches an interface for VRRP adverts (v2/v3, IPv4/IPv6, multicast or unicast) and gratuitous ARPs.
+// Watches an interface for VRRP adverts (v2/v3, IPv4/IPv6, multicast or unicast) and the announcements of
+// a new master: gratuitous ARPs (IPv4) and unsolicited Neighbor Advertisements (IPv6).
 // tcpdump does the privileged capture and writes pcap to its stdout; lbctl parses and decodes it, so
 // nothing but tcpdump (present on every load balancer) is needed and no native module.
 import {spawn, type ChildProcess} from 'node:child_process'
@@ -12,9 +13,12 @@ export type SniffedEvent = VrrpAdvertEvent | GarpEvent
 
 /**
  * The capture filter: every VRRP packet (any destination), every ARP (gratuitous ones are picked in code),
- * and lbctl's local mode (VRRP in UDP to the group 239.255.0.18 on loopback, from `lbctl up`).
+ * lbctl's local mode (VRRP in UDP to the group 239.255.0.18 on loopback, from `lbctl up`), and ICMPv6
+ * Neighbor Advertisements (type 136) without the Solicited flag. `icmp6` and `ip6[40]` assume no extension
+ * header, which Neighbor Discovery never carries; leaving solicited NAs (answers to every neighbour lookup
+ * on the segment) in the kernel keeps a busy IPv6 segment cheap to watch.
  */
-export const SNIFF_FILTER = 'ip proto 112 or ip6 proto 112 or arp or (udp and dst host 239.255.0.18)'
+export const SNIFF_FILTER = 'ip proto 112 or ip6 proto 112 or arp or (udp and dst host 239.255.0.18) or (icmp6 and ip6[40] == 136 and (ip6[44] & 0x40) == 0)'
 
 export interface SnifferOptions {
   /** Interface to capture on (`eth0`, or `any`). */
@@ -35,6 +39,7 @@ export interface SnifferOptions {
 export interface SnifferCounts {
   frames: number
   adverts: number
+  /** Gratuitous ARPs and unsolicited Neighbor Advertisements. */
   garps: number
 }
 

@@ -23,7 +23,7 @@ export interface WirePeer {
   problems: string[]
 }
 
-/** The latest gratuitous ARP per address: who claimed it last. */
+/** The latest announcement (gratuitous ARP, or unsolicited NA for IPv6) per address: who claimed it last. */
 export interface WireGarpClaim {
   ip: string
   mac: string
@@ -85,12 +85,12 @@ export function recordAdvert(peers: WirePeers, advert: VrrpAdvertEvent): {peers:
   return {peers: {...peers, [key]: peer}, news}
 }
 
-/** keepalived repeats its gratuitous ARPs (vrrp_garp_master_repeat): a claim is news once, or when it changes hands. */
+/** keepalived repeats its gratuitous ARPs and NAs (vrrp_garp_master_repeat): a claim is news once, or when it changes hands. */
 export function isGarpNews(old: WireGarpClaim | undefined, garp: GarpEvent): boolean {
   return !old || old.mac !== garp.mac || garp.at - old.at > 10_000
 }
 
-/** For a log of events: keeps the adverts and GARPs that say something new (see recordAdvert, isGarpNews). */
+/** For a log of events: keeps the adverts and announcements (GARPs, NAs) that say something new (see recordAdvert, isGarpNews). */
 export function wireNewsFilter(): (event: VrrpAdvertEvent | GarpEvent) => boolean {
   let peers: WirePeers = {}
   let claims: Readonly<Record<string, WireGarpClaim>> = {}

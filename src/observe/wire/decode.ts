@@ -1,8 +1,10 @@
-// Turns one captured frame into a VRRP advert or a gratuitous ARP, worded as `tcpdump -n` prints them.
+// Turns one captured frame into a VRRP advert or an announcement (a gratuitous ARP, or for IPv6 an
+// unsolicited Neighbor Advertisement), worded as `tcpdump -n` prints them.
 // The VRRP message itself is read by the engine's codec (src/engine/vrrp/packet.ts), checksum included.
 import {AUTH_AH, AUTH_NONE, AUTH_PASS, VRRP_PROTOCOL, VRRP_TTL, VRRP_TYPE_ADVERTISEMENT, advertLength, computeChecksum, decodeRaw, formatAddress, type IpFamily} from '../../engine/vrrp/packet.js'
 import type {GarpEvent, VrrpAdvertEvent} from '../events.js'
 import {ETHERTYPE, formatMac, networkPacket} from './link-layer.js'
+import {decodeNeighborAdvert, ICMPV6_PROTOCOL} from './neighbor-advert.js'
 
 /** What the decoder makes of a frame: the wire events of the model, before they get the interface as `node`. */
 export type WireAdvert = Omit<VrrpAdvertEvent, 'node'>
@@ -17,6 +19,8 @@ interface IpPacket {
   family: IpFamily
   src: string
   dst: string
+  srcBytes: Uint8Array
+  dstBytes: Uint8Array
   ttl: number
   protocol: number
   payload: Uint8Array
@@ -34,6 +38,8 @@ function ipv4(packet: Uint8Array): IpPacket | undefined {
     protocol: packet[9] ?? 0,
     src: formatAddress(packet.subarray(12, 16)),
     dst: formatAddress(packet.subarray(16, 20)),
+    srcBytes: packet.subarray(12, 16),
+    dstBytes: packet.subarray(16, 20),
     // Ethernet pads short frames: the IP total length says where the packet ends.
     payload: packet.subarray(headerLength, Math.min(total, packet.length)),
   }
@@ -47,6 +53,8 @@ function ipv6(packet: Uint8Array): IpPacket | undefined {
     protocol: packet[6] ?? 0,
     src: formatAddress(packet.subarray(8, 24)),
     dst: formatAddress(packet.subarray(24, 40)),
+    srcBytes: packet.subarray(8, 24),
+    dstBytes: packet.subarray(24, 40),
     payload: packet.subarray(40, Math.min(40 + u16(packet, 4), packet.length)),
   }
 }
@@ -148,7 +156,10 @@ export function decodeGarp(packet: Uint8Array, at: number, destinationMac = 'ff:
   return {kind: 'garp', at, ip: spa, mac: sha, op: operation === 1 ? 'request' : 'reply', text: `${sha} > ${destinationMac}: ARP, ${arp}, length ${packet.length}`}
 }
 
-/** The VRRP advert or gratuitous ARP in one captured frame; undefined for anything else. */
+/**
+ * The VRRP advert, gratuitous ARP or unsolicited Neighbor Advertisement in one captured frame; undefined
+ * for anything else. IPv6 extension headers are not followed: VRRP and Neighbor Discovery carry none.
+ */
 export function decodeFrame(linkType: number, frame: Uint8Array, at: number): WireEvent | undefined {
   const packet = networkPacket(linkType, frame)
   if (!packet) return undefined
@@ -158,6 +169,7 @@ export function decodeFrame(linkType: number, frame: Uint8Array, at: number): Wi
   }
   const ip = packet.ethertype === ETHERTYPE.ipv4 ? ipv4(packet.payload) : packet.ethertype === ETHERTYPE.ipv6 ? ipv6(packet.payload) : undefined
   if (!ip) return undefined
+  if (ip.family === 6 && ip.protocol === ICMPV6_PROTOCOL) return decodeNeighborAdvert(ip, at, packet.sourceMac)
   const advert = ip.protocol === VRRP_PROTOCOL ? decodeAdvert(ip, at) : ip.protocol === 17 ? localModeAdvert(ip, at) : undefined
   if (advert && packet.sourceMac) advert.sourceMac = packet.sourceMac
   return advert
