@@ -1,1 +1,5 @@
 export type {ProxySocket} from './types.js'
+export {HIGH_WATER_MARK, RawSocket} from './raw-socket.js'
+export {connectTcp, rawConnect} from './connect.js'
+export {RawListener, rawListen} from './listen.js'
+export type {TcpHandle} from './binding.js'

@@ -1,0 +1,306 @@
+/**
+ * A TCP connection straight over its libuv handle: what net.Socket does for the proxy, without the
+ * Readable/Writable machinery in between (about 4 µs per keep-alive request and 60 µs per connection
+ * pair less on a loopback benchmark). Reads go to 'data' as they come; writes go to libuv at once
+ * (libuv queues them), cork() gathers them into one writev. Half-open like net.Socket with
+ * `allowHalfOpen: true`: the peer's FIN emits 'end' and this side stays writable until end().
+ */
+import {EventEmitter} from 'node:events'
+import {
+  type AddressOut,
+  kArrayBufferOffset,
+  kLastWriteWasAsync,
+  kReadBytesOrError,
+  type ShutdownReq,
+  ShutdownWrap,
+  streamBaseState,
+  type TcpHandle,
+  UV_ENOTCONN,
+  UV_EOF,
+  uvError,
+  type WriteReq,
+  WriteWrap,
+} from './binding.js'
+import type {ProxySocket} from './types.js'
+
+/** net.Socket's default writableHighWaterMark: write() returns false from this many bytes queued. */
+export const HIGH_WATER_MARK = 16 * 1024
+
+export class RawSocket extends EventEmitter implements ProxySocket {
+  destroyed = false
+  readableEnded = false
+  writableNeedDrain = false
+  private reading = false
+  private paused = true
+  /** end() was called: no more writes, FIN once the queue is sent. */
+  private ending = false
+  private shutdownSent = false
+  /** The FIN went out ('finish' emitted). */
+  private finished = false
+  private destroyOnFinish = false
+  private corks = 0
+  private corked: Buffer[] = []
+  private corkedBytes = 0
+  /** Bytes handed to libuv and not yet sent. */
+  private queuedBytes = 0
+  /** The handle's counters, kept when it is closed. */
+  private closedRead = 0
+  private closedWritten = 0
+  private peer: AddressOut | undefined
+  private local: AddressOut | undefined
+
+  /** Starts paused: nothing is read before resume(). */
+  constructor(private readonly handle: TcpHandle) {
+    super()
+    handle.owner = this
+    handle.onread = onRead
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.peerAddress().address
+  }
+  get remotePort(): number | undefined {
+    return this.peerAddress().port
+  }
+  get localAddress(): string | undefined {
+    return this.localAddressOut().address
+  }
+  get localPort(): number | undefined {
+    return this.localAddressOut().port
+  }
+  get bytesRead(): number {
+    return this.destroyed ? this.closedRead : this.handle.bytesRead
+  }
+  get bytesWritten(): number {
+    return (this.destroyed ? this.closedWritten : this.handle.bytesWritten) + this.corkedBytes
+  }
+
+  setNoDelay(noDelay = true): this {
+    if (!this.destroyed) this.handle.setNoDelay(noDelay)
+    return this
+  }
+
+  pause(): this {
+    this.paused = true
+    if (this.reading) {
+      this.reading = false
+      this.handle.readStop()
+    }
+    return this
+  }
+
+  resume(): this {
+    this.paused = false
+    if (!this.reading && !this.readableEnded && !this.destroyed) {
+      this.reading = true
+      const error = this.handle.readStart()
+      if (error < 0) this.destroy(uvError(error, 'read'))
+    }
+    return this
+  }
+
+  isPaused(): boolean {
+    return this.paused
+  }
+
+  write(data: Buffer): boolean {
+    if (this.destroyed || this.ending) return false
+    if (this.corks > 0) {
+      this.corked.push(data)
+      this.corkedBytes += data.length
+    } else if (data.length > 0) this.send(data)
+    if (this.queuedBytes + this.corkedBytes < HIGH_WATER_MARK) return true
+    this.writableNeedDrain = true
+    return false
+  }
+
+  cork(): void {
+    this.corks++
+  }
+
+  uncork(): void {
+    if (this.corks === 0 || --this.corks > 0) return
+    this.flushCorked()
+  }
+
+  end(): this {
+    if (this.ending || this.destroyed) return this
+    this.ending = true
+    this.corks = 0
+    this.flushCorked()
+    if (this.queuedBytes === 0) this.shutdown()
+    return this
+  }
+
+  destroySoon(): void {
+    this.end()
+    if (this.finished) this.destroy()
+    else this.destroyOnFinish = true
+  }
+
+  destroy(error?: Error): this {
+    if (this.destroyed) return this
+    // Read before the handle goes: the addresses stay known after close (logs are written then).
+    this.peerAddress()
+    this.localAddressOut()
+    this.closedRead = this.handle.bytesRead
+    this.closedWritten = this.handle.bytesWritten
+    this.destroyed = true
+    this.reading = false
+    this.corked = []
+    this.corkedBytes = 0
+    this.handle.onread = ignoreRead
+    this.handle.close(() => this.emit('close'))
+    if (error) process.nextTick(emitError, this, error)
+    return this
+  }
+
+  // ── internals ──
+
+  onRead(buffer: ArrayBuffer | undefined): void {
+    const n = streamBaseState[kReadBytesOrError]!
+    if (n > 0) {
+      if (buffer && !this.destroyed) this.emit('data', Buffer.from(buffer, streamBaseState[kArrayBufferOffset]!, n))
+      return
+    }
+    if (n === 0) return
+    if (n !== UV_EOF) {
+      this.destroy(uvError(n, 'read'))
+      return
+    }
+    this.reading = false
+    this.handle.readStop()
+    this.readableEnded = true
+    this.emit('end')
+    if (this.finished) this.destroy()
+  }
+
+  private send(data: Buffer): void {
+    const req = new WriteWrap()
+    req.handle = this.handle
+    req.oncomplete = afterWrite
+    req.async = false
+    req.owner = this
+    const error = this.handle.writeBuffer(req, data)
+    if (error !== 0) {
+      this.destroy(uvError(error, 'write'))
+      return
+    }
+    this.queued(req, data, data.length)
+  }
+
+  private flushCorked(): void {
+    const chunks = this.corked
+    if (chunks.length === 0) return
+    const bytes = this.corkedBytes
+    this.corked = []
+    this.corkedBytes = 0
+    if (this.destroyed) return
+    if (chunks.length === 1) this.send(chunks[0]!)
+    else {
+      const req = new WriteWrap()
+      req.handle = this.handle
+      req.oncomplete = afterWrite
+      req.async = false
+      req.owner = this
+      const error = this.handle.writev(req, chunks, true)
+      if (error !== 0) {
+        this.destroy(uvError(error, 'write'))
+        return
+      }
+      this.queued(req, chunks, bytes)
+    }
+    // Everything went out at once, yet write() said false while the bytes were corked.
+    if (this.queuedBytes === 0 && this.writableNeedDrain) process.nextTick(emitDrain, this)
+  }
+
+  /** After a write was handed to libuv: when it could not be sent at once, it stays queued until oncomplete. */
+  private queued(req: WriteReq, data: Buffer | Buffer[], bytes: number): void {
+    if (streamBaseState[kLastWriteWasAsync] === 0) return
+    req.async = true
+    req.buffer = data
+    req.bytes = bytes
+    this.queuedBytes += bytes
+  }
+
+  writeDone(req: WriteReq, status: number): void {
+    if (this.destroyed) return
+    this.queuedBytes -= req.bytes
+    if (status < 0) {
+      this.destroy(uvError(status, 'write'))
+      return
+    }
+    if (this.queuedBytes > 0) return
+    if (this.ending) this.shutdown()
+    if (this.writableNeedDrain) emitDrain(this)
+  }
+
+  private shutdown(): void {
+    if (this.shutdownSent || this.destroyed) return
+    this.shutdownSent = true
+    const req = new ShutdownWrap()
+    req.handle = this.handle
+    req.oncomplete = afterShutdown
+    req.owner = this
+    const error = this.handle.shutdown(req)
+    // 1: done at once; ENOTCONN: the connection is gone already (net treats both as finished).
+    if (error === 1 || error === UV_ENOTCONN) process.nextTick(finishNT, this)
+    else if (error < 0) this.destroy(uvError(error, 'shutdown'))
+  }
+
+  finish(): void {
+    if (this.destroyed || this.finished) return
+    this.finished = true
+    this.emit('finish')
+    if (this.destroyOnFinish || this.readableEnded) this.destroy()
+  }
+
+  private peerAddress(): AddressOut {
+    if (!this.peer) {
+      const out: AddressOut = {}
+      if (!this.destroyed && this.handle.getpeername(out) === 0) this.peer = out
+      else return out
+    }
+    return this.peer
+  }
+
+  private localAddressOut(): AddressOut {
+    if (!this.local) {
+      const out: AddressOut = {}
+      if (!this.destroyed && this.handle.getsockname(out) === 0) this.local = out
+      else return out
+    }
+    return this.local
+  }
+}
+
+// Shared callbacks (no closure per socket or per write): libuv calls them with the handle or request as `this`.
+function onRead(this: TcpHandle, buffer: ArrayBuffer | undefined): void {
+  ;(this.owner as RawSocket).onRead(buffer)
+}
+
+function ignoreRead(): void {}
+
+function afterWrite(this: WriteReq, status: number): void {
+  ;(this.owner as RawSocket).writeDone(this, status)
+}
+
+function afterShutdown(this: ShutdownReq): void {
+  // Like net: the FIN is done whatever the status (a reset connection reports its error on read).
+  ;(this.owner as RawSocket).finish()
+}
+
+function finishNT(socket: RawSocket): void {
+  socket.finish()
+}
+
+function emitDrain(socket: RawSocket): void {
+  if (socket.destroyed || !socket.writableNeedDrain) return
+  socket.writableNeedDrain = false
+  socket.emit('drain')
+}
+
+function emitError(socket: RawSocket, error: Error): void {
+  // A session always listens for errors; without a listener EventEmitter would throw from here.
+  if (socket.listenerCount('error') > 0) socket.emit('error', error)
+}

@@ -1,0 +1,279 @@
+import {once} from 'node:events'
+import {createServer, connect as netConnect, Socket as NetSocket, type Server, type Socket} from 'node:net'
+import {afterEach, describe, expect, it} from 'vitest'
+import {HIGH_WATER_MARK, rawConnect, type RawListener, rawListen, RawSocket} from '../../../../src/engine/proxy/io/index.js'
+import {freePort} from '../../../helpers/ports.js'
+
+const cleanups: Array<() => unknown> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+/** A raw listener whose accepted sockets are handed to `onSocket` (paused, as the proxy gets them). */
+function rawServer(host: string, onSocket: (socket: RawSocket) => void): RawListener {
+  const listener = rawListen(host, 0, (handle) => {
+    const socket = new RawSocket(handle)
+    cleanups.push(() => socket.destroy())
+    onSocket(socket)
+  })
+  cleanups.push(() => listener.close())
+  return listener
+}
+
+function netServer(onSocket: (socket: Socket) => void, host = '127.0.0.1'): Promise<{server: Server; port: number}> {
+  const server = createServer({allowHalfOpen: true}, (socket) => {
+    cleanups.push(() => socket.destroy())
+    onSocket(socket)
+  })
+  cleanups.push(() => new Promise((resolve) => server.close(resolve)))
+  return new Promise((resolve) => server.listen(0, host, () => resolve({server, port: (server.address() as {port: number}).port})))
+}
+
+function collect(socket: {on(event: 'data', listener: (chunk: Buffer) => void): unknown}): {bytes: () => Buffer} {
+  const chunks: Buffer[] = []
+  socket.on('data', (chunk) => chunks.push(chunk))
+  return {bytes: () => Buffer.concat(chunks)}
+}
+
+async function connected(host: string, port: number): Promise<RawSocket> {
+  const socket = await rawConnect(host, port, 2000)
+  cleanups.push(() => socket.destroy())
+  return socket
+}
+
+function until(check: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms
+  return new Promise((resolve, reject) => {
+    const poll = () => (check() ? resolve() : Date.now() > end ? reject(new Error('timed out')) : setTimeout(poll, 2))
+    poll()
+  })
+}
+
+describe('RawSocket on loopback', () => {
+  it('echoes, counts bytes both ways, and reports the addresses the peer sees', async () => {
+    let accepted: RawSocket | undefined
+    const listener = rawServer('127.0.0.1', (socket) => {
+      accepted = socket
+      socket.on('data', (chunk) => socket.write(chunk))
+      socket.resume()
+    })
+    const client = await connected('127.0.0.1', listener.port()!)
+    const received = collect(client)
+    client.resume()
+    expect(client.write(Buffer.from('hello '))).toBe(true)
+    client.write(Buffer.from('world'))
+    await until(() => received.bytes().length === 11)
+    expect(received.bytes().toString()).toBe('hello world')
+    expect(client.bytesWritten).toBe(11)
+    expect(client.bytesRead).toBe(11)
+    expect(accepted!.bytesRead).toBe(11)
+    expect(accepted!.bytesWritten).toBe(11)
+    expect(client.remoteAddress).toBe('127.0.0.1')
+    expect(client.remotePort).toBe(listener.port())
+    expect(accepted!.remotePort).toBe(client.localPort)
+    expect(accepted!.localPort).toBe(listener.port())
+    expect(accepted!.localAddress).toBe('127.0.0.1')
+    // Counters and addresses stay readable after close (logs are written then).
+    client.destroy()
+    await once(client, 'close')
+    expect(client.bytesRead).toBe(11)
+    expect(client.remotePort).toBe(listener.port())
+  })
+
+  it('works over IPv6 ::1', async () => {
+    const listener = rawServer('::1', (socket) => {
+      socket.on('data', (chunk) => socket.write(chunk))
+      socket.resume()
+    })
+    const client = await connected('::1', listener.port()!)
+    const received = collect(client)
+    client.resume()
+    client.write(Buffer.from('six'))
+    await until(() => received.bytes().length === 3)
+    expect(client.remoteAddress).toBe('::1')
+    expect(received.bytes().toString()).toBe('six')
+  })
+
+  it('peer FIN: end is emitted, this side still writes, then FIN back, finish and close', async () => {
+    const events: string[] = []
+    const listener = rawServer('127.0.0.1', (socket) => {
+      socket.on('end', () => {
+        events.push('end')
+        socket.write(Buffer.from('after your FIN'))
+        socket.end()
+      })
+      socket.on('finish', () => events.push('finish'))
+      socket.on('close', () => events.push('close'))
+      socket.resume()
+    })
+    const client = netConnect({port: listener.port()!, host: '127.0.0.1', allowHalfOpen: true})
+    cleanups.push(() => client.destroy())
+    const received = collect(client)
+    await once(client, 'connect')
+    client.end('bye')
+    await once(client, 'end')
+    expect(received.bytes().toString()).toBe('after your FIN')
+    await until(() => events.includes('close'))
+    expect(events).toEqual(['end', 'finish', 'close'])
+  })
+
+  it('our FIN first: the peer still answers and we read it', async () => {
+    const {port} = await netServer((socket) => {
+      const got = collect(socket)
+      socket.on('end', () => socket.end(`got ${got.bytes().toString()}`))
+    })
+    const client = await connected('127.0.0.1', port)
+    const received = collect(client)
+    const finished = once(client, 'finish')
+    client.resume()
+    client.write(Buffer.from('question'))
+    client.end()
+    expect(client.write(Buffer.from('late'))).toBe(false)
+    await finished
+    await once(client, 'end')
+    expect(received.bytes().toString()).toBe('got question')
+    expect(client.readableEnded).toBe(true)
+    await once(client, 'close')
+    expect(client.destroyed).toBe(true)
+  })
+
+  it('back-pressure: write returns false while a slow reader does not read, drain once it does', async () => {
+    let peer: Socket | undefined
+    let total = 0
+    const {port} = await netServer((socket) => {
+      peer = socket
+      socket.pause()
+      socket.on('data', (chunk) => (total += chunk.length))
+    })
+    const client = await connected('127.0.0.1', port)
+    await until(() => peer !== undefined)
+    const chunk = Buffer.alloc(64 * 1024, 'x')
+    let written = 0
+    let full = false
+    // The kernel buffers take a few MB on loopback; bounded so a broken write() cannot loop forever.
+    for (let i = 0; i < 2000 && !full; i++) {
+      full = !client.write(chunk)
+      written += chunk.length
+      if (!full) await new Promise((resolve) => setImmediate(resolve))
+    }
+    expect(full).toBe(true)
+    expect(client.writableNeedDrain).toBe(true)
+    const drained = once(client, 'drain')
+    peer!.resume()
+    await drained
+    expect(client.writableNeedDrain).toBe(false)
+    await until(() => total === written, 5000)
+    expect(client.bytesWritten).toBe(written)
+  })
+
+  it('pause: nothing is read until resume()', async () => {
+    let accepted: RawSocket | undefined
+    const listener = rawServer('127.0.0.1', (socket) => (accepted = socket))
+    const client = netConnect({port: listener.port()!, host: '127.0.0.1'})
+    cleanups.push(() => client.destroy())
+    await once(client, 'connect')
+    await until(() => accepted !== undefined)
+    const received = collect(accepted!)
+    expect(accepted!.isPaused()).toBe(true)
+    await new Promise((resolve) => client.write('early', resolve))
+    // Long enough for a loopback byte to be read if reading were on.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(received.bytes().length).toBe(0)
+    accepted!.resume()
+    await until(() => received.bytes().length === 5)
+    accepted!.pause()
+    await new Promise((resolve) => client.write('later', resolve))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(received.bytes().toString()).toBe('early')
+    accepted!.resume()
+    await until(() => received.bytes().length === 10)
+  })
+
+  it('cork gathers writes into one send; the bytes count while corked', async () => {
+    let accepted: RawSocket | undefined
+    const listener = rawServer('127.0.0.1', (socket) => {
+      accepted = socket
+      socket.resume()
+    })
+    const client = await connected('127.0.0.1', listener.port()!)
+    await until(() => accepted !== undefined)
+    const chunks: Buffer[] = []
+    accepted!.on('data', (chunk) => chunks.push(chunk))
+    client.cork()
+    client.write(Buffer.from('a'))
+    client.write(Buffer.from('bc'))
+    client.write(Buffer.from('def'))
+    expect(client.bytesWritten).toBe(6)
+    client.uncork()
+    await until(() => Buffer.concat(chunks).length === 6)
+    expect(chunks.map(String)).toEqual(['abcdef'])
+  })
+
+  it('destroy during a queued write: close, no drain, no error', async () => {
+    let peer: Socket | undefined
+    const {port} = await netServer((socket) => {
+      peer = socket
+      socket.pause()
+    })
+    const client = await connected('127.0.0.1', port)
+    await until(() => peer !== undefined)
+    const events: string[] = []
+    client.on('drain', () => events.push('drain'))
+    client.on('error', () => events.push('error'))
+    const big = Buffer.alloc(8 * 1024 * 1024, 'y')
+    expect(client.write(big)).toBe(false)
+    client.destroy()
+    expect(client.destroyed).toBe(true)
+    expect(client.write(Buffer.from('x'))).toBe(false)
+    await once(client, 'close')
+    // What the kernel already took still arrives, then the FIN.
+    const ended = once(peer!, 'end')
+    peer!.resume()
+    await ended
+    expect(events).toEqual([])
+  })
+
+  it('a reset from the peer is an error, then close', async () => {
+    let accepted: RawSocket | undefined
+    const listener = rawServer('127.0.0.1', (socket) => {
+      accepted = socket
+      socket.resume()
+    })
+    const client = netConnect({port: listener.port()!, host: '127.0.0.1'})
+    cleanups.push(() => client.destroy())
+    await once(client, 'connect')
+    await until(() => accepted !== undefined)
+    const events: string[] = []
+    accepted!.on('error', (error) => events.push((error as NodeJS.ErrnoException).code ?? 'error'))
+    accepted!.on('close', () => events.push('close'))
+    client.resetAndDestroy()
+    await until(() => events.includes('close'))
+    expect(events).toEqual(['ECONNRESET', 'close'])
+  })
+
+  it('a refused connection rejects with the error net gives', async () => {
+    const port = await freePort()
+    const netError = await new Promise<NodeJS.ErrnoException>((resolve) => netConnect({port, host: '127.0.0.1'}).on('error', resolve))
+    const error = (await rawConnect('127.0.0.1', port, 1000).catch((e: unknown) => e)) as NodeJS.ErrnoException
+    expect(error.code).toBe('ECONNREFUSED')
+    expect(error.message).toBe(netError.message)
+    expect(error.message).toBe(`connect ECONNREFUSED 127.0.0.1:${port}`)
+  })
+
+  it('a busy address fails like net.Server listen', async () => {
+    const {port} = await netServer(() => {})
+    const netError = await new Promise<NodeJS.ErrnoException>((resolve) => createServer().listen(port, '127.0.0.1').on('error', resolve))
+    let error: NodeJS.ErrnoException | undefined
+    try {
+      rawListen('127.0.0.1', port, () => {})
+    } catch (e) {
+      error = e as NodeJS.ErrnoException
+    }
+    expect(error?.code).toBe('EADDRINUSE')
+    expect(error?.message).toBe(netError.message)
+  })
+
+  it('write() goes false at the same high-water mark as net.Socket', () => {
+    expect(HIGH_WATER_MARK).toBe(new NetSocket().writableHighWaterMark)
+  })
+})
