@@ -72,7 +72,7 @@ export const sourceFlags = {
   inventory: Flags.string({description: 'lbctl.yaml with the nodes and their stats socket (default ./lbctl.yaml); alone, watches every node'}),
   'remote-socket': Flags.string({description: `stats socket on the hosts when lbctl.yaml does not say (default ${DEFAULT_REMOTE_SOCKET})`}),
   ...sshFlags,
-  sniff: Flags.string({description: 'interface to capture VRRP adverts and gratuitous ARPs on (root; `any` for all)'}),
+  sniff: Flags.string({description: 'interface to capture VRRP adverts, gratuitous ARPs and IPv6 NAs on (root; `any` for all)'}),
   vrid: Flags.string({description: 'VRIDs expected on the wire (with --sniff); any other one is flagged rogue', multiple: true}),
   interval: Flags.string({description: 'refresh interval (1s, 500ms, 2)', default: '1s'}),
 }
@@ -157,7 +157,7 @@ export default class Top extends BaseCommand {
   static override summary = 'Live stats, health flaps, VRRP roles and adverts of one or several HAProxy nodes in one screen'
   static override description = `Polls each node's stats socket (HAProxy's runtime API: the bundled engine's or a real HAProxy's) and shows frontends, backends and servers with their status, sessions, rates, last check and a health flap timeline, the VRRP role of each instance (from the bundled engine's \`show vrrp\`, with a warning when one VRID has two masters), plus a stream of health transitions and role changes.
 
-With --sniff IFACE (root) it also captures VRRP adverts and gratuitous ARPs on the wire with tcpdump, from any keepalived or lbctl node: every sender shows in the VRRP panel as MASTER of its VRID (silent backups are inferred by their absence), two senders for one VRID raise the split-brain banner, VRIDs outside --vrid and the nodes' own instances are flagged rogue, and adverts print as tcpdump does.
+With --sniff IFACE (root) it also captures VRRP adverts, gratuitous ARPs and IPv6 unsolicited NAs on the wire with tcpdump, from any keepalived or lbctl node: every sender shows in the VRRP panel as MASTER of its VRID (silent backups are inferred by their absence), two senders for one VRID raise the split-brain banner, VRIDs outside --vrid and the nodes' own instances are flagged rogue, and adverts print as tcpdump does.
 
 With --hosts a,b (node names of lbctl.yaml, or ssh destinations) each node's stats socket is forwarded over your OpenSSH (~/.ssh/config, agent, strict host keys): nothing is installed on the hosts; a host that cannot be reached shows as unreachable.
 

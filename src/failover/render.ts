@@ -87,9 +87,9 @@ function wireLines(run: RunReport): string[] {
   const parts = [
     w.lastAdvertOfOldMasterMs === null ? `no advert of ${run.fault.node} seen` : `${run.fault.node}'s last advert ${signed(w.lastAdvertOfOldMasterMs)}`,
     w.newMasterFirstAdvertMs === null ? 'no new master advertised' : `${node(w.newMasterAddress)}'s first advert ${signed(w.newMasterFirstAdvertMs)}`,
-    w.firstGarpMs === null ? 'no GARP' : `first GARP ${signed(w.firstGarpMs)}`,
+    w.firstGarpMs === null ? 'no GARP or NA' : `first ${w.firstGarpOp === 'na' ? 'NA' : 'GARP'} ${signed(w.firstGarpMs)}`,
   ]
-  return [`  on the wire         ${parts.join(', ')} (${w.adverts} adverts, ${w.garps} GARPs)`]
+  return [`  on the wire         ${parts.join(', ')} (${w.adverts} adverts, ${w.garps} GARPs/NAs)`]
 }
 
 function vipLines(run: RunReport): string[] {
