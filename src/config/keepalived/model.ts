@@ -185,6 +185,9 @@ export interface RealServer {
   /** Default 1. */
   weight: number
   inhibitOnFailure: boolean
+  /** Connection thresholds (IPVS u_threshold/l_threshold): 0 = none. */
+  uthreshold: number
+  lthreshold: number
   notifyUp?: ScriptCommand
   notifyDown?: ScriptCommand
   checkers: Checker[]
@@ -695,7 +698,7 @@ function readVirtualServer(block: Statement): VirtualServer {
 const checkerTypes = new Set(['TCP_CHECK', 'HTTP_GET', 'SSL_GET', 'MISC_CHECK', 'SMTP_CHECK', 'DNS_CHECK', 'BFD_CHECK', 'UDP_CHECK', 'PING_CHECK', 'FILE_CHECK'])
 
 function readRealServer(block: Statement): RealServer {
-  const rs: RealServer = {address: block.args[0] ?? '', weight: 1, inhibitOnFailure: false, checkers: [], at: refOf(block)}
+  const rs: RealServer = {address: block.args[0] ?? '', weight: 1, inhibitOnFailure: false, uthreshold: 0, lthreshold: 0, checkers: [], at: refOf(block)}
   const port = int(block.args[1], 0, 65535)
   if (port !== undefined) rs.port = port
   for (const s of blockStatements(block.block)) {
@@ -703,6 +706,8 @@ function readRealServer(block: Statement): RealServer {
     if (checkerTypes.has(s.keyword)) rs.checkers.push(readChecker(s))
     else if (s.keyword === 'weight') rs.weight = int(a, 0, 2147483647) ?? rs.weight
     else if (s.keyword === 'inhibit_on_failure') rs.inhibitOnFailure = true
+    else if (s.keyword === 'uthreshold') rs.uthreshold = int(a, 0, 4294967295) ?? 0
+    else if (s.keyword === 'lthreshold') rs.lthreshold = int(a, 0, 4294967295) ?? 0
     else if (s.keyword === 'notify_up') rs.notifyUp = command(s)
     else if (s.keyword === 'notify_down') rs.notifyDown = command(s)
   }

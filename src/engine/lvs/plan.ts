@@ -31,6 +31,9 @@ export interface RealServerPlan {
   port: number
   weight: number
   inhibitOnFailure: boolean
+  /** IPVS connection thresholds: no new connections from `uthreshold` (active + inactive) until back to `lthreshold` (or 3/4 of uthreshold); 0 = none. */
+  uthreshold: number
+  lthreshold: number
   checks: CheckPlan[]
   /** notify_up / notify_down: commands run when the server goes in or out of service. */
   notifyUp?: string
@@ -125,7 +128,7 @@ function planReal(rs: RealServer, vsPort: number, delayLoopMs: number, vsOptions
     const plan = planCheck(c, rs.address, port, delayLoopMs, vsOptions)
     return plan ? [plan] : []
   })
-  const plan: RealServerPlan = {address: rs.address, port, weight: rs.weight, inhibitOnFailure: rs.inhibitOnFailure, checks, at: rs.at}
+  const plan: RealServerPlan = {address: rs.address, port, weight: rs.weight, inhibitOnFailure: rs.inhibitOnFailure, uthreshold: rs.uthreshold, lthreshold: rs.lthreshold, checks, at: rs.at}
   if (rs.notifyUp) plan.notifyUp = rs.notifyUp.command
   if (rs.notifyDown) plan.notifyDown = rs.notifyDown.command
   return plan

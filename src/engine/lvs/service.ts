@@ -42,6 +42,7 @@ export class RealServerState implements LvsServer {
   running: boolean
   served = 0
   inactive = 0
+  overloaded = false
   /** Connections sent here since start. */
   total = 0
   bytesIn = 0
@@ -61,6 +62,27 @@ export class RealServerState implements LvsServer {
     this.name = formatService(plan.address, plan.port)
     this.weight = plan.weight
     this.running = startUp
+  }
+
+  /** A connection bound here (ip_vs_bind_dest): at uthreshold connections the server is overloaded. */
+  bound(): void {
+    this.served++
+    this.total++
+    const {uthreshold} = this.plan
+    if (uthreshold > 0 && this.served + this.inactive >= uthreshold) this.overloaded = true
+  }
+
+  /** A connection gone (ip_vs_unbind_dest): back under lthreshold, or 3/4 of uthreshold when none is set. */
+  unbound(wasActive: boolean): void {
+    if (wasActive) this.served--
+    else this.inactive--
+    const {uthreshold, lthreshold} = this.plan
+    const total = this.served + this.inactive
+    if (lthreshold > 0) {
+      if (total <= lthreshold) this.overloaded = false
+    } else if (uthreshold > 0) {
+      if (total * 4 <= uthreshold * 3) this.overloaded = false
+    } else this.overloaded = false
   }
 }
 
@@ -320,8 +342,7 @@ export class VirtualService {
       this.persisted.set(key, entry)
     }
     if (server) {
-      server.served++
-      server.total++
+      server.bound()
       this.scheduler.connTaken(server)
     }
     let state: 'active' | 'inactive' | 'done' = 'active'
@@ -337,10 +358,8 @@ export class VirtualService {
     const finish = () => {
       if (state === 'done') return
       if (server) {
-        if (state === 'active') {
-          server.served--
-          this.scheduler.connReleased(server)
-        } else server.inactive--
+        server.unbound(state === 'active')
+        if (state === 'active') this.scheduler.connReleased(server)
         server.bytesIn += client.bytesRead
         server.bytesOut += client.bytesWritten
       }

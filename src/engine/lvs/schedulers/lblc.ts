@@ -4,7 +4,7 @@
  * than its weight while some server is under half its weight) is replaced by the wlc choice.
  * Entries unused for `expirationMs` (the kernel's lblc_expiration, 24 h) are forgotten.
  */
-import {available, connOverhead, leastByWeight, type LvsPickContext, type LvsScheduler, type LvsServer} from './types.js'
+import {connOverhead, leastByWeight, type LvsPickContext, type LvsScheduler, type LvsServer} from './types.js'
 
 export const LBLC_EXPIRATION_MS = 24 * 60 * 60 * 1000
 
@@ -29,7 +29,8 @@ export class LocalityLeastConnectionScheduler implements LvsScheduler {
     const entry = this.cache.get(key)
     if (entry) {
       entry.lastUse = now
-      if (available(entry.server) && !overloaded(entry.server, this.servers)) return entry.server
+      // The kernel's cache check reads weight and its own overload test, not the uthreshold flag.
+      if (entry.server.running && entry.server.weight > 0 && !overloaded(entry.server, this.servers)) return entry.server
     }
     const server = leastByWeight(this.servers, connOverhead)
     if (!server) return undefined

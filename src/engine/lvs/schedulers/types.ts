@@ -8,6 +8,8 @@ import type {Balancer, LbServer, PickContext} from '../../proxy/balance/types.js
 export interface LvsServer extends LbServer {
   /** IPVS's inactconns: connections closing (half-closed by one side). */
   readonly inactive: number
+  /** IPVS's OVERLOAD flag: at its uthreshold of connections, the schedulers pass it over. */
+  readonly overloaded?: boolean
 }
 
 export interface LvsPickContext extends PickContext {
@@ -21,8 +23,8 @@ export interface LvsScheduler extends Balancer {
   pick(context: LvsPickContext): LvsServer | undefined
 }
 
-/** Available for new connections: health up and weight above 0 (weight 0 = quiesced). */
-export const available = (s: LvsServer): boolean => s.running && s.weight > 0
+/** Available for new connections: health up, weight above 0 (weight 0 = quiesced) and not over its uthreshold. */
+export const available = (s: LvsServer): boolean => s.running && s.weight > 0 && s.overloaded !== true
 
 /** ip_vs_dest_conn_overhead: active connections weigh 256 inactive ones. */
 export const connOverhead = (s: LvsServer): number => s.served * 256 + s.inactive

@@ -51,7 +51,7 @@ export class WeightedRoundRobinScheduler implements LvsScheduler {
         continue
       }
       const s = this.servers[this.cl]!
-      if (this.weightOf(s) >= this.cw) return s
+      if (s.overloaded !== true && this.weightOf(s) >= this.cw) return s
     }
     return undefined
   }
