@@ -3,7 +3,7 @@
  * and health checks, the stats socket. `reload` swaps in a new configuration keeping the listening
  * sockets whose address did not change; `stop` stops accepting and waits for sessions to finish.
  */
-import type {Socket} from 'node:net'
+import type {ProxySocket} from './io/index.js'
 import {type Clock, systemClock} from './clock.js'
 import {HealthChecker} from './health/checker.js'
 import {probe} from './health/probe.js'
@@ -146,7 +146,7 @@ export class ProxyEngine {
     const opened: Listener[] = []
     try {
       for (const [key, {frontend}] of wanted) {
-        const handler = (socket: Socket) => this.accept(socket, frontend, generation)
+        const handler = (socket: ProxySocket) => this.accept(socket, frontend, generation)
         const existing = this.listeners.get(key)
         const bind = frontend.plan.binds.find((b) => listenKey(b.address) === key)!
         if (existing) {
@@ -229,7 +229,7 @@ export class ProxyEngine {
     }
   }
 
-  private accept(socket: Socket, frontend: FrontendRuntime, generation: Generation): void {
+  private accept(socket: ProxySocket, frontend: FrontendRuntime, generation: Generation): void {
     // `tcp-request connection reject` closes before anything is read.
     if (this.stopping || !frontend.admits(socket.remoteAddress ?? '', socket.remotePort ?? 0, socket.localPort ?? 0)) {
       socket.destroy()
@@ -381,7 +381,7 @@ export class ProxyEngine {
   async stop(graceMs = 30_000): Promise<void> {
     this.stopping = true
     for (const checker of this.generation.checkers) checker.stop()
-    // Idle keep-alive connections close now: the listeners' close waits for every accepted connection.
+    // Idle keep-alive connections close now, so the wait for sessions below is short.
     for (const f of [this.generation.frontends, ...this.retiring].flat()) drainHttpSessions(f)
     await Promise.all([...this.listeners.values()].map((l) => l.close()))
     this.listeners.clear()

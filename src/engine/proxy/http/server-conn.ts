@@ -2,8 +2,8 @@
  * A connection to a server with its response parser, and the idle connections kept for reuse
  * (`http-reuse safe`: a session's first request never takes another session's idle connection).
  */
-import {connect, type Socket} from 'node:net'
 import {createResponseParser, type Http1Error, type Http1Sink, type RawHeaders, type ResponseHead, type ResponseParser} from '../http1/index.js'
+import {connectTcp, type ProxySocket} from '../io/index.js'
 import type {BackendRuntime, ServerRuntime} from '../runtime.js'
 import {Deadline} from './deadline.js'
 
@@ -38,7 +38,7 @@ export class ServerConn implements Http1Sink<ResponseHead> {
   private timeoutMs = 0
 
   constructor(
-    readonly socket: Socket,
+    readonly socket: ProxySocket,
     readonly server: ServerRuntime,
   ) {
     this.parser = createResponseParser(this)
@@ -158,24 +158,14 @@ export function closeIdle(backend: BackendRuntime): void {
 
 /** TCP connect with `timeout connect`; undefined when refused or too slow. */
 export function connectServer(server: ServerRuntime, timeoutMs: number): Promise<ServerConn | undefined> {
-  return new Promise((resolve) => {
-    const socket = connect({host: server.plan.host, port: server.plan.port})
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const done = (ok: boolean) => {
-      if (timer) clearTimeout(timer)
-      socket.removeAllListeners('connect')
-      socket.removeAllListeners('error')
-      if (ok) {
-        socket.setNoDelay(true)
-        resolve(new ServerConn(socket, server))
-      } else {
-        socket.on('error', () => {})
-        socket.destroy()
-        resolve(undefined)
-      }
-    }
-    if (timeoutMs > 0) timer = setTimeout(() => done(false), timeoutMs)
-    socket.once('connect', () => done(true))
-    socket.once('error', () => done(false))
-  })
+  return connectTcp(server.plan.host, server.plan.port, timeoutMs).then(
+    (socket) => {
+      socket.setNoDelay(true)
+      const conn = new ServerConn(socket, server)
+      // Sockets come paused: the response is read from now on.
+      socket.resume()
+      return conn
+    },
+    () => undefined,
+  )
 }

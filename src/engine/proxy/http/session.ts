@@ -5,7 +5,7 @@
  * Pipelined requests wait their turn (the client is not read while a request is answered), so
  * responses go back in order. Bodies are streamed with backpressure, never held whole.
  */
-import type {Socket} from 'node:net'
+import type {ProxySocket} from '../io/index.js'
 import type {AclRequest} from '../acl/index.js'
 import {createRequestParser, encodeChunk, encodeLastChunk, HeaderList, LAST_CHUNK, type Http1Error, type Http1Sink, type RawHeaders, type RequestHead, type RequestParser, type ResponseHead} from '../http1/index.js'
 import {systemClock} from '../clock.js'
@@ -47,7 +47,7 @@ export function drainHttpSessions(frontend: FrontendRuntime, idleGraceMs = 0): v
  * `backends` are the ones the frontend's use_backend rules may name (the default `backend` is used when none match).
  * `statSource` is what the stats page shows (every frontend and backend); without it, this frontend and `backends`.
  */
-export function runHttpSession(client: Socket, frontend: FrontendRuntime, defaultBackend: BackendRuntime | undefined, settings: HttpSettings, hooks: HttpSessionHooks, backends: readonly BackendRuntime[] = defaultBackend ? [defaultBackend] : [], statSource?: () => StatSource): Promise<void> {
+export function runHttpSession(client: ProxySocket, frontend: FrontendRuntime, defaultBackend: BackendRuntime | undefined, settings: HttpSettings, hooks: HttpSessionHooks, backends: readonly BackendRuntime[] = defaultBackend ? [defaultBackend] : [], statSource?: () => StatSource): Promise<void> {
   const backend = defaultBackend ?? noBackend(frontend)
   return new Promise((resolve) => {
     let sessions = live.get(frontend)
@@ -204,7 +204,7 @@ class HttpSession implements Http1Sink<RequestHead> {
   private errorLogged = false
 
   constructor(
-    private readonly client: Socket,
+    private readonly client: ProxySocket,
     private readonly frontend: FrontendRuntime,
     /** The default backend; each transaction has the one its switching rules chose. */
     private readonly backend: BackendRuntime,

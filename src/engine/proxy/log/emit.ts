@@ -1,5 +1,5 @@
 /** Turns a finished stream into its log line: the connection and counter fields the sessions share. */
-import type {Socket} from 'node:net'
+import type {ProxySocket} from '../io/index.js'
 import type {BackendRuntime, FrontendRuntime, ServerRuntime} from '../runtime.js'
 import type {ProxyLogger} from './logger.js'
 import type {LogRecord} from './record.js'
@@ -17,7 +17,7 @@ export interface StreamParties {
 }
 
 /** Logs the stream once (later calls do nothing). */
-export function logStream(logger: ProxyLogger, log: StreamLog, client: Socket, parties: StreamParties, now = Date.now()): void {
+export function logStream(logger: ProxyLogger, log: StreamLog, client: ProxySocket, parties: StreamParties, now = Date.now()): void {
   if (log.logged) return
   log.logged = true
   const {frontend, backend} = parties

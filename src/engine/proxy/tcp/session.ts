@@ -3,7 +3,8 @@
  * redispatch, then pipe bytes both ways with backpressure. A FIN is passed on (half-close) and the
  * session ends when both directions are closed, or on an error or a timeout.
  */
-import {connect, type Socket} from 'node:net'
+import {Deadline} from '../http/deadline.js'
+import {connectTcp, type ProxySocket} from '../io/index.js'
 import {logStream, StreamLog} from '../log/index.js'
 import type {BackendRuntime, FrontendRuntime, ServerRuntime} from '../runtime.js'
 
@@ -14,7 +15,7 @@ export interface SessionHooks {
   onEnd(): void
 }
 
-export async function runTcpSession(client: Socket, frontend: FrontendRuntime, backend: BackendRuntime, hooks: SessionHooks): Promise<void> {
+export async function runTcpSession(client: ProxySocket, frontend: FrontendRuntime, backend: BackendRuntime, hooks: SessionHooks): Promise<void> {
   let clientClosed = false
   client.on('error', () => {})
   client.once('close', () => (clientClosed = true))
@@ -22,7 +23,7 @@ export async function runTcpSession(client: Socket, frontend: FrontendRuntime, b
   const clientAddress = client.remoteAddress ?? ''
   const timeouts = backend.plan.timeouts
   let server: ServerRuntime | undefined
-  let upstream: Socket | undefined
+  let upstream: ProxySocket | undefined
   // Only when the frontend logs (tcplog): timers and how the session ended.
   const logger = frontend.logger
   const log = logger ? new StreamLog(Date.now(), Date.now()) : undefined
@@ -98,33 +99,17 @@ export async function runTcpSession(client: Socket, frontend: FrontendRuntime, b
   }
 }
 
-function tryConnect(server: ServerRuntime, timeoutMs: number): Promise<Socket | undefined> {
-  return new Promise((resolve) => {
-    const socket = connect({host: server.plan.host, port: server.plan.port, allowHalfOpen: true})
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const done = (ok: boolean) => {
-      if (timer) clearTimeout(timer)
-      socket.removeAllListeners('connect')
-      socket.removeAllListeners('error')
-      if (ok) resolve(socket)
-      else {
-        socket.destroy()
-        resolve(undefined)
-      }
-    }
-    if (timeoutMs > 0) timer = setTimeout(() => done(false), timeoutMs)
-    socket.once('connect', () => done(true))
-    socket.once('error', () => done(false))
-  })
+function tryConnect(server: ServerRuntime, timeoutMs: number): Promise<ProxySocket | undefined> {
+  return connectTcp(server.plan.host, server.plan.port, timeoutMs).catch(() => undefined)
 }
 
-/** Pipes both ways; resolves when both sockets are closed. */
-function pipeBoth(client: Socket, server: Socket, clientTimeout: number, serverTimeout: number, backend: BackendRuntime, target: ServerRuntime | undefined, log?: StreamLog): Promise<void> {
+/**
+ * Pipes both ways, each direction pausing its reader while the writer is full and resuming it on 'drain';
+ * a FIN is passed on. `timeout client`/`server` run while the side is idle (reads and writes push them back).
+ * Resolves when both sockets are closed.
+ */
+function pipeBoth(client: ProxySocket, server: ProxySocket, clientTimeout: number, serverTimeout: number, backend: BackendRuntime, target: ServerRuntime | undefined, log?: StreamLog): Promise<void> {
   return new Promise((resolve) => {
-    let closed = 0
-    const onClose = () => {
-      if (++closed === 2) resolve()
-    }
     const abort = (side: 'client' | 'server') => {
       if (side === 'client') {
         backend.counters.cliAbrt++
@@ -136,23 +121,47 @@ function pipeBoth(client: Socket, server: Socket, clientTimeout: number, serverT
       client.destroy()
       server.destroy()
     }
+    const clientTimer = new Deadline(() => (log?.fail('c', 'D'), abort('client')))
+    const serverTimer = new Deadline(() => (log?.fail('s', 'D'), abort('server')))
+    let closed = 0
+    const onClose = () => {
+      if (++closed < 2) return
+      clientTimer.stop()
+      serverTimer.stop()
+      resolve()
+    }
     server.on('error', () => (log?.fail('S', 'D'), abort('server')))
     client.on('error', () => (log?.fail('C', 'D'), abort('client')))
     client.on('close', onClose)
     server.on('close', onClose)
-    if (clientTimeout > 0) client.setTimeout(clientTimeout, () => (log?.fail('c', 'D'), abort('client')))
-    if (serverTimeout > 0) server.setTimeout(serverTimeout, () => (log?.fail('s', 'D'), abort('server')))
-    // A FIN from one side is passed on; pipe() ends the other side's writable when `end` arrives.
-    client.pipe(server)
-    server.pipe(client)
     const closeWhenBothEnded = () => {
       if (client.readableEnded && server.readableEnded) {
         client.destroySoon()
         server.destroySoon()
       }
     }
-    client.on('end', closeWhenBothEnded)
-    server.on('end', closeWhenBothEnded)
+    forward(client, server, clientTimer, clientTimeout, serverTimer, serverTimeout, closeWhenBothEnded)
+    forward(server, client, serverTimer, serverTimeout, clientTimer, clientTimeout, closeWhenBothEnded)
+    clientTimer.set(clientTimeout)
+    serverTimer.set(serverTimeout)
     client.resume()
+    server.resume()
+  })
+}
+
+/** One direction: `from`'s bytes to `to`, with back-pressure; `from`'s FIN ends `to`. */
+function forward(from: ProxySocket, to: ProxySocket, fromTimer: Deadline, fromTimeout: number, toTimer: Deadline, toTimeout: number, onEnd: () => void): void {
+  from.on('data', (chunk: Buffer) => {
+    if (fromTimeout > 0) fromTimer.set(fromTimeout)
+    if (toTimeout > 0) toTimer.set(toTimeout)
+    if (!to.write(chunk)) from.pause()
+  })
+  to.on('drain', () => {
+    if (toTimeout > 0) toTimer.set(toTimeout)
+    from.resume()
+  })
+  from.on('end', () => {
+    to.end()
+    onEnd()
   })
 }
