@@ -2,9 +2,10 @@ import {basename} from 'node:path'
 
 export type ConfigType = 'haproxy' | 'keepalived' | 'inventory'
 
-const haproxySection = /^[ \t]*(global|defaults|frontend|backend|listen|userlist|peers|resolvers|mailers|program|http-errors|ring|cache)(?=[ \t#!]|$)/gm
-const keepalivedBlock =
-  /^[ \t]*(global_defs|vrrp_instance|vrrp_script|vrrp_sync_group|virtual_server|virtual_server_group|static_ipaddress|static_routes|static_rules|include|vrrp_track_file|track_file|garp_group|net_namespace)(?=[ \t{#!]|$)/gm
+// One scan for both formats (a big config is 1.6 MB): a line starts a haproxy section (group 1) or a
+// keepalived block (group 2); no keyword is in both lists, so a line counts for one side at most.
+const sectionOrBlock =
+  /^[ \t]*(?:(global|defaults|frontend|backend|listen|userlist|peers|resolvers|mailers|program|http-errors|ring|cache)(?=[ \t#!]|$)|(global_defs|vrrp_instance|vrrp_script|vrrp_sync_group|virtual_server|virtual_server_group|static_ipaddress|static_routes|static_rules|include|vrrp_track_file|track_file|garp_group|net_namespace)(?=[ \t{#!]|$))/gm
 
 // lbctl.yaml's top-level keys (src/deploy/inventory.ts), as block-style YAML writes them: at column 0, then a colon.
 const inventoryKey = /^["']?(version|vips|haproxy|keepalived|nodes|sysctl)["']?[ \t]*:(?=[ \t]|$)/gm
@@ -14,8 +15,12 @@ export function detectConfigType(path: string, text: string): ConfigType | undef
   const name = basename(path)
   if (/^lbctl\.ya?ml$/.test(name) || looksLikeInventory(text)) return 'inventory'
   // A keyword must start its line (after blanks), so comments cannot hold one: `#`/`!` only end a keyword.
-  const haproxy = text.match(haproxySection)?.length ?? 0
-  const keepalived = text.match(keepalivedBlock)?.length ?? 0
+  let haproxy = 0
+  let keepalived = 0
+  for (const m of text.matchAll(sectionOrBlock)) {
+    if (m[1] !== undefined) haproxy++
+    else keepalived++
+  }
   if (haproxy > keepalived) return 'haproxy'
   if (keepalived > haproxy) return 'keepalived'
   if (/haproxy|\.cfg$/i.test(name)) return 'haproxy'
@@ -28,6 +33,7 @@ export function detectConfigType(path: string, text: string): ConfigType | undef
  * `keepalived` section. Neither config format has `word:` at the start of a line, and other YAML lacks the pair.
  */
 function looksLikeInventory(text: string): boolean {
+  if (!text.includes('nodes')) return false // the scan below needs the key; most configs lack the word
   const keys = new Set([...text.matchAll(inventoryKey)].map((m) => m[1]))
   return keys.has('nodes') && (keys.has('haproxy') || keys.has('keepalived'))
 }

@@ -222,6 +222,9 @@ class Builder {
       p.servers.push(toServer(d, p, words[1]?.value ?? '', words[2]?.value ?? '', 3))
       return
     }
+    // ACL and use_backend lines too go through the words: thousands of generated ones need no args array.
+    if (first === 'acl') return this.acl(p, d, words, declared)
+    if (first === 'use_backend') return this.useBackend(p, d, words, declared)
     const a = d.args
     switch (first) {
       case 'mode':
@@ -271,22 +274,6 @@ class Builder {
       case 'default-server':
         Object.assign(p.defaultServer, readOptions(a, 0, 'server'))
         break
-      case 'acl':
-        if (a[0] !== undefined) {
-          declared.add(a[0])
-          p.acls.push({file: d.file, line: d.line, column: d.column, name: a[0], criterion: a[1] ?? '', args: a.slice(2), directive: d})
-        }
-        break
-      case 'use_backend': {
-        const c = conditionIndex(words, 2)
-        const sw: Proxy['useBackends'][number] = {file: d.file, line: d.line, column: d.column, backend: a[0] ?? '', directive: d}
-        if (c !== -1) {
-          const cond = this.condition(p, d, words, c, 'switching rule', declared)
-          if (cond) sw.condition = cond
-        }
-        p.useBackends.push(sw)
-        break
-      }
       case 'default_backend':
         p.defaultBackend = {name: a[0] ?? '', location: loc(d.file, d.line, d.column)}
         break
@@ -322,6 +309,23 @@ class Builder {
         break
       }
     }
+  }
+
+  private acl(p: Proxy, d: Directive, words: Word[], declared: Set<string>): void {
+    const name = words[1]?.value
+    if (name === undefined) return
+    declared.add(name)
+    p.acls.push({file: d.file, line: d.line, column: d.column, name, criterion: words[2]?.value ?? '', args: wordValues(words, 3), directive: d})
+  }
+
+  private useBackend(p: Proxy, d: Directive, words: Word[], declared: Set<string>): void {
+    const c = conditionIndex(words, 2)
+    const sw: Proxy['useBackends'][number] = {file: d.file, line: d.line, column: d.column, backend: words[1]?.value ?? '', directive: d}
+    if (c !== -1) {
+      const cond = this.condition(p, d, words, c, 'switching rule', declared)
+      if (cond) sw.condition = cond
+    }
+    p.useBackends.push(sw)
   }
 
   private stats(p: Proxy, d: Directive, words: Word[], declared: Set<string>): void {
@@ -380,12 +384,13 @@ class Builder {
       this.report('error', 'haproxy/invalid-condition', d.file, d.cst, parsed.word, `error detected while parsing ${label} : ${parsed.error}.`)
       return undefined
     }
-    const ctx = this.context(d.cst, p.kind, p.name, words)
+    // Most conditions name ACLs only: the keyword context is made for the first anonymous one.
+    let ctx: KeywordContext | undefined
     const aclNames: string[] = []
     for (const group of parsed.terms) {
       for (const term of group) {
         if (term.anonymous) {
-          checkAclExpression(ctx, term.anonymous, label)
+          checkAclExpression((ctx ??= this.context(d.cst, p.kind, p.name, words)), term.anonymous, label)
           continue
         }
         const name = term.name as string
@@ -397,7 +402,7 @@ class Builder {
         }
       }
     }
-    return {kind: parsed.kind, text: words.slice(start + 1).map((w) => w.value).join(' '), aclNames, parsed: parsed as ParsedCondition}
+    return {kind: parsed.kind, text: joinValues(words, start + 1), aclNames, parsed: parsed as ParsedCondition}
   }
 
   /** Checks each directive line of a section with its spec and hands accepted ones to `accept`. */
@@ -577,6 +582,13 @@ function isDigits(text: string): boolean {
     if (c < 48 || c > 57) return false
   }
   return true
+}
+
+/** The values of words[from..] joined by one space (without the arrays of slice, map and join). */
+function joinValues(words: Word[], from: number): string {
+  let out = ''
+  for (let i = from; i < words.length; i++) out = i === from ? (words[i] as Word).value : `${out} ${(words[i] as Word).value}`
+  return out
 }
 
 /** The values of words[from..], in an array of exactly that length (push would leave spare capacity). */

@@ -168,7 +168,13 @@ export function parseCondition(words: Word[], start: number): ParsedCondition | 
     ;(groups[groups.length - 1] as ConditionTerm[]).push({name: v, negated, word: at})
     i++
   }
-  return {kind: head.value, terms: groups.filter((g) => g.length > 0), words: words.slice(start)}
+  return {kind: head.value, terms: withoutEmpty(groups), words: words.slice(start)}
+}
+
+/** The groups that have terms: the same array when none is empty (the usual case). */
+function withoutEmpty(groups: ConditionTerm[][]): ConditionTerm[][] {
+  for (let g = 0; g < groups.length; g++) if ((groups[g] as ConditionTerm[]).length === 0) return groups.filter((x) => x.length > 0)
+  return groups
 }
 
 export const ACL_KEYWORD: KeywordSpec = spec({

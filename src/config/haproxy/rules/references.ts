@@ -3,7 +3,8 @@
  * use_backend/default_backend, proxy and server names, tracked servers, resolvers; plus lbctl's
  * unused backends and ACLs.
  */
-import {hasBackendCap, hasFrontendCap, type Proxy, type Server} from '../model.js'
+import type {Word} from '../lexer.js'
+import {type Directive, hasBackendCap, hasFrontendCap, type Proxy, type Server} from '../model.js'
 import {didYouMean} from '../keywords/args.js'
 import {proxyDirectivesNamed, report, type RuleContext, where} from './context.js'
 
@@ -130,7 +131,15 @@ export function unusedAcls(ctx: RuleContext): void {
     for (const r of p.rules) add(r.condition?.aclNames)
     add(p.stats.admin?.aclNames)
     // Other conditional keywords (redirect, monitor, use-server...) only show up as raw words.
-    for (const d of p.directives) if (d.keyword !== 'acl') for (const a of d.args) used.add(a.startsWith('!') ? a.slice(1) : a)
+    // Through the words (args are their values after the first), so no args array is made per line.
+    for (let di = 0; di < p.directives.length; di++) {
+      const d = p.directives[di] as Directive
+      if (d.keyword === 'acl') continue
+      for (let i = 1; i < d.words.length; i++) {
+        const a = (d.words[i] as Word).value
+        used.add(a.startsWith('!') ? a.slice(1) : a)
+      }
+    }
     const reported = new Set<string>()
     for (const acl of p.acls) {
       if (used.has(acl.name) || reported.has(acl.name)) continue
