@@ -44,7 +44,7 @@ export async function benchValidate(rounds = 9, backends = 2000, serversPerBacke
   try {
     for (let round = 0; round < rounds; round++) {
       if (haproxy) times.haproxy.push(timeCommand('haproxy', ['-c', '-q', '-f', file]))
-      let start = performance.now()
+      const start = performance.now()
       const run = await validateConfigs(options)
       times.inProcess.push(performance.now() - start)
       if (run.diagnostics.some((d) => d.severity === 'error')) throw new Error(`generated config has errors: ${run.diagnostics[0]?.message}`)
