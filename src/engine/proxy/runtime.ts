@@ -3,10 +3,11 @@
  * runtime API read and change. A backend tells its balancer about every change (house style 8).
  */
 import {type Balancer, createBalancer} from './balance/index.js'
-import type {LbServer} from './balance/types.js'
+import type {LbServer, PickContext} from './balance/types.js'
 import type {Clock} from './clock.js'
 import type {CheckResult} from './health/probe.js'
 import {healthText, type HealthState, initialHealth, isUp} from './health/state.js'
+import {HttpCounters} from './http/counters.js'
 import {clientIp} from './http/heads.js'
 import type {ProxyLogger} from './log/logger.js'
 import type {BackendPlan, FrontendPlan, ServerPlan} from './plan.js'
@@ -66,6 +67,8 @@ export class ServerRuntime implements LbServer {
   readonly waiting: Waiter[] = []
   qmax = 0
   readonly counters = newCounters()
+  /** req_tot and hrsp_* (mode http). */
+  readonly http = new HttpCounters()
   readonly rate: RateCounter
 
   constructor(
@@ -124,6 +127,7 @@ export class BackendRuntime {
   readonly servers: ServerRuntime[]
   readonly balancer: Balancer
   readonly counters = newCounters()
+  readonly http = new HttpCounters()
   readonly rate: RateCounter
   /** Connections waiting for any server of the backend (all saturated). */
   readonly waiting: Waiter[] = []
@@ -225,8 +229,8 @@ export class BackendRuntime {
    * A server for a new connection: picked now, or after waiting in a queue (server maxconn reached),
    * or undefined (no usable server, queue full, or timeout queue expired).
    */
-  acquire(clientAddress: string, avoid?: ServerRuntime): Promise<ServerRuntime | undefined> | ServerRuntime | undefined {
-    const picked = this.balancer.pick({clientAddress, ...(avoid ? {avoid} : {})}) as ServerRuntime | undefined
+  acquire(client: string | PickContext, avoid?: ServerRuntime): Promise<ServerRuntime | undefined> | ServerRuntime | undefined {
+    const picked = this.balancer.pick(typeof client === 'string' ? {clientAddress: client, avoid} : client) as ServerRuntime | undefined
     if (picked) {
       this.take(picked)
       return picked
@@ -286,6 +290,7 @@ export class BackendRuntime {
 
 export class FrontendRuntime {
   readonly counters = newCounters()
+  readonly http = new HttpCounters()
   readonly rate: RateCounter
   /** Accepted connections waiting for a slot under maxconn (HAProxy leaves them in the kernel backlog). */
   readonly pending: (() => void)[] = []

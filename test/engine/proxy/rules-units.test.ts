@@ -9,6 +9,7 @@ import {L7State, requestRules} from '../../../src/engine/proxy/rules/transaction
 import {planProxyRules, planRulesShared} from '../../../src/engine/proxy/rules/plan.js'
 import {planUserlists} from '../../../src/engine/proxy/rules/userlist.js'
 import {HeaderList, type RequestHead} from '../../../src/engine/proxy/http1/index.js'
+import {headerKind} from '../../../src/engine/proxy/http1/raw-headers.js'
 
 const request = (target: string, headers: [string, string][] = []) => ({method: 'GET', target, version: 'HTTP/1.1', headers: HeaderList.from(headers), src: '10.0.0.1', srcPort: 4000, dstPort: 80, nbsrv: () => 0})
 
@@ -18,10 +19,10 @@ function head(target: string, headers: [string, string][]): RequestHead {
   const offsets: number[] = []
   let at = text.indexOf('\r\n') + 2
   for (const [n, v] of headers) {
-    offsets.push(at, at + n.length, at + n.length + 2, at + n.length + 2 + v.length)
+    offsets.push(at, at + n.length, at + n.length + 2, at + n.length + 2 + v.length, headerKind(buffer, at, at + n.length))
     at += n.length + v.length + 4
   }
-  return {method: 'GET', target, version: 'HTTP/1.1', headers: new RawHeaders(buffer, Int32Array.from(offsets), headers.length), contentLength: -1, chunked: false, dropContentLength: false, keepAlive: true, upgrade: false, expectContinue: false}
+  return {method: 'GET', target, version: 'HTTP/1.1', headers: new RawHeaders(buffer, offsets, headers.length), contentLength: -1, chunked: false, dropContentLength: false, keepAlive: true, upgrade: false, expectContinue: false}
 }
 
 describe('crypt(3)', () => {

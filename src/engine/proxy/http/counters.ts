@@ -1,25 +1,27 @@
 /** HTTP counters of frontends, backends and servers (show stat's req_tot and hrsp_* columns). */
 
-export interface HttpCounters {
-  reqTot: number
+export class HttpCounters {
+  reqTot = 0
   /** hrsp_1xx .. hrsp_5xx, then hrsp_other. */
-  hrsp: [number, number, number, number, number, number]
+  readonly hrsp: [number, number, number, number, number, number] = [0, 0, 0, 0, 0, 0]
+
+  count(status: number): void {
+    const klass = (status / 100) | 0
+    const i = klass >= 1 && klass <= 5 ? klass - 1 : 5
+    this.hrsp[i] = this.hrsp[i]! + 1
+  }
 }
 
 const table = new WeakMap<object, HttpCounters>()
 
+/** The runtime objects carry theirs (`http`); anything else gets one on first use. */
 export function httpCounters(owner: object): HttpCounters {
+  const own = (owner as {http?: unknown}).http
+  if (own instanceof HttpCounters) return own
   let counters = table.get(owner)
   if (!counters) {
-    counters = {reqTot: 0, hrsp: [0, 0, 0, 0, 0, 0]}
+    counters = new HttpCounters()
     table.set(owner, counters)
   }
   return counters
-}
-
-export function countStatus(owner: object, status: number): void {
-  const klass = Math.floor(status / 100)
-  const hrsp = httpCounters(owner).hrsp
-  const i = klass >= 1 && klass <= 5 ? klass - 1 : 5
-  hrsp[i] = (hrsp[i] ?? 0) + 1
 }

@@ -3,6 +3,8 @@
  * hop needs (close/keep-alive tokens are recomputed per side), X-Forwarded-For appended.
  */
 import {BlockList, isIPv4} from 'node:net'
+import {HeaderKind} from '../http1/raw-headers.js'
+import {appendConnectionTokens} from '../http1/semantics.js'
 import {HeaderList, type RawHeaders, type RequestHead, type ResponseHead, serializeRequestHead, serializeResponseHead, writeRawHead} from '../http1/index.js'
 import type {ForwardFor} from './settings.js'
 
@@ -31,22 +33,29 @@ function stripPersistence(headers: HeaderList): HeaderList {
   return HeaderList.from(out)
 }
 
-const PERSISTENCE = /^(close|keep-alive)$/i
-
 /** Where the first Connection line is in a received head and the tokens of all of them that are not close/keep-alive. */
-function rawConnection(raw: RawHeaders): {at: number; kept: string} {
-  let at = -1
-  let kept = ''
-  for (let i = 0; i < raw.length; i++) {
-    if (!raw.nameIs(i, 'connection')) continue
-    if (at < 0) at = i
-    for (const part of raw.value(i).split(',')) {
-      const token = part.trim()
-      if (token !== '' && !PERSISTENCE.test(token)) kept = kept === '' ? token : `${kept}, ${token}`
+class RawConnection {
+  at = -1
+  kept = ''
+
+  /** Reads `raw`'s Connection lines (reset first: one instance serves every head, nothing is allocated without them). */
+  read(raw: RawHeaders): this {
+    this.at = -1
+    this.kept = ''
+    if (!raw.has(HeaderKind.connection)) return this
+    for (let i = 0; i < raw.length; i++) {
+      if (raw.kind(i) !== HeaderKind.connection) continue
+      if (this.at < 0) this.at = i
+      this.kept = appendConnectionTokens(raw.buffer, raw.valueStart(i), raw.valueEnd(i), this.kept)
     }
+    return this
   }
-  return {at, kept}
 }
+
+const rawConnection = new RawConnection()
+const DROP_CONNECTION = 1 << HeaderKind.connection
+const DROP_LENGTH = 1 << HeaderKind.contentLength
+const DROP_CODING = 1 << HeaderKind.transferEncoding
 
 /** `::ffff:1.2.3.4` (a v4 client on a dual-stack socket) as HAProxy shows it: 1.2.3.4. */
 export function clientIp(address: string | undefined): string {
@@ -91,13 +100,12 @@ export interface EditedRequest {
 export function serverRequestHead(req: RequestHead, keepAlive: boolean, ip: string, forwardedFor: ForwardedFor | undefined, edited?: EditedRequest): Buffer {
   if (!edited) {
     const raw = req.headers
-    const {at, kept} = rawConnection(raw)
-    let tail = forwardedFor?.rawLine(raw, ip) ?? ''
+    const {at, kept} = rawConnection.read(raw)
+    let tail = forwardedFor ? forwardedFor.rawLine(raw, ip) : ''
     if (req.version === 'HTTP/1.1' && !keepAlive) tail += 'connection: close\r\n'
     else if (req.version !== 'HTTP/1.1' && keepAlive) tail += 'connection: keep-alive\r\n'
-    const drop = req.dropContentLength
-    const keep = (i: number) => !raw.nameIs(i, 'connection') && !(drop && raw.nameIs(i, 'content-length'))
-    return writeRawHead(`${req.method} ${req.target} ${req.version}`, raw, keep, tail, at, kept)
+    const drop = req.dropContentLength ? DROP_CONNECTION | DROP_LENGTH : DROP_CONNECTION
+    return writeRawHead(`${req.method} ${req.target} ${req.version}`, raw, drop, tail, at, kept)
   }
   const headers = stripPersistence(edited ? edited.headers : HeaderList.fromRaw(req.headers, {dropContentLength: req.dropContentLength}))
   forwardedFor?.apply(headers, ip)
@@ -126,16 +134,14 @@ export function clientFraming(res: ResponseHead, req: RequestHead, wantKeepAlive
 export function clientResponseHead(res: ResponseHead, req: RequestHead, framing: ClientFraming, edited?: {headers: HeaderList; status: number; reason: string}): Buffer {
   if (!edited) {
     const raw = res.headers
-    const {at, kept} = rawConnection(raw)
+    const {at, kept} = rawConnection.read(raw)
     let tail = res.untilClose && framing.chunked ? 'transfer-encoding: chunked\r\n' : ''
     if (res.status >= 200 && res.status !== 101) {
       if (framing.close) tail += 'connection: close\r\n'
       else if (req.version !== 'HTTP/1.1') tail += 'connection: keep-alive\r\n'
     }
-    const dropLength = res.dropContentLength
-    const dropCoding = res.chunked && !framing.chunked
-    const keep = (i: number) => !raw.nameIs(i, 'connection') && !(dropLength && raw.nameIs(i, 'content-length')) && !(dropCoding && raw.nameIs(i, 'transfer-encoding'))
-    return writeRawHead(`${framing.chunked ? 'HTTP/1.1' : res.version} ${res.status} ${res.reason}`, raw, keep, tail, at, kept)
+    const drop = DROP_CONNECTION | (res.dropContentLength ? DROP_LENGTH : 0) | (res.chunked && !framing.chunked ? DROP_CODING : 0)
+    return writeRawHead(`${framing.chunked ? 'HTTP/1.1' : res.version} ${res.status} ${res.reason}`, raw, drop, tail, at, kept)
   }
   const headers = stripPersistence(edited ? edited.headers : HeaderList.fromRaw(res.headers, {dropContentLength: res.dropContentLength}))
   if (res.untilClose && framing.chunked) headers.add('transfer-encoding', 'chunked')

@@ -18,7 +18,6 @@ import {prometheusAnswer} from '../stats/prometheus.js'
 import {MAX_FORM_BYTES} from '../stats/admin.js'
 import type {StatsAnswer} from '../stats/respond.js'
 import {logStream, StreamLog} from '../log/index.js'
-import {countStatus, httpCounters} from './counters.js'
 import {errorCloses, errorResponse} from './errors.js'
 import {type ClientFraming, clientFraming, clientIp, clientResponseHead, ForwardedFor, serverRequestHead} from './heads.js'
 import {connectServer, type ConnOwner, releaseIdle, type ServerConn, takeIdle} from './server-conn.js'
@@ -82,7 +81,7 @@ function noBackend(frontend: FrontendRuntime): BackendRuntime {
 /** One request and its response. */
 class Transaction implements ConnOwner {
   /** Body bytes received before the server connection was ready (at most one read: the client is paused). */
-  pending: Buffer[] = []
+  pending: Buffer[] | undefined = undefined
   trailers: RawHeaders | undefined
   requestEnded = false
   server: ServerRuntime | undefined
@@ -159,7 +158,10 @@ class HttpSession implements Http1Sink<RequestHead> {
   private readonly parser: RequestParser
   /** Requests parsed and not yet answered; the first is the one being served. */
   private readonly queue: Transaction[] = []
-  private readonly ip: string
+  /** The client's address as HAProxy shows it; read from the socket only when something needs it. */
+  private ipText: string | undefined = undefined
+  /** A server the balancer should avoid if it can (redispatch after failed connects). */
+  avoid: ServerRuntime | undefined = undefined
   private readonly forwardedFor: ForwardedFor | undefined
   /** `timeout http-request` / `http-keep-alive` (and the reload grace) while no request is being served. */
   private readonly requestTimer = new Deadline(() => this.requestTimedOut())
@@ -191,8 +193,8 @@ class HttpSession implements Http1Sink<RequestHead> {
   private wantRead = true
   /** A parse error after complete requests: answered once they are. */
   private pendingError: number | undefined
-  /** Idle server connections this session opened, by server (reused first, `http-reuse safe`). */
-  private readonly owned = new Map<ServerRuntime, ServerConn>()
+  /** Idle server connections this session opened, at most one per server (reused first, `http-reuse safe`). */
+  private readonly owned: ServerConn[] = []
   /** The backend of the latest request, which the connection's byte counts go to. */
   private lastBackend: BackendRuntime
   private readonly stats: StatsResponder | undefined
@@ -217,8 +219,16 @@ class HttpSession implements Http1Sink<RequestHead> {
     this.l7 = frontend.plan.rules !== undefined || backends.some((b) => b.plan.rules !== undefined || b.plan.cookie !== undefined) || placeholders.get(frontend) === backend
     this.parser = createRequestParser(this)
     this.lastBackend = backend
-    this.ip = clientIp(client.remoteAddress)
     this.forwardedFor = settings.forwardFor ? new ForwardedFor(settings.forwardFor) : undefined
+  }
+
+  private get ip(): string {
+    return (this.ipText ??= clientIp(this.client.remoteAddress))
+  }
+
+  /** For the balancer (`balance source`): the session is its own pick context. */
+  get clientAddress(): string {
+    return this.ip
   }
 
   start(): void {
@@ -274,7 +284,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     if (this.l7) txn.l7 = new L7State()
     if (this.frontend.logger) this.startLog(txn)
     this.requests++
-    httpCounters(this.frontend).reqTot++
+    this.frontend.http.reqTot++
     this.queue.push(txn)
     if (this.queue.length === 1) void this.serve(txn)
     this.updateFlow()
@@ -290,7 +300,7 @@ class HttpSession implements Http1Sink<RequestHead> {
       return
     }
     if (txn.forwarding) this.sendBody(txn, chunk)
-    else txn.pending.push(chunk)
+    else (txn.pending ??= []).push(chunk)
   }
 
   onTrailers(trailers: RawHeaders): void {
@@ -394,7 +404,7 @@ class HttpSession implements Http1Sink<RequestHead> {
       txn.log.status = reply.status
       txn.log.fail(outcome.kind === 'error' && reply.status !== 401 && reply.status !== 503 ? 'P' : 'L', 'R')
     }
-    countStatus(this.frontend, reply.status)
+    this.frontend.http.count(reply.status)
     this.write(data)
     txn.framing = {chunked: false, close}
     // A request body is read and dropped, as HAProxy drains it to keep the connection.
@@ -423,7 +433,7 @@ class HttpSession implements Http1Sink<RequestHead> {
       txn.log.status = answer.status
       txn.log.fail('L', 'R')
     }
-    countStatus(this.frontend, answer.status)
+    this.frontend.http.count(answer.status)
     this.write(answer.data)
     txn.framing = {chunked: false, close: answer.close}
     // A request body (POST) is read and dropped; the transaction ends with the request.
@@ -449,13 +459,13 @@ class HttpSession implements Http1Sink<RequestHead> {
     txn.statsForm = undefined
     const answer = form.reply(form.size > MAX_FORM_BYTES ? undefined : Buffer.concat(form.chunks))
     if (txn.log) txn.log.status = answer.status
-    countStatus(this.frontend, answer.status)
+    this.frontend.http.count(answer.status)
     this.write(answer.data)
     txn.framing = {chunked: false, close: answer.close}
     this.endTransaction(txn, true)
   }
 
-  private async serve(txn: Transaction): Promise<void> {
+  private serve(txn: Transaction): void {
     if (txn.log) txn.log.outStart = this.client.bytesWritten
     // HAProxy's order: monitor-uri, the frontend's http-request rules, the stats page, its redirects,
     // use_backend, then the backend's http-request rules and redirects.
@@ -478,97 +488,142 @@ class HttpSession implements Http1Sink<RequestHead> {
       if (beRules && beRules !== feRules && (this.answerRules(txn, beRules, 'rules') || this.answerRules(txn, beRules, 'redirects'))) return
     }
     txn.inBackend = true
-    backend.counters.stot++
-    backend.counters.scur++
-    backend.counters.smax = Math.max(backend.counters.smax, backend.counters.scur)
-    backend.counters.lastSession = backend.clock.now()
+    this.avoid = undefined
+    const counters = backend.counters
+    counters.stot++
+    counters.scur++
+    if (counters.scur > counters.smax) counters.smax = counters.scur
+    counters.lastSession = backend.clock.now()
     backend.rate.hit()
-    httpCounters(backend).reqTot++
-    let avoid: ServerRuntime | undefined
-    for (let attempt = 0; ; attempt++) {
-      if (!txn.server && attempt === 0 && txn.l7 && (backend.plan.cookie || backend.plan.rules?.useServer.length)) {
-        // use-server first; the cookie is still read (and stripped) but only picks the server when no rule did.
-        const pinned = backend.plan.rules?.useServer.length ? useServer(txn.l7, backend.plan.rules, txn.request, backend.servers, this.facts) : undefined
-        const cookie = backend.plan.cookie ? cookieServer(txn.l7, backend.plan.cookie, txn.request, backend.servers, this.facts, backend.plan.rules) : undefined
-        const persistent = pinned ?? cookie
-        if (pinned) txn.l7.direct = true
-        if (persistent) {
-          backend.take(persistent)
-          txn.server = persistent
-          if (txn.log) txn.log.server = persistent
-        }
-      }
-      if (!txn.server) {
-        const acquired = await backend.acquire(this.ip, avoid)
-        if (this.finished || txn.done) {
-          if (acquired) backend.release(acquired)
-          return
-        }
-        if (!acquired) {
-          // A usable server existed: the queue timed out (sQ); none: no server to connect to (SC, <NOSRV>).
-          if (txn.log) txn.log.fail(backend.servers.some((s) => s.running && s.weight > 0) ? 's' : 'S', backend.servers.some((s) => s.running && s.weight > 0) ? 'Q' : 'C')
-          return this.serverFailed(txn, 503)
-        }
-        txn.server = acquired
-        if (txn.log) {
-          txn.log.server = acquired
-          if (txn.log.pickedMs < 0) txn.log.pickedMs = Date.now()
-        }
-      }
-      const server = txn.server
-      if (txn.log && txn.log.connectStartMs < 0) txn.log.connectStartMs = Date.now()
-      const reused = this.reusable(server, txn.first)
-      const conn = reused ?? (await connectServer(server, backend.plan.timeouts.connect))
-      if (this.finished || txn.done) {
-        conn?.destroy()
-        return
-      }
-      if (conn) {
-        txn.conn = conn
-        if (txn.log) txn.log.connectedMs = Date.now()
-        const counter = reused ? 'reuse' : 'connect'
-        server.counters[counter]++
-        backend.counters[counter]++
-        break
-      }
-      server.counters.econ++
-      backend.counters.econ++
-      if (txn.log) txn.log.retries = attempt
-      if (attempt >= backend.plan.retries) {
-        txn.log?.fail('S', 'C')
-        return this.serverFailed(txn, 503)
-      }
-      server.counters.wretr++
-      backend.counters.wretr++
-      if (backend.plan.redispatch && attempt + 1 === backend.plan.retries) {
-        server.counters.wredis++
-        backend.counters.wredis++
-        avoid = server
-        if (txn.log) txn.log.redispatched = true
-        // Persistence is broken: the server that answers gets a new cookie.
-        if (txn.l7) txn.l7.direct = false
-        this.releaseServer(txn)
-      } else {
-        await new Promise((resolve) => setTimeout(resolve, TURN_AROUND_MS))
-        if (this.finished || txn.done) return
-      }
+    backend.http.reqTot++
+    if (txn.l7 && (backend.plan.cookie || backend.plan.rules?.useServer.length)) this.persist(txn)
+    this.attempt(txn, 0)
+  }
+
+  /** use-server first; the cookie is still read (and stripped) but only picks the server when no rule did. */
+  private persist(txn: Transaction): void {
+    const backend = txn.backend
+    const l7 = txn.l7!
+    const pinned = backend.plan.rules?.useServer.length ? useServer(l7, backend.plan.rules, txn.request, backend.servers, this.facts) : undefined
+    const cookie = backend.plan.cookie ? cookieServer(l7, backend.plan.cookie, txn.request, backend.servers, this.facts, backend.plan.rules) : undefined
+    const persistent = pinned ?? cookie
+    if (pinned) l7.direct = true
+    if (persistent) {
+      backend.take(persistent)
+      txn.server = persistent
+      if (txn.log) txn.log.server = persistent
     }
-    this.forwardRequest(txn)
+  }
+
+  /**
+   * One try at a server connection (`attempt` counts the retries). Synchronous when the balancer
+   * answers at once and an idle connection is at hand: only a queue wait, a connect or the retry
+   * delay go through a promise or a timer.
+   */
+  private attempt(txn: Transaction, attempt: number): void {
+    if (!txn.server) {
+      const backend = txn.backend
+      const acquired = backend.acquire(this)
+      if (acquired instanceof Promise) {
+        void acquired.then((server) => {
+          if (this.finished || txn.done) {
+            if (server) backend.release(server)
+          } else if (server) this.picked(txn, server, attempt)
+          else this.noServer(txn)
+        })
+      } else if (acquired) this.picked(txn, acquired, attempt)
+      // After the rest of the read: a request without a body has then ended, and its connection stays open.
+      else
+        queueMicrotask(() => {
+          if (!this.finished && !txn.done) this.noServer(txn)
+        })
+      return
+    }
+    this.connect(txn, attempt)
+  }
+
+  private picked(txn: Transaction, server: ServerRuntime, attempt: number): void {
+    txn.server = server
+    if (txn.log) {
+      txn.log.server = server
+      if (txn.log.pickedMs < 0) txn.log.pickedMs = Date.now()
+    }
+    this.connect(txn, attempt)
+  }
+
+  /** The balancer had no server: a usable one existed but the queue timed out (sQ), or none (SC, <NOSRV>). */
+  private noServer(txn: Transaction): void {
+    const usable = txn.backend.servers.some((s) => s.running && s.weight > 0)
+    if (txn.log) txn.log.fail(usable ? 's' : 'S', usable ? 'Q' : 'C')
+    this.serverFailed(txn, 503)
+  }
+
+  private connect(txn: Transaction, attempt: number): void {
+    const server = txn.server!
+    if (txn.log && txn.log.connectStartMs < 0) txn.log.connectStartMs = Date.now()
+    const reused = this.reusable(server, txn.first)
+    if (reused) return this.connected(txn, attempt, reused, 'reuse')
+    void connectServer(server, txn.backend.plan.timeouts.connect).then((conn) => {
+      if (this.finished || txn.done) conn?.destroy()
+      else this.connected(txn, attempt, conn, 'connect')
+    })
+  }
+
+  private connected(txn: Transaction, attempt: number, conn: ServerConn | undefined, counter: 'reuse' | 'connect'): void {
+    const backend = txn.backend
+    const server = txn.server!
+    if (conn) {
+      txn.conn = conn
+      if (txn.log) txn.log.connectedMs = Date.now()
+      server.counters[counter]++
+      backend.counters[counter]++
+      return this.forwardRequest(txn)
+    }
+    server.counters.econ++
+    backend.counters.econ++
+    if (txn.log) txn.log.retries = attempt
+    if (attempt >= backend.plan.retries) {
+      txn.log?.fail('S', 'C')
+      return this.serverFailed(txn, 503)
+    }
+    server.counters.wretr++
+    backend.counters.wretr++
+    if (backend.plan.redispatch && attempt + 1 === backend.plan.retries) {
+      server.counters.wredis++
+      backend.counters.wredis++
+      this.avoid = server
+      if (txn.log) txn.log.redispatched = true
+      // Persistence is broken: the server that answers gets a new cookie.
+      if (txn.l7) txn.l7.direct = false
+      this.releaseServer(txn)
+      return this.attempt(txn, attempt + 1)
+    }
+    setTimeout(() => {
+      if (!this.finished && !txn.done) this.attempt(txn, attempt + 1)
+    }, TURN_AROUND_MS)
   }
 
   /** This session's idle connection to the server, else (after the first request) one from the pool. */
   private reusable(server: ServerRuntime, first: boolean): ServerConn | undefined {
     if (this.settings.connection !== 'keep-alive') return undefined
-    const own = this.owned.get(server)
-    this.owned.delete(server)
-    if (own && !own.closed) return own
+    const owned = this.owned
+    for (let i = 0; i < owned.length; i++) {
+      const own = owned[i]!
+      if (own.server !== server) continue
+      owned.splice(i, 1)
+      if (!own.closed) return own
+      break
+    }
     return first ? undefined : takeIdle(server)
   }
 
   private keepIdle(conn: ServerConn): void {
-    const previous = this.owned.get(conn.server)
+    const owned = this.owned
+    let i = 0
+    while (i < owned.length && owned[i]!.server !== conn.server) i++
+    const previous = owned[i]
     if (previous && previous !== conn) releaseIdle(previous)
-    this.owned.set(conn.server, conn)
+    owned[i] = conn
     conn.park()
   }
 
@@ -579,9 +634,13 @@ class HttpSession implements Http1Sink<RequestHead> {
     conn.attach(txn, txn.backend.plan.timeouts.server)
     conn.parser.expect(txn.request.method)
     const serverKeepAlive = this.settings.connection === 'keep-alive'
-    conn.write(serverRequestHead(txn.request, serverKeepAlive, this.ip, this.forwardedFor, txn.l7?.ctx?.edited ? txn.l7.ctx : undefined))
+    conn.write(serverRequestHead(txn.request, serverKeepAlive, this.forwardedFor ? this.ip : '', this.forwardedFor, txn.l7?.ctx?.edited ? txn.l7.ctx : undefined))
     txn.forwarding = true
-    for (const chunk of txn.pending.splice(0)) this.sendBody(txn, chunk)
+    const pending = txn.pending
+    if (pending) {
+      txn.pending = undefined
+      for (const chunk of pending) this.sendBody(txn, chunk)
+    }
     if (txn.requestEnded) this.sendRequestEnd(txn)
     this.updateFlow()
   }
@@ -636,9 +695,9 @@ class HttpSession implements Http1Sink<RequestHead> {
     txn.framing = clientFraming(head, txn.request, wantKeepAlive)
     txn.trailers = undefined
     this.write(clientResponseHead(head, txn.request, txn.framing, txn.edit))
-    countStatus(this.frontend, head.status)
-    countStatus(txn.backend, head.status)
-    if (txn.server) countStatus(txn.server, head.status)
+    this.frontend.http.count(head.status)
+    txn.backend.http.count(head.status)
+    if (txn.server) txn.server.http.count(head.status)
     if (head.status === 101) {
       txn.tunnel = true
       this.clearTimer()
@@ -729,8 +788,8 @@ class HttpSession implements Http1Sink<RequestHead> {
     }
     txn.conn?.destroy()
     txn.conn = undefined
-    countStatus(this.frontend, status)
-    countStatus(txn.backend, status)
+    this.frontend.http.count(status)
+    txn.backend.http.count(status)
     // The rest of an unread request body would be taken for the next request.
     const close = !txn.requestEnded || !txn.request.keepAlive || this.settings.connection === 'close' || this.clientEnded || errorCloses(status)
     // The backend's errorfile for the status, else the frontend's, else HAProxy's own page; `connection: close` when closing.
@@ -938,8 +997,8 @@ class HttpSession implements Http1Sink<RequestHead> {
     }
     // A connection closed before any request (or in the middle of one): HAProxy logs it as `CR` 400.
     if (this.frontend.logger && (this.requests === 0 || this.started) && !(this.requests === 0 && this.client.bytesRead === 0 && this.frontend.logger.plan.dontlognull)) this.logError('CR', 400)
-    for (const conn of this.owned.values()) releaseIdle(conn)
-    this.owned.clear()
+    for (const conn of this.owned) releaseIdle(conn)
+    this.owned.length = 0
     this.frontend.counters.bin += this.client.bytesRead
     this.frontend.counters.bout += this.client.bytesWritten
     this.lastBackend.counters.bin += this.client.bytesRead

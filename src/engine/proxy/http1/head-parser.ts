@@ -1,7 +1,7 @@
 // Parses one complete head (start line + header lines + the empty line) already located in a buffer.
 // Rules follow HAProxy 2.6's h1 parser as observed on the real binary (see test/engine/proxy/http1/cases.ts).
 import {CR, HTAB, LF, SP, TCHAR, URI_CHAR} from './chars.js'
-import {RawHeaders} from './raw-headers.js'
+import {headerKind, RawHeaders, STRIDE} from './raw-headers.js'
 
 /** HTX bookkeeping per head in HAProxy 2.6, fitted on the real binary: start-line block 40, each header 8, end of headers 8. */
 const HTX_START_LINE = 40
@@ -95,24 +95,27 @@ export interface HeadLimits {
  * `cost` is the HTX size already used by the start line.
  */
 export function parseFields(buf: Buffer, p: number, end: number, limits: HeadLimits, cost: number): RawHeaders {
-  let offsets = new Int32Array(64)
+  const offsets: number[] = []
   let count = 0
+  let kinds = 0
   let folds: number[] | undefined
   for (;;) {
-    const lf = buf.indexOf(LF, p)
-    if (lf < 0 || lf >= end) throw new HeadError('unterminated header section', p)
+    // Byte loops rather than Buffer#indexOf: header lines are short, and each native call costs more than the scan.
+    let lf = p
+    while (lf < end && buf[lf] !== LF) lf++
+    if (lf >= end) throw new HeadError('unterminated header section', p)
     const ce = contentEnd(buf, p, lf)
     if (ce === p) break // empty line: end of the section
     const first = buf[p]
     if (first === SP || first === HTAB) {
       // obs-fold: HAProxy keeps it, turning the line break into spaces (RFC 9112 §5.2 allows that for a proxy).
       if (count === 0) throw new HeadError('folded line without a header', p)
-      const prevEnd = offsets[(count - 1) * 4 + 3]!
+      const prevEnd = offsets[(count - 1) * STRIDE + 3]!
       ;(folds ??= []).push(prevEnd)
       let ve = ce
       while (ve > p && isWs(buf[ve - 1])) ve--
       cost += ve - prevEnd
-      offsets[(count - 1) * 4 + 3] = ve
+      offsets[(count - 1) * STRIDE + 3] = ve
       p = lf + 1
       continue
     }
@@ -124,46 +127,37 @@ export function parseFields(buf: Buffer, p: number, end: number, limits: HeadLim
     let ve = ce
     while (ve > vs && isWs(buf[ve - 1])) ve--
     if (count + 1 >= limits.maxHeaders) throw new HeadError('too many headers', p)
-    if (count * 4 + 4 > offsets.length) {
-      const grown = new Int32Array(offsets.length * 2)
-      grown.set(offsets)
-      offsets = grown
-    }
-    offsets[count * 4] = p
-    offsets[count * 4 + 1] = n
-    offsets[count * 4 + 2] = vs
-    offsets[count * 4 + 3] = ve
+    const kind = headerKind(buf, p, n)
+    kinds |= 1 << kind
+    offsets.push(p, n, vs, ve, kind)
     count++
     cost += HTX_PER_HEADER + (n - p) + (ve - vs)
     p = lf + 1
   }
   if (cost + HTX_END_OF_HEADERS > limits.room - HTX_STRUCT) throw new HeadError('header section too large', p)
   if (folds) buf = unfold(buf, offsets, count)
-  return new RawHeaders(buf, offsets, count)
+  return new RawHeaders(buf, offsets, count, kinds)
 }
 
 /** Copies the buffer (never mutate the caller's bytes) and blanks CR/LF inside folded values. */
-function unfold(buf: Buffer, offsets: Int32Array, count: number): Buffer {
+function unfold(buf: Buffer, offsets: readonly number[], count: number): Buffer {
   const copy = Buffer.from(buf)
   for (let i = 0; i < count; i++) {
-    for (let k = offsets[i * 4 + 2]!; k < offsets[i * 4 + 3]!; k++) if (copy[k] === CR || copy[k] === LF) copy[k] = SP
+    for (let k = offsets[i * STRIDE + 2]!; k < offsets[i * STRIDE + 3]!; k++) if (copy[k] === CR || copy[k] === LF) copy[k] = SP
   }
   return copy
 }
 
 /** Rejects a CR that is not immediately followed by LF anywhere in [start, end). */
 export function checkBareCr(buf: Buffer, start: number, end: number): void {
-  let cr = buf.indexOf(CR, start)
-  while (cr >= 0 && cr < end) {
-    if (buf[cr + 1] !== LF) throw new HeadError('bare CR', cr)
-    cr = buf.indexOf(CR, cr + 2)
-  }
+  for (let i = start; i < end; i++) if (buf[i] === CR && buf[i + 1] !== LF) throw new HeadError('bare CR', i)
 }
 
 /** Parses the head occupying [start, end) of buf (end is just past the final empty line). */
 export function parseHead(buf: Buffer, start: number, end: number, isRequest: boolean, limits: HeadLimits): ParsedHead {
   checkBareCr(buf, start, end)
-  const lf = buf.indexOf(LF, start)
+  let lf = start
+  while (lf < end && buf[lf] !== LF) lf++
   const ce = contentEnd(buf, start, lf)
   const line = isRequest ? parseRequestLine(buf, start, ce) : parseStatusLine(buf, start, ce)
   const cost = HTX_START_LINE + line.a.length + line.b.length + line.c.length

@@ -1,5 +1,5 @@
 // Incremental HTTP/1.x parser: feed() takes buffers split anywhere, events go to a callback sink.
-// Heads are located with indexOf and parsed in place when they arrive whole (the usual case);
+// Heads are located by a byte scan and parsed in place when they arrive whole (the usual case);
 // only a head split across reads is copied. Body bytes are handed out as slices of the input.
 import {CR, HEX_VALUE, HTAB, LF, SP} from './chars.js'
 import {HeadError, checkBareCr, parseFields, parseHead, type HeadLimits} from './head-parser.js'
@@ -229,16 +229,17 @@ function isBlank(buf: Buffer): boolean {
 
 /** Position just past the empty line that ends a header section starting at or before `from`, or -1. */
 function findEmptyLine(buf: Buffer, from: number): number {
-  let lf = buf.indexOf(LF, from)
-  while (lf >= 0) {
+  // A byte loop: a head is a few hundred bytes, and a native indexOf per line costs more than scanning them.
+  const length = buf.length
+  for (let lf = from; lf < length; lf++) {
+    if (buf[lf] !== LF) continue
     const next = buf[lf + 1]
     if (next === LF) return lf + 2
     if (next === CR) {
-      if (lf + 2 >= buf.length) return -1
+      if (lf + 2 >= length) return -1
       if (buf[lf + 2] === LF) return lf + 3
     }
     if (next === undefined) return -1
-    lf = buf.indexOf(LF, lf + 1)
   }
   return -1
 }

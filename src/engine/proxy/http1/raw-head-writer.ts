@@ -4,23 +4,32 @@
 import type {RawHeaders} from './raw-headers.js'
 
 /**
- * `keep(i)` says whether received header i goes out; `connectionAt`/`connection` put a rewritten
- * Connection line where the first one was; `tail` holds complete extra lines (`name: value\r\n`).
+ * `drop` is a mask of header kinds (1 << HeaderKind) not sent; `connectionAt`/`connection` put a
+ * rewritten Connection line where the first one was; `tail` holds complete extra lines (`name: value\r\n`).
  */
-export function writeRawHead(startLine: string, raw: RawHeaders, keep: (i: number) => boolean, tail: string, connectionAt = -1, connection = ''): Buffer {
+export function writeRawHead(startLine: string, raw: RawHeaders, drop: number, tail: string, connectionAt = -1, connection = ''): Buffer {
   const connectionLine = connectionAt >= 0 && connection !== '' ? `connection: ${connection}\r\n` : ''
+  const dropAny = (raw.kinds & drop) !== 0
   let size = startLine.length + 2 + tail.length + 2 + connectionLine.length
-  for (let i = 0; i < raw.length; i++) if (keep(i)) size += raw.lineLength(i)
+  for (let i = 0; i < raw.length; i++) if (!dropAny || ((1 << raw.kind(i)) & drop) === 0) size += raw.lineLength(i)
   const out = Buffer.allocUnsafe(size)
-  let pos = out.write(startLine, 0, 'latin1')
+  let pos = putLatin1(out, 0, startLine)
   out[pos++] = 0x0d
   out[pos++] = 0x0a
   for (let i = 0; i < raw.length; i++) {
-    if (i === connectionAt && connectionLine !== '') pos += out.write(connectionLine, pos, 'latin1')
-    if (keep(i)) pos = raw.writeLine(i, out, pos)
+    if (i === connectionAt && connectionLine !== '') pos = putLatin1(out, pos, connectionLine)
+    if (!dropAny || ((1 << raw.kind(i)) & drop) === 0) pos = raw.writeLine(i, out, pos)
   }
-  pos += out.write(tail, pos, 'latin1')
+  if (tail !== '') pos = putLatin1(out, pos, tail)
   out[pos++] = 0x0d
   out[pos++] = 0x0a
   return out
+}
+
+/** Writes a latin1 string at pos and returns the end: a char loop for short strings (cheaper than the native call). */
+function putLatin1(out: Buffer, pos: number, text: string): number {
+  const n = text.length
+  if (n > 64) return pos + out.write(text, pos, 'latin1')
+  for (let k = 0; k < n; k++) out[pos++] = text.charCodeAt(k)
+  return pos
 }

@@ -1,7 +1,7 @@
 // What the header fields mean for framing and persistence, with HAProxy 2.6's verdicts on conflicts.
 import {HTAB, SP} from './chars.js'
 import {HeadError} from './head-parser.js'
-import type {RawHeaders} from './raw-headers.js'
+import {HeaderKind, isLower, type RawHeaders} from './raw-headers.js'
 
 export interface Framing {
   contentLength: number
@@ -19,33 +19,67 @@ export interface Framing {
   websocketKey: boolean
 }
 
-/** Comma-separated list items of a header value, trimmed of OWS (empty items kept). */
-function forEachItem(value: string, fn: (item: string) => void): void {
-  let start = 0
-  for (;;) {
-    const comma = value.indexOf(',', start)
-    const end = comma < 0 ? value.length : comma
-    let s = start
-    let e = end
-    while (s < e && (value.charCodeAt(s) === SP || value.charCodeAt(s) === HTAB)) s++
-    while (e > s && (value.charCodeAt(e - 1) === SP || value.charCodeAt(e - 1) === HTAB)) e--
-    fn(value.slice(s, e))
-    if (comma < 0) return
-    start = comma + 1
+function isWs(c: number): boolean {
+  return c === SP || c === HTAB
+}
+
+/** End of the comma-separated item starting at `p` (the comma's position, or `end`). */
+function itemEnd(buf: Buffer, p: number, end: number): number {
+  while (p < end && buf[p] !== 0x2c) p++
+  return p
+}
+
+/** The item buf[s, e) trimmed of OWS equals `lower` (lowercase ASCII), in any case. */
+function itemIs(buf: Buffer, s: number, e: number, lower: string): boolean {
+  while (s < e && isWs(buf[s]!)) s++
+  while (e > s && isWs(buf[e - 1]!)) e--
+  return e - s === lower.length && isLower(buf, s, lower)
+}
+
+/** Content-Length items (a list of equal numbers is allowed): the value, or a HeadError. */
+function contentLength(buf: Buffer, start: number, end: number, known: number): number {
+  let out = known
+  for (let p = start; ; ) {
+    const ie = itemEnd(buf, p, end)
+    let s = p
+    let e = ie
+    while (s < e && isWs(buf[s]!)) s++
+    while (e > s && isWs(buf[e - 1]!)) e--
+    if (e === s || e - s > 15) throw new HeadError('invalid Content-Length', 0)
+    let n = 0
+    for (let i = s; i < e; i++) {
+      const d = buf[i]! - 0x30
+      if (d < 0 || d > 9) throw new HeadError('invalid Content-Length', 0)
+      n = n * 10 + d
+    }
+    if (out >= 0 && out !== n) throw new HeadError('conflicting Content-Length', 0)
+    out = n
+    if (ie === end) return out
+    p = ie + 1
   }
 }
 
-function parseContentLength(item: string): number {
-  if (item.length === 0 || item.length > 15) throw new HeadError('invalid Content-Length', 0)
-  let n = 0
-  for (let i = 0; i < item.length; i++) {
-    const d = item.charCodeAt(i) - 0x30
-    if (d < 0 || d > 9) throw new HeadError('invalid Content-Length', 0)
-    n = n * 10 + d
+/**
+ * The items of a Connection value in buf[start, end) other than close and keep-alive (any case), trimmed
+ * and appended to `kept` with ", ": what a hop forwards of it. Nothing is decoded for the usual values.
+ */
+export function appendConnectionTokens(buf: Buffer, start: number, end: number, kept: string): string {
+  for (let p = start; ; ) {
+    const ie = itemEnd(buf, p, end)
+    let s = p
+    let e = ie
+    while (s < e && isWs(buf[s]!)) s++
+    while (e > s && isWs(buf[e - 1]!)) e--
+    if (e > s && !itemIs(buf, s, e, 'close') && !itemIs(buf, s, e, 'keep-alive')) {
+      const token = buf.toString('latin1', s, e)
+      kept = kept === '' ? token : `${kept}, ${token}`
+    }
+    if (ie === end) return kept
+    p = ie + 1
   }
-  return n
 }
 
+/** Reads the headers framing depends on, in byte ranges: only Host, Upgrade and Expect values become strings. */
 export function readFraming(headers: RawHeaders): Framing {
   const f: Framing = {
     contentLength: -1,
@@ -61,37 +95,53 @@ export function readFraming(headers: RawHeaders): Framing {
     expect: undefined,
     websocketKey: false,
   }
+  const buf = headers.buffer
   for (let i = 0; i < headers.length; i++) {
-    if (headers.nameIs(i, 'content-length')) {
-      forEachItem(headers.value(i), (item) => {
-        const n = parseContentLength(item)
-        if (f.contentLength >= 0 && f.contentLength !== n) throw new HeadError('conflicting Content-Length', 0)
-        f.contentLength = n
-      })
-    } else if (headers.nameIs(i, 'transfer-encoding')) {
-      f.transferEncoding = true
-      forEachItem(headers.value(i), (item) => {
-        if (f.chunked) throw new HeadError(item.toLowerCase() === 'chunked' ? 'chunked applied twice' : 'chunked is not the last transfer coding', 0)
-        if (item.toLowerCase() === 'chunked') f.chunked = true
-        else f.otherCodings = true
-      })
-    } else if (headers.nameIs(i, 'connection')) {
-      forEachItem(headers.value(i), (item) => {
-        const token = item.toLowerCase()
-        if (token === 'close') f.close = true
-        else if (token === 'keep-alive') f.keepAliveToken = true
-        else if (token === 'upgrade') f.upgradeToken = true
-      })
-    } else if (headers.nameIs(i, 'host')) {
-      const host = headers.value(i).toLowerCase()
-      if (f.host !== undefined && f.host !== host) throw new HeadError('conflicting Host headers', 0)
-      f.host = host
-    } else if (headers.nameIs(i, 'upgrade')) {
-      f.upgradeHeader = headers.value(i)
-    } else if (headers.nameIs(i, 'expect')) {
-      f.expect = headers.value(i)
-    } else if (headers.nameIs(i, 'sec-websocket-key')) {
-      f.websocketKey = true
+    switch (headers.kind(i)) {
+      case HeaderKind.contentLength:
+        f.contentLength = contentLength(buf, headers.valueStart(i), headers.valueEnd(i), f.contentLength)
+        break
+      case HeaderKind.transferEncoding: {
+        f.transferEncoding = true
+        const end = headers.valueEnd(i)
+        for (let p = headers.valueStart(i); ; ) {
+          const ie = itemEnd(buf, p, end)
+          const chunked = itemIs(buf, p, ie, 'chunked')
+          if (f.chunked) throw new HeadError(chunked ? 'chunked applied twice' : 'chunked is not the last transfer coding', 0)
+          if (chunked) f.chunked = true
+          else f.otherCodings = true
+          if (ie === end) break
+          p = ie + 1
+        }
+        break
+      }
+      case HeaderKind.connection: {
+        const end = headers.valueEnd(i)
+        for (let p = headers.valueStart(i); ; ) {
+          const ie = itemEnd(buf, p, end)
+          if (itemIs(buf, p, ie, 'close')) f.close = true
+          else if (itemIs(buf, p, ie, 'keep-alive')) f.keepAliveToken = true
+          else if (itemIs(buf, p, ie, 'upgrade')) f.upgradeToken = true
+          if (ie === end) break
+          p = ie + 1
+        }
+        break
+      }
+      case HeaderKind.host: {
+        const host = headers.value(i).toLowerCase()
+        if (f.host !== undefined && f.host !== host) throw new HeadError('conflicting Host headers', 0)
+        f.host = host
+        break
+      }
+      case HeaderKind.upgrade:
+        f.upgradeHeader = headers.value(i)
+        break
+      case HeaderKind.expect:
+        f.expect = headers.value(i)
+        break
+      case HeaderKind.websocketKey:
+        f.websocketKey = true
+        break
     }
   }
   if (f.transferEncoding) {
