@@ -674,8 +674,11 @@ function toBind(d: Directive): Bind {
 
 /** `optionsFrom`: the index in `d.words` of the first option. */
 function toServer(d: Directive, p: Proxy, name: string, address: string, optionsFrom: number): Server {
-  const parsed = parseSocketAddress(address, {who: 'server', bind: false})
+  const parsed = parseSocketAddress(address, SERVER_ADDRESS)
   const options = serverOptions(d, optionsFrom)
+  const port = parsed.ok && !parsed.value.portOffset ? parsed.value.port : undefined
+  // `port` is in the literal even when undefined: added afterwards, it would give each of 20,000 servers a
+  // separate property store.
   const s: Server = {
     file: d.file,
     line: d.line,
@@ -694,10 +697,12 @@ function toServer(d: Directive, p: Proxy, name: string, address: string, options
     ssl: false,
     options,
     directive: d,
+    port, // last, where it used to be added
   }
-  if (parsed.ok && parsed.value.port !== undefined && !parsed.value.portOffset) s.port = parsed.value.port
   return s
 }
+
+const SERVER_ADDRESS = {who: 'server', bind: false}
 
 /** Derives the typed server fields from its options merged over the default-server ones. */
 function applyServerDefaults(s: Server, defaults: Record<string, string | true> | undefined): void {

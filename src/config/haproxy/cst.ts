@@ -114,7 +114,7 @@ export function parseCst(source: SourceFile, env: Env): HaproxyFileCst {
       current.body.push(cstLine)
       continue
     }
-    if (active) {
+    if (active && lexed.errors.length > 0) {
       for (const error of lexed.errors) {
         diagnostics.push(diagnostic(error.code, 'error', file, {line: lineNo, column: error.column, endLine: lineNo, endColumn: error.endColumn}, error.message))
       }

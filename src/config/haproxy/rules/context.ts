@@ -41,6 +41,30 @@ export interface ProxyDirective {
   directive: Directive
 }
 
+const withoutServerLines = new WeakMap<RuleContext, Map<Proxy, Directive[]>>()
+
+/**
+ * `p`'s directives without its server lines (isServerLine), in file order, made once per check: the rules
+ * about keywords, rules and sample expressions never read server lines, which are most of a big config.
+ */
+export function directivesWithoutServers(ctx: RuleContext, p: Proxy): Directive[] {
+  let byProxy = withoutServerLines.get(ctx)
+  if (byProxy === undefined) withoutServerLines.set(ctx, (byProxy = new Map()))
+  let list = byProxy.get(p)
+  if (list === undefined) {
+    const all = p.directives
+    list = all
+    for (let di = 0; di < all.length; di++) {
+      const d = all[di] as Directive
+      if (!isServerLine(d)) {
+        if (list !== all) list.push(d)
+      } else if (list === all) list = all.slice(0, di)
+    }
+    byProxy.set(p, list)
+  }
+  return list
+}
+
 /** The first words rules look up with proxyDirectivesNamed: rare ones, so the index stays small. */
 const INDEXED = ['stick-table', 'stick', 'use-server', 'external-check'] as const
 export type IndexedDirectiveName = (typeof INDEXED)[number]
@@ -53,8 +77,9 @@ export function proxyDirectivesNamed(ctx: RuleContext, name: IndexedDirectiveNam
   if (index === undefined) {
     index = new Map()
     for (const proxy of ctx.model.proxies) {
-      for (let di = 0; di < proxy.directives.length; di++) {
-        const directive = proxy.directives[di] as Directive
+      const directives = directivesWithoutServers(ctx, proxy)
+      for (let di = 0; di < directives.length; di++) {
+        const directive = directives[di] as Directive
         if (!INDEXED_NAMES.has(directive.name)) continue
         const list = index.get(directive.name)
         if (list === undefined) index.set(directive.name, [{proxy, directive}])

@@ -7,7 +7,7 @@ import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {dirname, isAbsolute, join} from 'node:path'
 import {isIPv4, isIPv6} from '../keywords/args.js'
 import type {Directive, Server} from '../model.js'
-import {argsMayContain, envSeverity, isServerLine, report, type RuleContext} from './context.js'
+import {argsMayContain, directivesWithoutServers, envSeverity, report, type RuleContext} from './context.js'
 
 function readNames(path: string): Set<string> | undefined {
   try {
@@ -123,9 +123,10 @@ const PATTERN_FILE_HINTS = ['map', '-f']
 export function patternFiles(ctx: RuleContext): void {
   const resolvePath = pathResolver(ctx)
   for (const p of [...ctx.model.defaults, ...ctx.model.proxies]) {
-    for (let di = 0; di < p.directives.length; di++) {
-      const d = p.directives[di] as Directive
-      if (isServerLine(d) || !argsMayContain(d, PATTERN_FILE_HINTS)) continue
+    const directives = directivesWithoutServers(ctx, p)
+    for (let di = 0; di < directives.length; di++) {
+      const d = directives[di] as Directive
+      if (!argsMayContain(d, PATTERN_FILE_HINTS)) continue
       for (let i = 0; i < d.args.length; i++) {
         const arg = d.args[i] as string
         const hasMap = arg.includes('map')

@@ -3,7 +3,7 @@
  * follow (it processes tcp-request, then http-request, then redirect, then use_backend, whatever the file says).
  */
 import type {Directive} from '../model.js'
-import {report, type RuleContext} from './context.js'
+import {directivesWithoutServers, report, type RuleContext} from './context.js'
 
 /** Actions that end the evaluation of their rule set. */
 const FINAL_ACTIONS: Record<string, Set<string>> = {
@@ -47,8 +47,9 @@ export function misorderedRules(ctx: RuleContext): void {
     let seenHttpRequest: Directive | undefined
     let seenRedirect: Directive | undefined
     let seenTcpContent: Directive | undefined
-    for (let di = 0; di < p.directives.length; di++) {
-      const d = p.directives[di] as Directive
+    const directives = directivesWithoutServers(ctx, p)
+    for (let di = 0; di < directives.length; di++) {
+      const d = directives[di] as Directive
       const kw = d.name
       if (kw === 'tcp-request') {
         if (seenHttpRequest) report(ctx, 'warning', 'haproxy/rule-order', d, "a 'tcp-request' rule placed after an 'http-request' rule will still be processed before.", ["move tcp-request rules above http-request rules to match the processing order"])

@@ -1,7 +1,7 @@
 /** References to named resources haproxy -c resolves after parsing: stick tables, caches, userlists, servers. */
 import {EXPERIMENTAL_ACTIONS} from '../keywords/rules.js'
 import {type Directive, hasBackendCap, type Proxy, type Server} from '../model.js'
-import {argsMayContain, isServerLine, proxyDirectivesNamed, report, type RuleContext} from './context.js'
+import {argsMayContain, directivesWithoutServers, proxyDirectivesNamed, report, type RuleContext} from './context.js'
 import {stickTableNames} from './sections.js'
 
 /** `stick on|match|store-*` without `table X` needs a stick-table in the same proxy. */
@@ -37,9 +37,10 @@ export function userlistReferences(ctx: RuleContext): void {
   const lists = ctx.model.userlists
   const pattern = /http_auth(?:_group)?\(([^),]+)/g
   for (const p of ctx.model.proxies) {
-    for (let di = 0; di < p.directives.length; di++) {
-      const d = p.directives[di] as Directive
-      if (isServerLine(d) || !argsMayContain(d, HTTP_AUTH)) continue
+    const directives = directivesWithoutServers(ctx, p)
+    for (let di = 0; di < directives.length; di++) {
+      const d = directives[di] as Directive
+      if (!argsMayContain(d, HTTP_AUTH)) continue
       for (const arg of d.args) {
         if (!arg.includes('http_auth')) continue
         for (const m of arg.matchAll(pattern)) {

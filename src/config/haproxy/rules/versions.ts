@@ -1,7 +1,7 @@
 /** Keywords checked against --target-version: deprecated ones that a later version removes, newer ones an older version lacks. */
 import {compareVersions} from '../cfgcond.js'
 import type {Directive} from '../model.js'
-import {report, type RuleContext} from './context.js'
+import {directivesWithoutServers, report, type RuleContext} from './context.js'
 
 interface VersionedKeyword {
   /** The directive's first word: only directives named so are matched. */
@@ -39,7 +39,8 @@ for (const v of TABLE) BY_NAME.set(v.name, [...(BY_NAME.get(v.name) ?? []), v])
 export function versionedKeywords(ctx: RuleContext): void {
   const target = ctx.options.targetVersion
   if (!target) return
-  const groups: Directive[][] = [ctx.model.global?.directives ?? [], ...ctx.model.defaults.map((p) => p.directives), ...ctx.model.proxies.map((p) => p.directives)]
+  // No versioned keyword is a server line.
+  const groups: Directive[][] = [ctx.model.global?.directives ?? [], ...ctx.model.defaults.map((p) => p.directives), ...ctx.model.proxies.map((p) => directivesWithoutServers(ctx, p))]
   for (const group of groups) for (let di = 0; di < group.length; di++) {
     const d = group[di] as Directive
     const candidates = BY_NAME.get(d.name)
