@@ -45,14 +45,26 @@ const MAX_CLEAN_OPTIONS = 4096
  * then equal texts mean equal words. Undefined otherwise, or without the line's text.
  */
 export function plainWordsKey(words: readonly Word[], from: number, lineText: string | undefined): string | undefined {
+  // The check of a server line then its model ask for the same key, one after the other.
+  if (words === lastKey.words && from === lastKey.from && lineText === lastKey.lineText) return lastKey.key
   const first = words[from]
   if (lineText === undefined || first === undefined) return undefined
+  let key: string | undefined = lineText.slice(first.column - 1)
   for (let i = from; i < words.length; i++) {
     const w = words[i] as Word
-    if (w.quoted || w.raw !== w.value) return undefined
+    if (w.quoted || w.raw !== w.value) {
+      key = undefined
+      break
+    }
   }
-  return lineText.slice(first.column - 1)
+  lastKey.words = words
+  lastKey.from = from
+  lastKey.lineText = lineText
+  lastKey.key = key
+  return key
 }
+
+const lastKey: {words: readonly Word[] | undefined; from: number; lineText: string | undefined; key: string | undefined} = {words: undefined, from: 0, lineText: undefined, key: undefined}
 
 /** Checks the options after the address (from index `from`). `who` is `'server b/s1'`. */
 function checkServerOptions(ctx: KeywordContext, from: number, who: string, serverName: string): void {
