@@ -25,18 +25,31 @@ export function duplicateProxies(ctx: RuleContext): void {
   }
 }
 
+/** Up to this many servers, a backend's names are compared pairwise: no Map per backend. */
+const PAIRWISE_SERVERS = 24
+
 export function duplicateServers(ctx: RuleContext): void {
   for (const p of ctx.model.proxies) {
-    const seen = new Map<string, number>()
-    for (let si = 0; si < p.servers.length; si++) {
-      const s = p.servers[si] as Server
+    const servers = p.servers
+    const seen = servers.length > PAIRWISE_SERVERS ? new Map<string, number>() : undefined
+    for (let si = 0; si < servers.length; si++) {
+      const s = servers[si] as Server
       if (s.template) continue
-      const first = seen.get(s.name)
+      const first = seen === undefined ? firstLineNamed(servers, si, s.name) : seen.get(s.name)
       if (first !== undefined) {
         report(ctx, 'error', 'haproxy/duplicate-server', s.directive, `backend '${p.name}', another server named '${s.name}' was already defined at line ${first}, please use distinct names.`, [`rename it; the first '${s.name}' is declared at ${s.file}:${first}`], s.directive.words[1])
-      } else seen.set(s.name, s.line)
+      } else seen?.set(s.name, s.line)
     }
   }
+}
+
+/** The line of the first server (not a template) before index `end` named `name`. */
+function firstLineNamed(servers: Server[], end: number, name: string): number | undefined {
+  for (let i = 0; i < end; i++) {
+    const s = servers[i] as Server
+    if (s.name === name && !s.template) return s.line
+  }
+  return undefined
 }
 
 /** A backend name built from a log-format expression (`use_backend %[req.hdr(host)]`) is resolved at runtime. */
@@ -77,11 +90,15 @@ function checkModes(ctx: RuleContext, fe: Proxy, be: Proxy, mode: string, how: s
 }
 
 export function serverReferences(ctx: RuleContext): void {
-  const resolvers = new Set(ctx.model.others.filter((o) => o.kind === 'resolvers').map((o) => o.name))
-  const byName = new Map(ctx.model.proxies.filter(hasBackendCap).map((p) => [p.name, p]))
+  // Made at the first server that needs them: most configs have neither track nor resolvers.
+  let resolvers: Set<string> | undefined
+  let byName: Map<string, Proxy> | undefined
   for (const p of ctx.model.proxies) {
     for (let si = 0; si < p.servers.length; si++) {
       const s = p.servers[si] as Server
+      if (s.track === undefined && s.resolvers === undefined) continue
+      resolvers ??= new Set(ctx.model.others.filter((o) => o.kind === 'resolvers').map((o) => o.name))
+      byName ??= new Map(ctx.model.proxies.filter(hasBackendCap).map((p) => [p.name, p]))
       if (s.track !== undefined) {
         const [proxyName, serverName] = s.track.includes('/') ? s.track.split('/', 2) : [p.name, s.track]
         const target = byName.get(proxyName ?? '')
