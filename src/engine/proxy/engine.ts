@@ -16,7 +16,7 @@ import {healthLogLines, LogSinks, ProxyLogger, streamOnlyPlan} from './log/index
 import type {EnginePlan} from './plan.js'
 import {BackendRuntime, type EngineEvent, FrontendRuntime, type ServerRuntime} from './runtime.js'
 import type {EngineView, VrrpControl, VrrpStatusRow} from './runtime-api/commands.js'
-import type {StatObject} from './runtime-api/stat.js'
+import type {StatObject, StatSource} from './runtime-api/stat.js'
 import {EventHub, healthWireEvent} from './runtime-api/events.js'
 import {StatsSocket} from './runtime-api/server.js'
 import {runTcpSession} from './tcp/session.js'
@@ -26,6 +26,8 @@ interface Generation {
   frontends: FrontendRuntime[]
   backends: BackendRuntime[]
   checkers: HealthChecker[]
+  /** What its stats pages show; made once, not per connection. */
+  statSource?: () => StatSource
 }
 
 export interface EngineOptions {
@@ -231,7 +233,7 @@ export class ProxyEngine {
 
   private accept(socket: ProxySocket, frontend: FrontendRuntime, generation: Generation): void {
     // `tcp-request connection reject` closes before anything is read.
-    if (this.stopping || !frontend.admits(socket.remoteAddress ?? '', socket.remotePort ?? 0, socket.localPort ?? 0)) {
+    if (this.stopping || !frontend.admits(socket)) {
       socket.destroy()
       return
     }
@@ -257,7 +259,7 @@ export class ProxyEngine {
         },
       }
       const http = frontend.plan.http
-      const session = (http ? runHttpSession(socket, frontend, backend, http, hooks, generation.backends, () => ({frontends: generation.frontends, backends: generation.backends, now: this.clock.now(), setServerAdmin: this.adminSetter})) : runTcpSession(socket, frontend, backend!, hooks)).catch(() => {
+      const session = (http ? runHttpSession(socket, frontend, backend, http, hooks, generation.backends, (generation.statSource ??= () => ({frontends: generation.frontends, backends: generation.backends, now: this.clock.now(), setServerAdmin: this.adminSetter}))) : runTcpSession(socket, frontend, backend!, hooks)).catch(() => {
         socket.destroy()
       })
       this.sessions.add(session)

@@ -309,11 +309,14 @@ export class FrontendRuntime {
     return this.plan.name
   }
 
-  /** `tcp-request connection` rules on a new connection: false when it must be closed now (counted as denied). */
-  admits(src: string, srcPort: number, dstPort: number): boolean {
+  /**
+   * `tcp-request connection` rules on a new connection: false when it must be closed now (counted as denied).
+   * The addresses are read from the socket only when there are rules (each read may be a system call).
+   */
+  admits(socket: {readonly remoteAddress?: string | undefined; readonly remotePort?: number | undefined; readonly localPort?: number | undefined}): boolean {
     const rules = this.plan.tcpConnection
     if (!rules) return true
-    const facts = {method: '', target: '', version: '', headers: NO_HEADERS, src: clientIp(src), srcPort, dstPort, nbsrv: () => 0}
+    const facts = {method: '', target: '', version: '', headers: NO_HEADERS, src: clientIp(socket.remoteAddress ?? ''), srcPort: socket.remotePort ?? 0, dstPort: socket.localPort ?? 0, nbsrv: () => 0}
     for (const rule of rules) {
       if (rule.condition && !rule.condition.matches(facts)) continue
       if (!rule.accept) this.denied++

@@ -31,17 +31,15 @@ export class HashRing {
     let nextIndex = this.ring.lowerBound(hash)
     if (nextIndex >= size) nextIndex = 0
     const prevIndex = nextIndex === 0 ? size - 1 : nextIndex - 1
-    const next = this.ring.at(nextIndex)!
-    const prev = this.ring.at(prevIndex)!
-    const dp = (hash - prev.key) >>> 0
-    const dn = (next.key - hash) >>> 0
+    const dp = (hash - this.ring.keyAt(prevIndex)!) >>> 0
+    const dn = (this.ring.keyAt(nextIndex)! - hash) >>> 0
     let index = dp <= dn ? prevIndex : nextIndex
-    const server = this.ring.at(index)!.value
+    const server = this.ring.valueAt(index)!
     if (avoid && server === avoid) {
       // Walk the ring to the next different server, as HAProxy does for a server to avoid.
       for (let step = 1; step < size; step++) {
         index = (index + 1) % size
-        const candidate = this.ring.at(index)!.value
+        const candidate = this.ring.valueAt(index)!
         if (candidate !== avoid) return candidate
       }
     }

@@ -128,7 +128,13 @@ export class RoundRobin implements Balancer {
   }
 
   pick(context: PickContext): LbServer | undefined {
-    const activeUp = this.servers.some((s) => !s.backup && this.place(s).usable)
+    let activeUp = false
+    for (const s of this.servers) {
+      if (!s.backup && this.place(s).usable) {
+        activeUp = true
+        break
+      }
+    }
     let group: Group
     if (activeUp) group = this.act
     else {
@@ -139,7 +145,7 @@ export class RoundRobin implements Balancer {
     }
     let switched = false
     let avoided: LbServer | undefined
-    const full: LbServer[] = []
+    let full: LbServer[] | undefined
     let chosen: LbServer | undefined
     for (;;) {
       if (group.currWeight === 0) group.currPos = group.currWeight = group.nextWeight
@@ -166,13 +172,15 @@ export class RoundRobin implements Balancer {
         }
         avoided = s
       }
-      full.push(s)
+      ;(full ??= []).push(s)
     }
     if (chosen) this.queue(group, chosen)
-    for (const s of full) {
-      if (s === chosen) continue
-      if (switched) this.queueByWeight(group, 'init', s)
-      else this.queue(group, s)
+    if (full) {
+      for (const s of full) {
+        if (s === chosen) continue
+        if (switched) this.queueByWeight(group, 'init', s)
+        else this.queue(group, s)
+      }
     }
     return chosen
   }

@@ -92,46 +92,74 @@ export function eligibleGroup(servers: readonly LbServer[], options: BalancerOpt
 
 /** An ordered list keyed by number, equal keys kept in insertion order (like HAProxy's eb32 trees). */
 export class KeyedQueue<T> {
-  private items: {key: number; value: T}[] = []
+  // Parallel arrays, shifted by hand: no entry object and no splice per insert/remove (a pick does both).
+  private keys: number[] = []
+  private items: T[] = []
 
   insert(key: number, value: T): void {
-    let i = this.items.length
-    while (i > 0 && this.items[i - 1]!.key > key) i--
-    this.items.splice(i, 0, {key, value})
+    const keys = this.keys
+    const items = this.items
+    let i = keys.length
+    keys.push(key)
+    items.push(value)
+    while (i > 0 && keys[i - 1]! > key) {
+      keys[i] = keys[i - 1]!
+      items[i] = items[i - 1]!
+      i--
+    }
+    keys[i] = key
+    items[i] = value
   }
 
   remove(value: T): boolean {
-    const i = this.items.findIndex((item) => item.value === value)
+    const items = this.items
+    const i = items.indexOf(value)
     if (i < 0) return false
-    this.items.splice(i, 1)
+    const keys = this.keys
+    const last = items.length - 1
+    for (let k = i; k < last; k++) {
+      keys[k] = keys[k + 1]!
+      items[k] = items[k + 1]!
+    }
+    keys.pop()
+    items.pop()
     return true
   }
 
   first(): T | undefined {
-    return this.items[0]?.value
+    return this.items[0]
   }
 
   keyOf(value: T): number | undefined {
-    return this.items.find((item) => item.value === value)?.key
+    const i = this.items.indexOf(value)
+    return i < 0 ? undefined : this.keys[i]
   }
 
   values(): T[] {
-    return this.items.map((item) => item.value)
+    return this.items.slice()
   }
 
   /** The first entry with key >= `key` (index), for ring lookups. */
   lowerBound(key: number): number {
     let lo = 0
-    let hi = this.items.length
+    let hi = this.keys.length
     while (lo < hi) {
       const mid = (lo + hi) >> 1
-      if (this.items[mid]!.key < key) lo = mid + 1
+      if (this.keys[mid]! < key) lo = mid + 1
       else hi = mid
     }
     return lo
   }
 
   at(index: number): {key: number; value: T} | undefined {
+    return index >= 0 && index < this.items.length ? {key: this.keys[index]!, value: this.items[index]!} : undefined
+  }
+
+  keyAt(index: number): number | undefined {
+    return this.keys[index]
+  }
+
+  valueAt(index: number): T | undefined {
     return this.items[index]
   }
 
@@ -140,6 +168,7 @@ export class KeyedQueue<T> {
   }
 
   clear(): void {
+    this.keys = []
     this.items = []
   }
 }

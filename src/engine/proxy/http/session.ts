@@ -22,7 +22,7 @@ import {errorCloses, errorResponse} from './errors.js'
 import {type ClientFraming, clientFraming, clientIp, clientResponseHead, ForwardedFor, serverRequestHead} from './heads.js'
 import {connectServer, type ConnOwner, releaseIdle, type ServerConn, takeIdle} from './server-conn.js'
 import {Deadline} from './deadline.js'
-import type {HttpSettings} from './settings.js'
+import type {ForwardFor, HttpSettings} from './settings.js'
 
 /** HAProxy waits this long before retrying the same server after a refused connection. */
 const TURN_AROUND_MS = 1000
@@ -75,6 +75,23 @@ function noBackend(frontend: FrontendRuntime): BackendRuntime {
     out = new BackendRuntime({...plan, servers: []}, systemClock, () => {})
     placeholders.set(frontend, out)
   }
+  return out
+}
+
+const l7Backends = new WeakMap<readonly BackendRuntime[], boolean>()
+
+/** Whether some backend has http rules or cookie persistence (asked once per backend list, not per connection). */
+function backendsHaveL7(backends: readonly BackendRuntime[]): boolean {
+  let out = l7Backends.get(backends)
+  if (out === undefined) l7Backends.set(backends, (out = backends.some((b) => b.plan.rules !== undefined || b.plan.cookie !== undefined)))
+  return out
+}
+
+const forwarders = new WeakMap<ForwardFor, ForwardedFor>()
+
+function forwardedFor(settings: ForwardFor): ForwardedFor {
+  let out = forwarders.get(settings)
+  if (!out) forwarders.set(settings, (out = new ForwardedFor(settings)))
   return out
 }
 
@@ -216,10 +233,10 @@ class HttpSession implements Http1Sink<RequestHead> {
     private readonly onEnd: () => void,
   ) {
     this.stats = frontend.plan.stats ? statsResponder(frontend.plan.stats) : undefined
-    this.l7 = frontend.plan.rules !== undefined || backends.some((b) => b.plan.rules !== undefined || b.plan.cookie !== undefined) || placeholders.get(frontend) === backend
+    this.l7 = frontend.plan.rules !== undefined || backendsHaveL7(backends) || placeholders.get(frontend) === backend
     this.parser = createRequestParser(this)
     this.lastBackend = backend
-    this.forwardedFor = settings.forwardFor ? new ForwardedFor(settings.forwardFor) : undefined
+    this.forwardedFor = settings.forwardFor ? forwardedFor(settings.forwardFor) : undefined
   }
 
   private get ip(): string {
@@ -259,7 +276,11 @@ class HttpSession implements Http1Sink<RequestHead> {
       for (const t of this.queue) t.conn?.socket.resume()
       this.updateFlow()
     })
-    if (this.frontend.logger) this.streamStart = Date.now()
+    if (this.frontend.logger) {
+      this.streamStart = Date.now()
+      // The log line shows the peer's address, possibly after the socket is closed: read (and kept) while it is open.
+      void this.client.remoteAddress
+    }
     this.armTimer(this.settings.timeouts.httpRequest, true)
     client.resume()
   }
@@ -575,8 +596,13 @@ class HttpSession implements Http1Sink<RequestHead> {
     if (conn) {
       txn.conn = conn
       if (txn.log) txn.log.connectedMs = Date.now()
-      server.counters[counter]++
-      backend.counters[counter]++
+      if (counter === 'reuse') {
+        server.counters.reuse++
+        backend.counters.reuse++
+      } else {
+        server.counters.connect++
+        backend.counters.connect++
+      }
       return this.forwardRequest(txn)
     }
     server.counters.econ++
@@ -916,6 +942,7 @@ class HttpSession implements Http1Sink<RequestHead> {
   // ── logging (only when the frontend has a logger) ──
 
   private startLog(txn: Transaction): void {
+    void this.client.remoteAddress
     const now = Date.now()
     const log = (txn.log = new StreamLog(this.streamStart || now, this.requestStart || now))
     this.requestStart = 0
