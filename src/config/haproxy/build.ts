@@ -51,6 +51,8 @@ class Builder {
   /** Every defaults section so far, in order; the last one is what a new proxy inherits. */
   private readonly defaultsOrder: Proxy[] = []
   private readonly inheritsFrom = new Map<Proxy, Proxy | undefined>()
+  /** Proxies with a `no log` line (it stops the defaults' log from applying). */
+  private readonly noLog = new Set<Proxy>()
 
   section(section: CstSection): void {
     const header = section.header
@@ -252,8 +254,10 @@ class Builder {
         p.retries = atoi(a[0])
         break
       case 'log':
-        if (d.prefix === 'no') p.logs = []
-        else p.logs.push(d)
+        if (d.prefix === 'no') {
+          p.logs = []
+          this.noLog.add(p)
+        } else p.logs.push(d)
         break
       case 'cookie': {
         const opts = a.slice(1)
@@ -504,7 +508,7 @@ class Builder {
       if (maxconn !== undefined) e.maxconn = maxconn
       const retries = p.retries ?? base.retries
       if (retries !== undefined) e.retries = retries
-      const log = p.logs.length > 0 || p.directives.some((d) => d.keyword === 'log' && d.prefix === 'no') ? p.logs : base.log
+      const log = p.logs.length > 0 || this.noLog.has(p) ? p.logs : base.log
       if (log !== undefined) e.log = log
       const cookie = p.cookie ?? base.cookie
       if (cookie) e.cookie = cookie

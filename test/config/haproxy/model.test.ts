@@ -114,3 +114,16 @@ describe('outlineHaproxy', () => {
     expect(user.args[user.secretArgs![0]!]).toBe('$6$x$y')
   })
 })
+
+describe('log inheritance', () => {
+  const model = parseText(
+    'defaults\n    mode http\n    log global\nbackend quiet\n    no log\n    server s1 127.0.0.1:80\nbackend loud\n    server s1 127.0.0.1:80\nbackend own\n    log 127.0.0.1 local1\n',
+  ).model
+  const effectiveLog = (name: string) => model.backends.find((p) => p.name === name)?.effective.log
+
+  it('a proxy inherits the defaults log unless it says `no log` or logs itself', () => {
+    expect(effectiveLog('loud')?.map((d) => d.args.join(' '))).toEqual(['global'])
+    expect(effectiveLog('quiet')).toEqual([])
+    expect(effectiveLog('own')?.map((d) => d.args.join(' '))).toEqual(['127.0.0.1 local1'])
+  })
+})
