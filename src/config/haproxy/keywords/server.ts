@@ -66,11 +66,20 @@ export function plainWordsKey(words: readonly Word[], from: number, lineText: st
 
 const lastKey: {words: readonly Word[] | undefined; from: number; lineText: string | undefined; key: string | undefined} = {words: undefined, from: 0, lineText: undefined, key: undefined}
 
-/** Checks the options after the address (from index `from`). `who` is `'server b/s1'`. */
-function checkServerOptions(ctx: KeywordContext, from: number, who: string, serverName: string): void {
+const ANY_SERVER = {who: 'server', bind: false}
+
+type ServerKeyword = 'server' | 'server-template' | 'default-server'
+
+/** How messages name the line: `'server b/s1'`, `'server-template b/web'`, `'default-server'` (made for messages only). */
+function serverWho(ctx: KeywordContext, keyword: ServerKeyword, serverName: string): string {
+  return keyword === 'default-server' ? "'default-server'" : `'${keyword} ${ctx.sectionName}/${serverName}'`
+}
+
+/** Checks the options after the address (from index `from`). */
+function checkServerOptions(ctx: KeywordContext, from: number, keyword: ServerKeyword, serverName: string): void {
   const key = plainWordsKey(ctx.words, from, ctx.lineText)
   if (key !== undefined && cleanOptions.has(key)) return
-  if (!checkServerOptionWords(ctx, from, who, serverName) || key === undefined) return
+  if (!checkServerOptionWords(ctx, from, serverWho(ctx, keyword, serverName), serverName) || key === undefined) return
   if (cleanOptions.size >= MAX_CLEAN_OPTIONS) cleanOptions.clear()
   cleanOptions.add(key)
 }
@@ -158,10 +167,10 @@ export const SERVER_KEYWORDS: KeywordSpec[] = [
     missing: "'server' expects <name> and <addr>[:<port>] as arguments.",
     validate(ctx) {
       const name = ctx.words[1]?.value ?? ''
-      const who = `'server ${ctx.sectionName}/${name}'`
       const addr = ctx.words[2]
-      if (addr !== undefined) checkServerAddress(ctx, addr, who)
-      checkServerOptions(ctx, 3, who, name)
+      // A valid address parses the same whoever asks; only a failure is parsed again for its message.
+      if (addr !== undefined && !parseSocketAddress(addr.value, ANY_SERVER).ok) checkServerAddress(ctx, addr, serverWho(ctx, 'server', name))
+      checkServerOptions(ctx, 3, 'server', name)
     },
     ok: ['server web1 127.0.0.1:80 check inter 3s rise 1 fall 2', 'server s1 127.0.0.1:8000 maxconn 32', 'server ms1.srv1 127.0.0.1:8080 cookie ms1.srv1 maxconn 300 check inter 2000ms rise 2 fall 3', 'server s2 127.0.0.1:80 weight 256 backup', 'server s3 127.0.0.1 check port 8080', 'server s4 127.0.0.1:80 disabled', 'server s5 [::1]:80 weight 0', 'server s6 127.0.0.1:80 weight x'],
     fail: ['server s1', 'server s2 127.0.0.1:80 weight 300', 'server s2 127.0.0.1:80 weight -1', 'server s4 127.0.0.1:80 inter 2x', 'server s5 127.0.0.1:80 foo', 'server s6 127.0.0.1:80 rise 0', 'server s7 127.0.0.1:99999', 'server s9 127.0.0.1:80 check inter', 'server s10 127.0.0.1:80-90', 'server s11 127.0.0.1:80 cookie', 'server s12 127.0.0.1:80 observe layer9', 'server s13 127.0.0.1:80 inter 0', 'server s14 127.0.0.1:abc'],
@@ -170,7 +179,7 @@ export const SERVER_KEYWORDS: KeywordSpec[] = [
     name: 'default-server',
     proxy: 'XeXX',
     misplaced: (kind, name) => (kind === 'frontend' ? `'default-server' not allowed because frontend '${name}' has no backend capability.` : undefined),
-    validate: (ctx) => checkServerOptions(ctx, 1, "'default-server'", 'default-server'),
+    validate: (ctx) => checkServerOptions(ctx, 1, 'default-server', 'default-server'),
     ok: ['default-server inter 3s fall 3 rise 2', 'default-server maxconn 100 weight 10'],
     fail: ['default-server foo', 'default-server weight 500'],
   }),
@@ -186,7 +195,7 @@ export const SERVER_KEYWORDS: KeywordSpec[] = [
       if (range !== undefined && !/^[0-9]+(-[0-9]+)?$/.test(range.value)) error(ctx, `'server-template ${prefix}' : invalid range '${range.value}'.`, range)
       const addr = ctx.words[3]
       if (addr !== undefined) checkServerAddress(ctx, addr, `'server-template ${ctx.sectionName}/${prefix}'`)
-      checkServerOptions(ctx, 4, `'server-template ${ctx.sectionName}/${prefix}'`, prefix)
+      checkServerOptions(ctx, 4, 'server-template', prefix)
     },
     ok: ['server-template web 1-3 127.0.0.1:80 check'],
     fail: ['server-template web'],
