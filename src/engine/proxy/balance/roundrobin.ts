@@ -62,14 +62,16 @@ export class RoundRobin implements Balancer {
 
   private queueByWeight(group: Group, tree: 'init' | 'next', s: LbServer): void {
     const place = this.place(s)
-    group.trees[tree].insert(EWEIGHT_MAX - place.eweight, s)
+    // Named reads, not trees[tree]: a keyed read with changing names goes megamorphic on this hot path.
+    ;(tree === 'init' ? group.trees.init : group.trees.next).insert(EWEIGHT_MAX - place.eweight, s)
     place.tree = tree
   }
 
   private dequeue(group: Group, s: LbServer): void {
     const tree = this.place(s).tree
     if (tree === 'curr') group.curr.remove(s)
-    else if (tree) group.trees[tree].remove(s)
+    else if (tree === 'init') group.trees.init.remove(s)
+    else if (tree === 'next') group.trees.next.remove(s)
   }
 
   /** Places a server in the current window, or in `next` when its position falls beyond it. */

@@ -760,12 +760,19 @@ class HttpSession implements Http1Sink<RequestHead> {
   private flushHeld(): void {
     const held = this.held
     if (held.length === 0) return
-    this.held = []
     const bytes = this.heldBytes
     this.heldBytes = 0
-    if (this.client.destroyed) return
-    const one = held.length === 1 ? held[0]! : bytes <= 16 * 1024 ? Buffer.concat(held, bytes) : undefined
-    if (one) return this.send(one)
+    if (this.client.destroyed) {
+      held.length = 0
+      return
+    }
+    if (held.length === 1 || bytes <= 16 * 1024) {
+      const one = held.length === 1 ? held[0]! : Buffer.concat(held, bytes)
+      // The array is kept for the next read (emptied before sending: nothing sent here is written back into it).
+      held.length = 0
+      return this.send(one)
+    }
+    this.held = []
     this.client.cork()
     for (const data of held) this.send(data)
     this.client.uncork()

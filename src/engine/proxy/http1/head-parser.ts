@@ -95,7 +95,7 @@ export interface HeadLimits {
  * `cost` is the HTX size already used by the start line.
  */
 export function parseFields(buf: Buffer, p: number, end: number, limits: HeadLimits, cost: number): RawHeaders {
-  const offsets: number[] = []
+  const offsets = scratch
   let count = 0
   let kinds = 0
   let folds: number[] | undefined
@@ -129,15 +129,25 @@ export function parseFields(buf: Buffer, p: number, end: number, limits: HeadLim
     if (count + 1 >= limits.maxHeaders) throw new HeadError('too many headers', p)
     const kind = headerKind(buf, p, n)
     kinds |= 1 << kind
-    offsets.push(p, n, vs, ve, kind)
+    const at = count * STRIDE
+    offsets[at] = p
+    offsets[at + 1] = n
+    offsets[at + 2] = vs
+    offsets[at + 3] = ve
+    offsets[at + 4] = kind
     count++
     cost += HTX_PER_HEADER + (n - p) + (ve - vs)
     p = lf + 1
   }
   if (cost + HTX_END_OF_HEADERS > limits.room - HTX_STRUCT) throw new HeadError('header section too large', p)
-  if (folds) buf = unfold(buf, offsets, count)
-  return new RawHeaders(buf, offsets, count, kinds)
+  // One array of the exact size per head; the scratch one only grows (to the largest head seen).
+  const own = offsets.slice(0, count * STRIDE)
+  if (folds) buf = unfold(buf, own, count)
+  return new RawHeaders(buf, own, count, kinds)
 }
+
+/** Where parseFields collects offsets (never kept: each head gets its own copy). */
+const scratch: number[] = []
 
 /** Copies the buffer (never mutate the caller's bytes) and blanks CR/LF inside folded values. */
 function unfold(buf: Buffer, offsets: readonly number[], count: number): Buffer {
