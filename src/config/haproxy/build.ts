@@ -34,6 +34,12 @@ export interface BuildResult {
 
 const DEFAULT_INTER = 2000
 
+/**
+ * Every proxy's `effective` until resolveInheritance gives it its own: one shared object rather than seven
+ * per proxy that would all be dropped at the end of the build (after being copied by the GC).
+ */
+const UNRESOLVED: InheritedSettings = {mode: 'tcp', timeouts: {}, options: {}, defaultServer: {}, stats: emptyStats()}
+
 export function buildModel(files: HaproxyFileCst[]): BuildResult {
   const b = new Builder()
   for (const file of files) for (const section of file.sections) b.section(section)
@@ -183,7 +189,7 @@ class Builder {
       stats: emptyStats(),
       logs: [],
       directives: [],
-      effective: {mode: 'tcp', timeouts: {}, options: {}, defaultServer: {}, stats: emptyStats()},
+      effective: UNRESOLVED,
     }
     if (from !== undefined) p.from = from
     // Which defaults it inherits from is fixed now: the named one (declared earlier) or the last one so far.
