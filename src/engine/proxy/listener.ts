@@ -7,6 +7,8 @@ import {terminateTls, type TlsBindPlan} from './tls/index.js'
 export class Listener {
   /** An IP address: a raw libuv handle, connections as RawSocket (or net.Socket for TLS). */
   private raw: RawListener | undefined
+  /** The local address of every connection of an IPv4 bind to one address (not 0.0.0.0): no getsockname each. */
+  private local: {address: string; family: string; port: number} | undefined
   /** A unix socket or a host name: node:net. */
   private server: Server | undefined
   handler: (socket: ProxySocket) => void
@@ -28,6 +30,8 @@ export class Listener {
     if (address.kind === 'tcp' && isIP(address.host) !== 0) {
       try {
         this.raw = rawListen(address.host, address.port, (handle) => this.accepted(handle))
+        const port = this.raw.port()
+        if (isIP(address.host) === 4 && address.host !== '0.0.0.0' && port !== undefined) this.local = {address: address.host, family: 'IPv4', port}
       } catch (error) {
         return Promise.reject(error)
       }
@@ -40,7 +44,7 @@ export class Listener {
 
   private accepted(handle: TcpHandle): void {
     // Decided per connection: a reload may add or drop `ssl` on a bind that stays open.
-    const socket = this.tls ? netSocketOver(handle) : new RawSocket(handle)
+    const socket = this.tls ? netSocketOver(handle) : new RawSocket(handle, this.local)
     this.dispatch(socket)
   }
 

@@ -40,6 +40,8 @@ export interface TcpHandle {
   readonly bytesWritten: number
   readonly writeQueueSize: number
   readStart(): number
+  /** Reads go into `buffer` (onread gets no ArrayBuffer) instead of a new allocation each. */
+  useUserBuffer(buffer: Uint8Array): void
   readStop(): number
   writeBuffer(req: WriteReq, data: Buffer): number
   writev(req: WriteReq, chunks: Buffer[], allBuffers: true): number

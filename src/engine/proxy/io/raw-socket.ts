@@ -8,7 +8,6 @@
 import {EventEmitter} from 'node:events'
 import {
   type AddressOut,
-  kArrayBufferOffset,
   kLastWriteWasAsync,
   kReadBytesOrError,
   type ShutdownReq,
@@ -25,6 +24,14 @@ import type {ProxySocket} from './types.js'
 
 /** net.Socket's default writableHighWaterMark: write() returns false from this many bytes queued. */
 export const HIGH_WATER_MARK = 16 * 1024
+
+/**
+ * Every socket reads into this one buffer (libuv's suggested read size), and each read is copied out at
+ * once, into a small pooled Buffer for a small read. Node's default allocates a 64 KiB backing store per
+ * read and then shrinks it. Sharing is safe: libuv runs a read's allocation, read(2) and callback in one go
+ * on this thread, and nothing keeps the buffer past the callback.
+ */
+const readBuffer = Buffer.allocUnsafeSlow(64 * 1024)
 
 export class RawSocket extends EventEmitter implements ProxySocket {
   destroyed = false
@@ -49,11 +56,19 @@ export class RawSocket extends EventEmitter implements ProxySocket {
   private peer: AddressOut | undefined
   private local: AddressOut | undefined
 
-  /** Starts paused: nothing is read before resume(). */
-  constructor(private readonly handle: TcpHandle) {
+  /**
+   * Starts paused: nothing is read before resume(). `local`: the address of an accepted connection when the
+   * listener knows it (bound to one address), which spares a getsockname per connection.
+   */
+  constructor(
+    private readonly handle: TcpHandle,
+    local?: AddressOut,
+  ) {
     super()
+    this.local = local
     handle.owner = this
     handle.onread = onRead
+    handle.useUserBuffer(readBuffer)
   }
 
   get remoteAddress(): string | undefined {
@@ -140,9 +155,7 @@ export class RawSocket extends EventEmitter implements ProxySocket {
 
   destroy(error?: Error): this {
     if (this.destroyed) return this
-    // Read before the handle goes: the addresses stay known after close (logs are written then).
-    this.peerAddress()
-    this.localAddressOut()
+    // Addresses read before stay known after close (the engine reads them at accept; logs come later).
     this.closedRead = this.handle.bytesRead
     this.closedWritten = this.handle.bytesWritten
     this.destroyed = true
@@ -157,10 +170,13 @@ export class RawSocket extends EventEmitter implements ProxySocket {
 
   // ── internals ──
 
-  onRead(buffer: ArrayBuffer | undefined): void {
+  onRead(): void {
     const n = streamBaseState[kReadBytesOrError]!
     if (n > 0) {
-      if (buffer && !this.destroyed) this.emit('data', Buffer.from(buffer, streamBaseState[kArrayBufferOffset]!, n))
+      if (this.destroyed) return
+      const chunk = Buffer.allocUnsafe(n)
+      readBuffer.copy(chunk, 0, 0, n)
+      this.emit('data', chunk)
       return
     }
     if (n === 0) return
@@ -275,8 +291,8 @@ export class RawSocket extends EventEmitter implements ProxySocket {
 }
 
 // Shared callbacks (no closure per socket or per write): libuv calls them with the handle or request as `this`.
-function onRead(this: TcpHandle, buffer: ArrayBuffer | undefined): void {
-  ;(this.owner as RawSocket).onRead(buffer)
+function onRead(this: TcpHandle): void {
+  ;(this.owner as RawSocket).onRead()
 }
 
 function ignoreRead(): void {}
