@@ -105,7 +105,7 @@ export function serverRequestHead(req: RequestHead, keepAlive: boolean, ip: stri
     if (req.version === 'HTTP/1.1' && !keepAlive) tail += 'connection: close\r\n'
     else if (req.version !== 'HTTP/1.1' && keepAlive) tail += 'connection: keep-alive\r\n'
     const drop = req.dropContentLength ? DROP_CONNECTION | DROP_LENGTH : DROP_CONNECTION
-    return writeRawHead(`${req.method} ${req.target} ${req.version}`, raw, drop, tail, at, kept)
+    return writeRawHead(req.method, req.target, req.version, raw, drop, tail, at, kept)
   }
   const headers = stripPersistence(edited ? edited.headers : HeaderList.fromRaw(req.headers, {dropContentLength: req.dropContentLength}))
   forwardedFor?.apply(headers, ip)
@@ -141,7 +141,7 @@ export function clientResponseHead(res: ResponseHead, req: RequestHead, framing:
       else if (req.version !== 'HTTP/1.1') tail += 'connection: keep-alive\r\n'
     }
     const drop = DROP_CONNECTION | (res.dropContentLength ? DROP_LENGTH : 0) | (res.chunked && !framing.chunked ? DROP_CODING : 0)
-    return writeRawHead(`${framing.chunked ? 'HTTP/1.1' : res.version} ${res.status} ${res.reason}`, raw, drop, tail, at, kept)
+    return writeRawHead(framing.chunked ? 'HTTP/1.1' : res.version, String(res.status), res.reason, raw, drop, tail, at, kept)
   }
   const headers = stripPersistence(edited ? edited.headers : HeaderList.fromRaw(res.headers, {dropContentLength: res.dropContentLength}))
   if (res.untilClose && framing.chunked) headers.add('transfer-encoding', 'chunked')

@@ -3,7 +3,7 @@
 // only a head split across reads is copied. Body bytes are handed out as slices of the input.
 import {CR, HEX_VALUE, HTAB, LF, SP} from './chars.js'
 import {HeadError, checkBareCr, parseFields, parseHead, type HeadLimits} from './head-parser.js'
-import {absoluteAuthority, readFraming} from './semantics.js'
+import {absoluteAuthority, newFraming, readFraming} from './semantics.js'
 import {DEFAULT_LIMITS, type Http1Limits, type Http1Sink, type RequestHead, type ResponseHead} from './types.js'
 
 const enum State {
@@ -50,6 +50,8 @@ abstract class Base<H> {
   protected scanned = 0
   protected consumed = 0
   protected readonly room: HeadLimits
+  /** What readFraming fills for each head (one object per connection, not per message). */
+  protected readonly framing = newFraming()
 
   constructor(
     protected readonly sink: Http1Sink<H>,
@@ -271,7 +273,7 @@ class RequestParserImpl extends Base<RequestHead> implements RequestParser {
 
   protected onHeadBytes(buf: Buffer, start: number, end: number): void {
     const {line, headers} = parseHead(buf, start, end, true, this.room)
-    const f = readFraming(headers)
+    const f = readFraming(headers, this.framing)
     const version = line.c
     if (f.otherCodings) throw new HeadError('unsupported transfer coding', start) // HAProxy: 422
     const authority = absoluteAuthority(line.b)
@@ -292,8 +294,9 @@ class RequestParserImpl extends Base<RequestHead> implements RequestParser {
       expectContinue: version === 'HTTP/1.1' && f.expect !== undefined && f.expect.toLowerCase() === '100-continue',
     }
     this.holdNext = upgrade || line.a === 'CONNECT'
+    // `f` is reused by the next head, which the sink may make us parse before onHead returns.
     this.sink.onHead(head)
-    this.startBody(f.chunked, f.contentLength, false)
+    this.startBody(head.chunked, head.contentLength, false)
   }
 
   protected override fail(reason: string): void {
@@ -341,7 +344,7 @@ class ResponseParserImpl extends Base<ResponseHead> implements ResponseParser {
 
   protected onHeadBytes(buf: Buffer, start: number, end: number): void {
     const {line, headers} = parseHead(buf, start, end, false, this.room)
-    const f = readFraming(headers)
+    const f = readFraming(headers, this.framing)
     if (f.otherCodings) throw new HeadError('unsupported transfer coding', start)
     const status = Number(line.b)
     const interim = status < 200 && status !== 101
@@ -364,9 +367,11 @@ class ResponseParserImpl extends Base<ResponseHead> implements ResponseParser {
       untilClose,
     }
     this.tunnelNext = tunnel
+    const chunked = f.chunked
+    const length = f.contentLength
     this.sink.onHead(head)
     if (noBody) this.endMessage()
-    else this.startBody(f.chunked, f.contentLength, untilClose)
+    else this.startBody(chunked, length, untilClose)
   }
 
   protected afterMessage(): State {

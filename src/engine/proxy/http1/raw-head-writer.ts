@@ -4,16 +4,21 @@
 import type {RawHeaders} from './raw-headers.js'
 
 /**
+ * The start line is `first second third` (given in parts: no joined string to build and flatten).
  * `drop` is a mask of header kinds (1 << HeaderKind) not sent; `connectionAt`/`connection` put a
  * rewritten Connection line where the first one was; `tail` holds complete extra lines (`name: value\r\n`).
  */
-export function writeRawHead(startLine: string, raw: RawHeaders, drop: number, tail: string, connectionAt = -1, connection = ''): Buffer {
+export function writeRawHead(first: string, second: string, third: string, raw: RawHeaders, drop: number, tail: string, connectionAt = -1, connection = ''): Buffer {
   const connectionLine = connectionAt >= 0 && connection !== '' ? `connection: ${connection}\r\n` : ''
   const dropAny = (raw.kinds & drop) !== 0
-  let size = startLine.length + 2 + tail.length + 2 + connectionLine.length
+  let size = first.length + second.length + third.length + 4 + tail.length + 2 + connectionLine.length
   for (let i = 0; i < raw.length; i++) if (!dropAny || ((1 << raw.kind(i)) & drop) === 0) size += raw.lineLength(i)
   const out = Buffer.allocUnsafe(size)
-  let pos = putLatin1(out, 0, startLine)
+  let pos = putLatin1(out, 0, first)
+  out[pos++] = 0x20
+  pos = putLatin1(out, pos, second)
+  out[pos++] = 0x20
+  pos = putLatin1(out, pos, third)
   out[pos++] = 0x0d
   out[pos++] = 0x0a
   for (let i = 0; i < raw.length; i++) {

@@ -79,9 +79,8 @@ export function appendConnectionTokens(buf: Buffer, start: number, end: number, 
   }
 }
 
-/** Reads the headers framing depends on, in byte ranges: only Host, Upgrade and Expect values become strings. */
-export function readFraming(headers: RawHeaders): Framing {
-  const f: Framing = {
+export function newFraming(): Framing {
+  return {
     contentLength: -1,
     chunked: false,
     otherCodings: false,
@@ -94,6 +93,28 @@ export function readFraming(headers: RawHeaders): Framing {
     host: undefined,
     expect: undefined,
     websocketKey: false,
+  }
+}
+
+/**
+ * Reads the headers framing depends on, in byte ranges: only Host, Upgrade and Expect values become strings.
+ * `into` is reset and filled (a parser passes its own, read before its next head); else a new one.
+ */
+export function readFraming(headers: RawHeaders, into?: Framing): Framing {
+  const f = into ?? newFraming()
+  if (into) {
+    f.contentLength = -1
+    f.chunked = false
+    f.otherCodings = false
+    f.dropContentLength = false
+    f.transferEncoding = false
+    f.close = false
+    f.keepAliveToken = false
+    f.upgradeToken = false
+    f.upgradeHeader = undefined
+    f.host = undefined
+    f.expect = undefined
+    f.websocketKey = false
   }
   const buf = headers.buffer
   for (let i = 0; i < headers.length; i++) {
