@@ -273,6 +273,15 @@ describe('RawSocket on loopback', () => {
     expect(error?.message).toBe(netError.message)
   })
 
+  it('`*:port` and `:::port` bind side by side (:: alone is IPv6-only, as with net ipv6Only)', async () => {
+    const port = await freePort()
+    const v4 = rawListen('0.0.0.0', port, () => {})
+    cleanups.push(() => v4.close())
+    const v6 = rawListen('::', port, () => {})
+    cleanups.push(() => v6.close())
+    expect([v4.port(), v6.port()]).toEqual([port, port])
+  })
+
   it('write() goes false at the same high-water mark as net.Socket', () => {
     expect(HIGH_WATER_MARK).toBe(new NetSocket().writableHighWaterMark)
   })
