@@ -26,6 +26,8 @@ import type {ForwardFor, HttpSettings} from './settings.js'
 
 /** HAProxy waits this long before retrying the same server after a refused connection. */
 const TURN_AROUND_MS = 1000
+/** How long a closing connection may take to accept what is left to send. */
+const CLOSE_GRACE_MS = 1000
 const LOWER = {names: 'lower'} as const
 
 export interface HttpSessionHooks {
@@ -195,11 +197,8 @@ class HttpSession implements Http1Sink<RequestHead> {
   private closing = false
   private finished = false
   private corked = false
-  private closeTimer: ReturnType<typeof setTimeout> | undefined
-  private readonly uncork = (): void => {
-    this.corked = false
-    this.client.uncork()
-  }
+  /** Made on the first write outside a server read (rare): most sessions never need it. */
+  private uncorkFn: (() => void) | undefined = undefined
   /** Writes held while a server read is parsed (head, body, chunk framing), flushed as one write after it. */
   private holding = false
   private held: Buffer[] = []
@@ -388,14 +387,18 @@ class HttpSession implements Http1Sink<RequestHead> {
     return txn.backend
   }
 
-  /** What rules and fetches know about the connection. */
-  private readonly facts = (): ConnectionFacts => ({
-    src: this.ip,
-    srcPort: this.client.remotePort ?? 0,
-    dstPort: this.client.localPort ?? 0,
-    ssl: (this.client as {encrypted?: boolean}).encrypted === true,
-    nbsrv: (name) => usableServers(this.backends.find((b) => b.name === name)),
-  })
+  private factsFn: (() => ConnectionFacts) | undefined = undefined
+
+  /** What rules and fetches know about the connection (made on first use: only rules ask). */
+  private get facts(): () => ConnectionFacts {
+    return (this.factsFn ??= () => ({
+      src: this.ip,
+      srcPort: this.client.remotePort ?? 0,
+      dstPort: this.client.localPort ?? 0,
+      ssl: (this.client as {encrypted?: boolean}).encrypted === true,
+      nbsrv: (name) => usableServers(this.backends.find((b) => b.name === name)),
+    }))
+  }
 
   /** One proxy's http-request rules (with monitor-uri and captures for the frontend) or redirects; true when they answered. */
   private answerRules(txn: Transaction, rules: NonNullable<FrontendRuntime['plan']['rules']>, stage: 'rules' | 'redirects'): boolean {
@@ -789,7 +792,12 @@ class HttpSession implements Http1Sink<RequestHead> {
     if (!this.corked) {
       this.corked = true
       this.client.cork()
-      process.nextTick(this.uncork)
+      process.nextTick(
+        (this.uncorkFn ??= () => {
+          this.corked = false
+          this.client.uncork()
+        }),
+      )
     }
     this.send(data)
   }
@@ -916,6 +924,10 @@ class HttpSession implements Http1Sink<RequestHead> {
 
   private clientTimedOut(): void {
     if (this.finished) return
+    if (this.closing) {
+      this.client.destroy()
+      return
+    }
     const log = this.queue[0]?.log
     log?.fail('c', log.phase())
     this.abort('client')
@@ -993,13 +1005,13 @@ class HttpSession implements Http1Sink<RequestHead> {
     this.flushWrites()
     this.closing = true
     this.requestTimer.stop()
-    this.clientTimer.stop()
     this.clientTimeoutMs = 0
-    this.client.end()
-    // Nothing more is read: a client that keeps its side open must not hold the session.
-    this.client.once('finish', () => this.client.destroySoon())
-    // Cleared in finish(): a pending timer would keep the whole closed session alive (and promoted by the GC).
-    this.closeTimer = setTimeout(() => this.client.destroy(), 1000).unref()
+    // Our FIN, then the socket is destroyed once it is sent: nothing more is read, so a client that keeps
+    // its side open does not hold the session.
+    this.client.destroySoon()
+    // A client that does not take what is left to send is cut after a second (clientTimedOut while closing).
+    if (this.client.destroyed) this.clientTimer.stop()
+    else this.clientTimer.set(CLOSE_GRACE_MS)
   }
 
   private abort(side: 'client' | 'server'): void {
@@ -1019,8 +1031,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     this.finished = true
     this.requestTimer.stop()
     this.clientTimer.stop()
-    clearTimeout(this.closeTimer)
-    for (const txn of this.queue.splice(0)) {
+    for (let txn = this.queue.shift(); txn; txn = this.queue.shift()) {
       txn.done = true
       txn.conn?.destroy()
       this.leaveBackend(txn)
