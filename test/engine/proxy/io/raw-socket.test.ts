@@ -1,7 +1,7 @@
 import {once} from 'node:events'
 import {createServer, connect as netConnect, Socket as NetSocket, type Server, type Socket} from 'node:net'
 import {afterEach, describe, expect, it} from 'vitest'
-import {HIGH_WATER_MARK, rawConnect, type RawListener, rawListen, RawSocket} from '../../../../src/engine/proxy/io/index.js'
+import {connectTcp, HIGH_WATER_MARK, rawConnect, type RawListener, rawListen, RawSocket} from '../../../../src/engine/proxy/io/index.js'
 import {freePort} from '../../../helpers/ports.js'
 
 const cleanups: Array<() => unknown> = []
@@ -280,6 +280,21 @@ describe('RawSocket on loopback', () => {
     const v6 = rawListen('::', port, () => {})
     cleanups.push(() => v6.close())
     expect([v4.port(), v6.port()]).toEqual([port, port])
+  })
+
+  it('connectTcp: an IP literal gets a RawSocket, a host name node:net; both come paused', async () => {
+    const {port} = await netServer((socket) => socket.end('hi'))
+    for (const host of ['127.0.0.1', 'localhost']) {
+      const socket = await connectTcp(host, port, 1000)
+      cleanups.push(() => socket.destroy())
+      expect(socket instanceof RawSocket).toBe(host === '127.0.0.1')
+      expect(socket.isPaused()).toBe(true)
+      const received = collect(socket)
+      const ended = once(socket, 'end')
+      socket.resume()
+      await ended
+      expect(received.bytes().toString()).toBe('hi')
+    }
   })
 
   it('write() goes false at the same high-water mark as net.Socket', () => {
