@@ -290,7 +290,7 @@ describe('RawSocket on loopback', () => {
       expect(socket instanceof RawSocket).toBe(host === '127.0.0.1')
       expect(socket.isPaused()).toBe(true)
       const received = collect(socket)
-      const ended = once(socket, 'end')
+      const ended = new Promise<void>((resolve) => socket.once('end', resolve))
       socket.resume()
       await ended
       expect(received.bytes().toString()).toBe('hi')
