@@ -101,8 +101,7 @@ export function parseFields(buf: Buffer, p: number, end: number, limits: HeadLim
   let folds: number[] | undefined
   for (;;) {
     // Byte loops rather than Buffer#indexOf: header lines are short, and each native call costs more than the scan.
-    let lf = p
-    while (lf < end && buf[lf] !== LF) lf++
+    const lf = lineEnd(buf, p, end)
     if (lf >= end) throw new HeadError('unterminated header section', p)
     const ce = contentEnd(buf, p, lf)
     if (ce === p) break // empty line: end of the section
@@ -158,6 +157,16 @@ function unfold(buf: Buffer, offsets: readonly number[], count: number): Buffer 
   return copy
 }
 
+/** The LF ending the line that starts at p (or end), rejecting a CR not followed by LF on the way: one pass per line. */
+function lineEnd(buf: Buffer, p: number, end: number): number {
+  for (; p < end; p++) {
+    const c = buf[p]
+    if (c === LF) return p
+    if (c === CR && buf[p + 1] !== LF) throw new HeadError('bare CR', p)
+  }
+  return end
+}
+
 /** Rejects a CR that is not immediately followed by LF anywhere in [start, end). */
 export function checkBareCr(buf: Buffer, start: number, end: number): void {
   for (let i = start; i < end; i++) if (buf[i] === CR && buf[i + 1] !== LF) throw new HeadError('bare CR', i)
@@ -165,9 +174,7 @@ export function checkBareCr(buf: Buffer, start: number, end: number): void {
 
 /** Parses the head occupying [start, end) of buf (end is just past the final empty line). */
 export function parseHead(buf: Buffer, start: number, end: number, isRequest: boolean, limits: HeadLimits): ParsedHead {
-  checkBareCr(buf, start, end)
-  let lf = start
-  while (lf < end && buf[lf] !== LF) lf++
+  const lf = lineEnd(buf, start, end)
   const ce = contentEnd(buf, start, lf)
   const line = isRequest ? parseRequestLine(buf, start, ce) : parseStatusLine(buf, start, ce)
   const cost = HTX_START_LINE + line.a.length + line.b.length + line.c.length
