@@ -69,6 +69,8 @@ export class ProxyEngine {
   private readonly listeners = new Map<string, Listener>()
   private readonly statsSockets = new Map<string, StatsSocket>()
   private readonly sessions = new Set<Promise<void>>()
+  /** Accepted connections waiting for a slot under their frontend's maxconn. */
+  private readonly queued = new Set<ProxySocket>()
   private readonly startedAt: number
   private cumulated = 0
   private stopping = false
@@ -267,9 +269,15 @@ export class ProxyEngine {
     }
     // Over maxconn the connection waits, unread, like one left in the kernel's backlog.
     if (frontend.counters.scur >= frontend.plan.maxconn) {
-      frontend.pending.push(begin)
+      const queued = () => {
+        this.queued.delete(socket)
+        begin()
+      }
+      this.queued.add(socket)
+      frontend.pending.push(queued)
       socket.once('close', () => {
-        const i = frontend.pending.indexOf(begin)
+        this.queued.delete(socket)
+        const i = frontend.pending.indexOf(queued)
         if (i >= 0) frontend.pending.splice(i, 1)
       })
     } else begin()
@@ -387,7 +395,10 @@ export class ProxyEngine {
     for (const f of [this.generation.frontends, ...this.retiring].flat()) drainHttpSessions(f)
     await Promise.all([...this.listeners.values()].map((l) => l.close()))
     this.listeners.clear()
+    // Connections still waiting for a slot under maxconn were never served: they are closed, like a backlog.
     for (const f of this.generation.frontends) f.pending.splice(0)
+    for (const socket of [...this.queued]) socket.destroy()
+    this.queued.clear()
     let timer: ReturnType<typeof setTimeout> | undefined
     await Promise.race([Promise.allSettled([...this.sessions]), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))])
     if (timer) clearTimeout(timer)

@@ -129,4 +129,29 @@ describe('bundled engine', () => {
     // 1st served at once, 2nd after 150 ms of queue, 3rd would wait 300 ms > timeout queue 250.
     expect(results).toEqual(['slow', 'slow', 'dropped'])
   })
+
+  it('stop() closes the connections still waiting for a slot under the frontend maxconn', async () => {
+    const hold = createServer((s) => s.on('error', () => {}))
+    servers.push(hold)
+    await new Promise<void>((resolve) => hold.listen(0, '127.0.0.1', () => resolve()))
+    const [front, stats] = [await freePort(), await freePort()]
+    const engine = await run(`${head(stats)}listen fe\n  maxconn 1\n  bind 127.0.0.1:${front}\n  server s 127.0.0.1:${(hold.address() as AddressInfo).port}\n`)
+    const open = () => {
+      const c = connect({port: front, host: '127.0.0.1'})
+      c.on('error', () => {})
+      return {socket: c, closed: new Promise<void>((resolve) => c.once('close', () => resolve()))}
+    }
+    const served = open()
+    const client = RuntimeApiClient.connect(`127.0.0.1:${stats}`)
+    await waitFor(async () => ((await client.showStat()).find((r) => r.proxy === 'fe' && r.name === 'FRONTEND')!.scur ?? 0) === 1, 2000)
+    const queued = open()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    let queuedClosed = false
+    void queued.closed.then(() => (queuedClosed = true))
+    // The served session holds the stop for its grace time; the queued one is closed at once.
+    const stopping = engine.stop(400)
+    await waitFor(async () => queuedClosed, 300)
+    served.socket.destroy()
+    await stopping
+  })
 })
