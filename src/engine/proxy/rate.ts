@@ -9,8 +9,7 @@ export class RateCounter {
     this.periodStart = now()
   }
 
-  private rotate(): void {
-    const t = this.now()
+  private rotate(t: number): void {
     const periods = Math.floor((t - this.periodStart) / 1000)
     if (periods <= 0) return
     this.previous = periods === 1 ? this.current : 0
@@ -18,16 +17,23 @@ export class RateCounter {
     this.periodStart += periods * 1000
   }
 
+  /** Counts one event; reads the clock once (it runs for every connection and request). */
   hit(): void {
-    this.rotate()
+    const t = this.now()
+    this.rotate(t)
     this.current++
-    const rate = this.rate()
+    const rate = this.rateAt(t)
     if (rate > this.max) this.max = rate
   }
 
   rate(): number {
-    this.rotate()
-    const left = 1 - (this.now() - this.periodStart) / 1000
+    const t = this.now()
+    this.rotate(t)
+    return this.rateAt(t)
+  }
+
+  private rateAt(t: number): number {
+    const left = 1 - (t - this.periodStart) / 1000
     return Math.round(this.current + this.previous * left)
   }
 }
