@@ -44,7 +44,7 @@ export class Listener {
 
   private accepted(handle: TcpHandle): void {
     // Decided per connection: a reload may add or drop `ssl` on a bind that stays open.
-    const socket = this.tls ? netSocketOver(handle) : new RawSocket(handle, this.local)
+    const socket = this.tls ? netSocketOver(handle) : new RawSocket(handle, this.local, this.raw?.noDelay)
     this.dispatch(socket)
   }
 

@@ -8,7 +8,11 @@ const BACKLOG = 511
 export class RawListener {
   private closed = false
 
-  constructor(private readonly handle: TcpHandle) {}
+  /** TCP_NODELAY is set on the listening socket, so every accepted connection has it (as HAProxy sets it on each). */
+  constructor(
+    private readonly handle: TcpHandle,
+    readonly noDelay: boolean,
+  ) {}
 
   /** The port bound (for `:0`). */
   port(): number | undefined {
@@ -40,9 +44,10 @@ export function rawListen(host: string, port: number, onConnection: (handle: Tcp
     handle.close()
     throw uvError(error, 'listen', host, port)
   }
+  const noDelay = handle.setNoDelay(true) === 0
   handle.onconnection = (status, client) => {
     // A failed accept (EMFILE...) leaves the connection in the backlog; libuv retries on the next one.
     if (status === 0 && client) onConnection(client)
   }
-  return new RawListener(handle)
+  return new RawListener(handle, noDelay)
 }

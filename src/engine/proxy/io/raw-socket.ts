@@ -60,9 +60,14 @@ export class RawSocket extends EventEmitter implements ProxySocket {
    * Starts paused: nothing is read before resume(). `local`: the address of an accepted connection when the
    * listener knows it (bound to one address), which spares a getsockname per connection.
    */
+  /**
+   * `noDelay`: TCP_NODELAY is already set (Linux passes it from the listening socket to accepted ones),
+   * so setNoDelay(true) costs no system call.
+   */
   constructor(
     private readonly handle: TcpHandle,
     local?: AddressOut,
+    private noDelay = false,
   ) {
     super()
     this.local = local
@@ -91,7 +96,10 @@ export class RawSocket extends EventEmitter implements ProxySocket {
   }
 
   setNoDelay(noDelay = true): this {
-    if (!this.destroyed) this.handle.setNoDelay(noDelay)
+    if (!this.destroyed && noDelay !== this.noDelay) {
+      this.noDelay = noDelay
+      this.handle.setNoDelay(noDelay)
+    }
     return this
   }
 
