@@ -1,3 +1,4 @@
+import {createRequire} from 'node:module'
 import {basename} from 'node:path'
 
 export type ConfigType = 'haproxy' | 'keepalived' | 'inventory'
@@ -21,6 +22,8 @@ export function detectConfigType(path: string, text: string): ConfigType | undef
     if (m[1] !== undefined) haproxy++
     else keepalived++
   }
+  // A haproxy.cfg or keepalived.conf has sections or blocks, whatever else its lines hold; an inventory has neither.
+  if (haproxy === 0 && keepalived === 0 && looksLikeFlowInventory(text)) return 'inventory'
   if (haproxy > keepalived) return 'haproxy'
   if (keepalived > haproxy) return 'keepalived'
   if (/haproxy|\.cfg$/i.test(name)) return 'haproxy'
@@ -34,6 +37,26 @@ export function detectConfigType(path: string, text: string): ConfigType | undef
  */
 function looksLikeInventory(text: string): boolean {
   if (!text.includes('nodes')) return false // the scan below needs the key; most configs lack the word
-  const keys = new Set([...text.matchAll(inventoryKey)].map((m) => m[1]))
+  return hasInventoryKeys(new Set([...text.matchAll(inventoryKey)].map((m) => m[1])))
+}
+
+/** The same keys in a flow-style mapping (`{nodes: [...], haproxy: {...}}`, which JSON is too): they can be anywhere on a line, so it is parsed. */
+function looksLikeFlowInventory(text: string): boolean {
+  return text.includes('nodes') && flowMappingStart.test(text) && hasInventoryKeys(flowMappingKeys(text))
+}
+
+function hasInventoryKeys(keys: Set<unknown>): boolean {
   return keys.has('nodes') && (keys.has('haproxy') || keys.has('keepalived'))
+}
+
+// Before the `{`: a BOM, blank/comment lines, directives (%YAML) and a `---` document start, possibly on the same line.
+const flowMappingStart = /^\uFEFF?(?:[ \t]*(?:#[^\n]*|%[^\n]*|---(?:[ \t][^\n]*)?)?\r?\n)*[ \t]*(?:---[ \t]+)?\{/
+
+/** The top-level keys of a flow mapping; the parser recovers from syntax errors, so a broken inventory still counts. */
+function flowMappingKeys(text: string): Set<unknown> {
+  // Loaded here, synchronously, so the haproxy/keepalived path of every command does not pay ~40 ms for the yaml package.
+  const {isMap, isScalar, parseDocument} = createRequire(import.meta.url)('yaml') as typeof import('yaml')
+  const root = parseDocument(text, {uniqueKeys: false}).contents
+  if (!isMap(root)) return new Set()
+  return new Set(root.items.map((pair) => (isScalar(pair.key) ? pair.key.value : undefined)))
 }

@@ -4,7 +4,8 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {detectConfigType} from '../../src/config/detect.js'
 import {validateConfigs} from '../../src/config/validate.js'
-import {type Inventory, renderInventory} from '../../src/deploy/inventory.js'
+import {type Inventory, parseInventory, renderInventory} from '../../src/deploy/inventory.js'
+import {runCli} from '../helpers/cli.js'
 
 const inventory: Inventory = {
   version: 1,
@@ -33,6 +34,42 @@ describe('detectConfigType', () => {
     expect(detectConfigType('/x/prod.yaml', renderInventory(inventory))).toBe('inventory')
     expect(detectConfigType('/x/cluster-a', `# hand written\n"nodes":\n  - name: a\nkeepalived:\n  remotePath: /k\n`)).toBe('inventory')
     expect(detectConfigType('/x/lbctl.yml', 'anything')).toBe('inventory')
+  })
+
+  // Each is a file `deploy --inventory` takes (parseInventory is what it reads them with).
+  const flowStyle = `# prod cluster, flow style
+---
+{version: 1, vips: [{address: 198.18.0.100, prefix: 32, interface: eth0, vrid: 51}],
+ haproxy: {config: haproxy.cfg, remotePath: /etc/haproxy/haproxy.cfg, reload: systemctl reload haproxy, statsSocket: /run/haproxy/admin.sock},
+ keepalived: {remotePath: /etc/keepalived/keepalived.conf, reload: systemctl reload keepalived},
+ nodes: [{name: lb1, ssh: lb1, role: MASTER, priority: 110, interface: eth0, keepalivedConfig: keepalived.conf}],
+ sysctl: {net.ipv4.ip_nonlocal_bind: "1"}}
+`
+  it.each([
+    ['pretty JSON', JSON.stringify(inventory, null, 2)],
+    ['one-line JSON', JSON.stringify(inventory)],
+    ['JSON with nodes first and a BOM', `\uFEFF${JSON.stringify({nodes: inventory.nodes, ...inventory}, null, 4)}`],
+    ['flow-style YAML after comments and ---', flowStyle],
+    ['flow-style YAML on the --- line', `--- ${flowStyle.split('---\n')[1]!}`],
+  ])('recognises a %s inventory that deploy accepts', (_, text) => {
+    expect(() => parseInventory(text, '/x/prod')).not.toThrow()
+    expect(detectConfigType('/x/prod.yaml', text)).toBe('inventory')
+    expect(detectConfigType('/x/haproxy-cluster.json', text)).toBe('inventory')
+  })
+
+  it('leaves other JSON and flow mappings unknown', () => {
+    expect(detectConfigType('/x/package.json', JSON.stringify({name: 'x', nodes: ['a'], scripts: {haproxy: 'haproxy -c'}}, null, 2))).toBeUndefined()
+    // the pair nested one level down is not the inventory's top level
+    expect(detectConfigType('/x/a.json', JSON.stringify({cluster: {nodes: [], haproxy: {}}}))).toBeUndefined()
+    expect(detectConfigType('/x/a.json', '[{"nodes": [], "haproxy": {}}]')).toBeUndefined()
+  })
+
+  it('never takes a config that mentions nodes and braces for an inventory', () => {
+    const haproxy = `# nodes: {haproxy: lb1}\n{nodes: x, haproxy: y}\n${HAPROXY}    # keepalived: {nodes: 2}\n`
+    expect(detectConfigType('/x/a.conf', `# nodes\n${HAPROXY}`)).toBe('haproxy')
+    expect(detectConfigType('/x/a.conf', `${HAPROXY}\n    # {nodes: [], haproxy: {}}\n`)).toBe('haproxy')
+    expect(detectConfigType('/x/k.conf', `! nodes: {haproxy: 1}\n${KEEPALIVED}`)).toBe('keepalived')
+    expect(detectConfigType('/x/a.conf', haproxy)).toBe('haproxy')
   })
 
   it('leaves other YAML unknown, as before', () => {
@@ -77,5 +114,24 @@ describe('validate with an inventory under another name', () => {
     writeFileSync(join(dir, 'compose.yaml'), 'services:\n  haproxy:\n    image: haproxy:2.6\n')
     const other = await run(join(dir, 'compose.yaml'))
     expect(other.result.diagnostics.filter((d) => d.code === 'input/unknown-type').map((d) => d.file)).toEqual([join(dir, 'compose.yaml')])
+  })
+})
+
+describe('lbctl validate FILE.json (built CLI)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lbctl-detect-cli-'))
+  afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
+  it('validates a JSON inventory as an inventory, and reports a broken one as such', async () => {
+    writeFileSync(join(dir, 'prod.json'), JSON.stringify(inventory, null, 2))
+    const good = await runCli(['validate', '--json', join(dir, 'prod.json')])
+    expect(good.code).toBe(0)
+    expect(JSON.parse(good.stdout)).toMatchObject({valid: true, files: [{path: join(dir, 'prod.json'), type: 'inventory'}], diagnostics: []})
+
+    const {vips: _, ...withoutVips} = inventory
+    writeFileSync(join(dir, 'broken.json'), JSON.stringify(withoutVips))
+    const broken = await runCli(['validate', join(dir, 'broken.json')])
+    expect(broken.code).toBe(1)
+    expect(broken.stdout + broken.stderr).toContain('error[inventory/invalid]: the inventory has no "vips"')
+    expect(broken.stdout + broken.stderr).toContain('broken.json (inventory)')
   })
 })
