@@ -20,14 +20,25 @@ export async function runTcpSession(client: ProxySocket, frontend: FrontendRunti
   client.on('error', () => {})
   client.once('close', () => (clientClosed = true))
   client.pause()
-  const clientAddress = client.remoteAddress ?? ''
+  // The client's address is read only if the balancer asks (`balance source`) or the session logs.
+  const pick = {
+    avoid: undefined as ServerRuntime | undefined,
+    get clientAddress(): string {
+      return client.remoteAddress ?? ''
+    },
+  }
   const timeouts = backend.plan.timeouts
   let server: ServerRuntime | undefined
   let upstream: ProxySocket | undefined
   // Only when the frontend logs (tcplog): timers and how the session ended.
   const logger = frontend.logger
   const log = logger ? new StreamLog(Date.now(), Date.now()) : undefined
-  if (log) log.headMs = log.acceptMs
+  if (log) {
+    log.headMs = log.acceptMs
+    // The line is written after the close: the addresses are read (and kept) while the socket is open.
+    void client.remoteAddress
+    void client.localAddress
+  }
   const finish = () => {
     if (server) {
       backend.release(server)
@@ -51,7 +62,9 @@ export async function runTcpSession(client: ProxySocket, frontend: FrontendRunti
     let avoid: ServerRuntime | undefined
     for (let attempt = 0; ; attempt++) {
       if (!server) {
-        const acquired = await backend.acquire(clientAddress, avoid)
+        pick.avoid = avoid
+        const queued = backend.acquire(pick)
+        const acquired = queued instanceof Promise ? await queued : queued
         if (!acquired || clientClosed) {
           if (acquired) backend.release(acquired)
           log?.fail(clientClosed ? 'C' : 'S', clientClosed ? 'Q' : 'C')
