@@ -29,6 +29,8 @@ const KEEPALIVED = `vrrp_instance VI_1 {
 `
 const HAPROXY = 'defaults\n    mode tcp\n    timeout connect 1s\n    timeout client 1s\n    timeout server 1s\nlisten l\n    bind 198.18.0.100:7000\n    server s 127.0.0.1:7001\n'
 
+const nodesFirst = ({nodes, ...rest}: Inventory) => ({nodes, ...rest})
+
 describe('detectConfigType', () => {
   it('recognises an lbctl inventory by its content under any name', () => {
     expect(detectConfigType('/x/prod.yaml', renderInventory(inventory))).toBe('inventory')
@@ -48,7 +50,7 @@ describe('detectConfigType', () => {
   it.each([
     ['pretty JSON', JSON.stringify(inventory, null, 2)],
     ['one-line JSON', JSON.stringify(inventory)],
-    ['JSON with nodes first and a BOM', `\uFEFF${JSON.stringify({nodes: inventory.nodes, ...inventory}, null, 4)}`],
+    ['JSON with nodes first and a BOM', `\uFEFF${JSON.stringify(nodesFirst(inventory), null, 4)}`],
     ['flow-style YAML after comments and ---', flowStyle],
     ['flow-style YAML on the --- line', `--- ${flowStyle.split('---\n')[1]!}`],
   ])('recognises a %s inventory that deploy accepts', (_, text) => {
