@@ -8,6 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseHaproxyFiles} from '../../../src/config/haproxy/index.js'
 import {ProxyEngine} from '../../../src/engine/proxy/engine.js'
 import {compileLogFormat, frame, LogLine, type LogRecord, parseLogTarget} from '../../../src/engine/proxy/log/index.js'
+import {StreamLog} from '../../../src/engine/proxy/log/stream.js'
 import {planEngine} from '../../../src/engine/proxy/plan.js'
 import {freePort, waitFor} from './helpers.js'
 import {request, type ScriptedBackend, scriptedBackend} from './log-helpers.js'
@@ -64,6 +65,25 @@ describe('log-format', () => {
     if (!compiled.ok) throw new Error(compiled.problem)
     const {method: _m, uri: _u, version: _v, ...bad} = RECORD
     expect(new LogLine(compiled.value).render(bad)).toBe('"<BADREQ>" -')
+  })
+
+  it('writes no capture blocks nor their separators for <BADREQ>, as HAProxy has no capture slots then', () => {
+    const compiled = compileLogFormat('%hr %hs %hrl %hsl %{+Q}r %ST')
+    if (!compiled.ok) throw new Error(compiled.problem)
+    const {method: _m, uri: _u, version: _v, ...bad} = RECORD
+    const line = new LogLine(compiled.value, 2, 1)
+    expect(line.render({...bad, status: 400})).toBe('"<BADREQ>" 400')
+    expect(line.render(RECORD)).toBe('{|} {} - - - "GET /a?b=c HTTP/1.1" 200')
+  })
+
+  it('tarpit: TR -1, the time held since accept + 1 in Tw, state PT', () => {
+    const log = new StreamLog(1000, 1010)
+    log.headMs = 1020
+    log.tarpitEndMs = 1320
+    log.fail('P', 'T')
+    log.fail('P', 'R')
+    expect(log.timers(1321)).toMatchObject({TR: -1, Tw: 321, Tc: -1, Tr: -1, Ti: 10, Ta: 311, Tt: 321})
+    expect(log.state).toBe('PT')
   })
 
   it.each([

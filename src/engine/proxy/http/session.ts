@@ -277,8 +277,9 @@ class HttpSession implements Http1Sink<RequestHead> {
     })
     if (this.frontend.logger) {
       this.streamStart = Date.now()
-      // The log line shows the peer's address, possibly after the socket is closed: read (and kept) while it is open.
+      // The log line shows both addresses, possibly after the socket is closed: read (and kept) while it is open.
       void this.client.remoteAddress
+      void this.client.localAddress
     }
     this.armTimer(this.settings.timeouts.httpRequest, true)
     client.resume()
@@ -351,7 +352,8 @@ class HttpSession implements Http1Sink<RequestHead> {
       } else this.abort('client')
       return
     }
-    if (this.queue.length === 0) this.sendError(error.status)
+    // A head cut by the client's FIN is answered 400 but logged as the client's doing (CR), as HAProxy does.
+    if (this.queue.length === 0) this.sendError(error.status, error.reason === 'truncated head' ? 'CR' : undefined)
     else this.pendingError = error.status
   }
 
@@ -406,9 +408,14 @@ class HttpSession implements Http1Sink<RequestHead> {
     if (!outcome || outcome.kind === 'allow') return false
     if (outcome.kind === 'service') return this.answerStats(txn, prometheusAnswer(txn.request, this.statSource(), this.settings.connection === 'close' || this.clientEnded || !txn.request.keepAlive))
     if (outcome.kind === 'error' && outcome.delayMs) {
-      // tarpit: the request is held (the client is not read), then answered (logged PR: the log's phases have no T yet).
+      // tarpit: the request is held (the client is not read), then answered; logged PT with the time held in Tw.
       setTimeout(() => {
-        if (!this.finished && !txn.done) this.answerLocal(txn, outcome)
+        if (this.finished || txn.done) return
+        if (txn.log) {
+          txn.log.tarpitEndMs = Date.now()
+          txn.log.fail('P', 'T')
+        }
+        this.answerLocal(txn, outcome)
       }, outcome.delayMs)
       return true
     }
@@ -952,8 +959,8 @@ class HttpSession implements Http1Sink<RequestHead> {
     } else this.close()
   }
 
-  private sendError(status: number): void {
-    if (this.frontend.logger) this.logError(status === 408 ? 'cR' : 'PR', status)
+  private sendError(status: number, state = status === 408 ? 'cR' : 'PR'): void {
+    if (this.frontend.logger) this.logError(state, status)
     this.write(errorResponse(status))
     this.close()
   }

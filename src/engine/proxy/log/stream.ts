@@ -6,12 +6,12 @@
  * Termination state, first letter (who ended it): `-` normally, `C`/`c` client abort/timeout,
  * `S`/`s` server abort or refusal/timeout, `P` the proxy refused the request, `L` answered locally
  * (stats page). Second letter (the phase): `R` request, `Q` queue, `C` connect, `H` response
- * headers, `D` data, `-` normal end.
+ * headers, `D` data, `T` held by `http-request tarpit`, `-` normal end.
  */
 import type {LogRecord} from './record.js'
 import type {ServerRuntime} from '../runtime.js'
 
-export type Phase = 'R' | 'Q' | 'C' | 'H' | 'D'
+export type Phase = 'R' | 'Q' | 'C' | 'H' | 'D' | 'T'
 
 export class StreamLog {
   /** Epoch ms of the end of the request head. */
@@ -21,6 +21,8 @@ export class StreamLog {
   connectStartMs = -1
   connectedMs = -1
   respondedMs = -1
+  /** Epoch ms a `tarpit` released the request, -1 when it was not tarpitted. */
+  tarpitEndMs = -1
   /** The server picked last (the session may have released it by the time the line is written). */
   server: ServerRuntime | undefined
   retries = 0
@@ -61,11 +63,14 @@ export class StreamLog {
   /** The timers as HAProxy computes them: -1 for a step never reached. */
   timers(now: number): Pick<LogRecord, 'Th' | 'Ti' | 'TR' | 'Tw' | 'Tc' | 'Tr' | 'Ta' | 'Tt'> {
     const since = (from: number, to: number) => (from < 0 || to < 0 ? -1 : to - from)
+    // A tarpit ends before HAProxy stamps the request as received (TR -1) and stores the time since
+    // accept as the queue time; Tw is that minus TR, so one more than the time held since accept.
+    const tarpitted = this.tarpitEndMs >= 0
     return {
       Th: 0,
       Ti: this.requestMs - this.acceptMs,
-      TR: since(this.requestMs, this.headMs),
-      Tw: since(this.headMs, this.pickedMs),
+      TR: tarpitted ? -1 : since(this.requestMs, this.headMs),
+      Tw: tarpitted ? this.tarpitEndMs - this.acceptMs + 1 : since(this.headMs, this.pickedMs),
       Tc: since(this.connectStartMs, this.connectedMs),
       Tr: since(this.connectedMs, this.respondedMs),
       Ta: now - this.requestMs,

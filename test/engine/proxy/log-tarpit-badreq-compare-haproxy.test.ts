@@ -1,0 +1,144 @@
+/**
+ * Two log lines HAProxy writes in its own way, compared with real haproxy 2.6 on the same config:
+ * - `http-request tarpit`: state `PT`, TR/Tc/Tr -1 and the time held in Tw (HAProxy stores the
+ *   time since accept as the queue time, and Tw = that - TR = that + 1 since TR is -1);
+ * - `<BADREQ>` (bad syntax, client timeout, client leaving) with `capture request|response header`
+ *   configured: no capture blocks at all, in httplog and in %hr/%hs/%hrl/%hsl of a log-format
+ *   (which then write nothing, not even their separators).
+ */
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {requireBinary} from '../../helpers/oracles.js'
+import {freePort, startEngine, startHaproxy} from './helpers.js'
+import {rfc3164Message, type ScriptedBackend, scriptedBackend, shape, type Syslog, syslogCollector} from './log-helpers.js'
+import {exchangeRaw} from './rules-helpers.js'
+
+const hasHaproxy = requireBinary('haproxy')
+const TARPIT_MS = 200
+let backend: ScriptedBackend
+
+beforeAll(async () => {
+  backend = await scriptedBackend()
+})
+afterAll(async () => {
+  await backend.close()
+})
+
+interface Ports {
+  http: number
+  custom: number
+  stats: number
+}
+
+function config(ports: Ports, syslogPort: number): string {
+  return `global
+  log 127.0.0.1:${syslogPort} local0
+  stats socket ipv4@127.0.0.1:${ports.stats} level admin
+defaults
+  mode http
+  log global
+  option httplog
+  timeout connect 1s
+  timeout client 500ms
+  timeout server 5s
+  timeout tarpit ${TARPIT_MS}ms
+frontend f
+  bind 127.0.0.1:${ports.http}
+  capture request header Host len 8
+  capture request header X-None len 4
+  capture response header Server len 6
+  http-request tarpit if { path /tarpit }
+  http-request tarpit deny_status 403 if { path /tarpit403 }
+  default_backend app
+frontend g
+  bind 127.0.0.1:${ports.custom}
+  capture request header Host len 8
+  capture response header Server len 6
+  log-format "%hr %hs %hrl %hsl %{+Q}r %ST %tsc %TR/%Tw/%Tc/%Tr/%Ta Tq=%Tq Th=%Th Tt=%Tt"
+  http-request tarpit if { path /tarpit }
+  default_backend app
+backend app
+  server s1 127.0.0.1:${backend.port}
+`
+}
+
+const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: www.example.com\r\nConnection: close\r\n\r\n`
+const partial = 'GET / HTTP/1.1\r\nHost: x'
+
+/** Each step waits for its own log line, so the order is fixed. */
+async function scenario(ports: Ports, syslog: Syslog): Promise<string[]> {
+  const steps: (() => Promise<unknown>)[] = [
+    () => exchangeRaw(ports.http, get('/tarpit'), 2000, 3000), // PT 500
+    () => exchangeRaw(ports.http, get('/tarpit403'), 2000, 3000), // PT 403
+    () => exchangeRaw(ports.http, 'GARBAGE\r\n\r\n', 2000, 3000), // PR 400 <BADREQ>
+    () => exchangeRaw(ports.http, partial, 100, 3000), // CR 400 <BADREQ>: the client leaves
+    () => exchangeRaw(ports.http, partial, 2000, 3000), // cR 408 <BADREQ>: timeout client
+    () => exchangeRaw(ports.custom, get('/tarpit'), 2000, 3000),
+    () => exchangeRaw(ports.custom, 'GARBAGE\r\n\r\n', 2000, 3000),
+    () => exchangeRaw(ports.custom, partial, 100, 3000),
+  ]
+  const lines: string[] = []
+  for (const [i, step] of steps.entries()) {
+    await step()
+    lines.push(rfc3164Message(await syslog.line(i + 1)).message)
+  }
+  return lines
+}
+
+/** The custom format's timers masked like shape() does for httplog: a value becomes N, -1 stays. */
+function maskCustom(message: string): string {
+  return message
+    .replace(/-?\d+(?:\/-?\d+){4}/, (timers) => timers.split('/').map((t) => (t === '-1' ? t : 'N')).join('/'))
+    .replace(/\b(T[a-zA-Z])=(-?\d+)/g, (_, name: string, value: string) => `${name}=${value === '-1' ? value : 'N'}`)
+}
+
+const mask = (message: string, i: number): string => (i < 5 ? shape(message) : maskCustom(message))
+
+/** TR/Tw/Tc/Tr/Ta of a line (httplog: the 5th field; the custom format: the first a/b/c/d/e group). */
+function timers(message: string): number[] {
+  return /(-?\d+(?:\/-?\d+){4})/.exec(message)![1]!.split('/').map(Number)
+}
+
+describe.skipIf(!hasHaproxy)('tarpit and <BADREQ> log lines: bundled engine = real haproxy', () => {
+  it('PT with the held time in Tw; no capture blocks on <BADREQ>', {timeout: 30_000}, async () => {
+    const p: Ports = {http: await freePort(), custom: await freePort(), stats: await freePort()}
+    const syslogReal = await syslogCollector()
+    let theirs: string[]
+    try {
+      const real = await startHaproxy(config(p, syslogReal.port), p.stats)
+      try {
+        theirs = await scenario(p, syslogReal)
+      } finally {
+        await real.stop()
+      }
+    } finally {
+      await syslogReal.close()
+    }
+    const syslogOurs = await syslogCollector()
+    let ours: string[]
+    try {
+      const engine = startEngine(config(p, syslogOurs.port))
+      await engine.start()
+      try {
+        ours = await scenario(p, syslogOurs)
+      } finally {
+        await engine.stop(0)
+      }
+    } finally {
+      await syslogOurs.close()
+    }
+    expect(ours.map(mask)).toEqual(theirs.map(mask))
+    // What this test is about, spelled out on haproxy's lines (so a change of the oracle shows).
+    expect(theirs[0]).toMatch(/ -1\/\d+\/-1\/-1\/\d+ 500 .* PT-- .* \{www\.exam\|\} \{\} "GET \/tarpit HTTP\/1\.1"$/)
+    expect(theirs[2]).toMatch(/ PR-- \d+\/\d+\/\d+\/\d+\/\d+ \d+\/\d+ "<BADREQ>"$/)
+    expect(theirs[7]).toMatch(/^"<BADREQ>" 400 CR-- /)
+    // The tarpit's timers, value by value: Tw holds the delay, Ta/Tt the same time.
+    for (const i of [0, 1, 5]) {
+      const [theirTR, theirTw, , , theirTa] = timers(theirs[i]!)
+      const [ourTR, ourTw, , , ourTa] = timers(ours[i]!)
+      expect([ourTR, theirTR]).toEqual([-1, -1])
+      expect(ourTw).toBeGreaterThanOrEqual(TARPIT_MS)
+      expect(Math.abs(ourTw! - theirTw!)).toBeLessThanOrEqual(60)
+      expect(Math.abs(ourTa! - theirTa!)).toBeLessThanOrEqual(60)
+    }
+  })
+})
