@@ -5,7 +5,7 @@ import {diffSnapshots, type LbEvent} from '../../src/observe/events.js'
 import {parseShowInfo} from '../../src/observe/show-info.js'
 import {parseShowStat} from '../../src/observe/stat-csv.js'
 import {HISTORY, dashReducer, eventLines, initialDashState, rateChart, serverTable, sessionBars, vrrpTable, warnings, type DashState} from '../../src/tui/dash/dash-state.js'
-import {fitWidths} from '../../src/tui/dash/dash-view.js'
+import {fitWidths, serverLayout} from '../../src/tui/dash/dash-view.js'
 import {fixture} from '../observe/fixtures.js'
 
 const T0 = new Date(2026, 0, 2, 12, 0, 0).getTime()
@@ -47,6 +47,16 @@ describe('dash state', () => {
     expect(vrrpTable(state).data).toEqual([])
   })
 
+  it('a narrow servers table has no WGT and writes the check without "in", from the real show stat rows', () => {
+    const [up, down] = [stats('lb1', T0), stats('lb1', T0 + 1000, 'stat-down.csv')] as const
+    const state = run(initialDashState({nodes: ['lb1'], now: T0}), [up, down])
+    const wide = serverTable(state)
+    const narrow = serverTable(state, {narrow: true})
+    expect(narrow.headers).toEqual(['SERVER', 'STATUS', 'CHECK', 'CUR'])
+    expect(narrow.data).toEqual(wide.data.map(([server, status, check, , cur]) => [server, status, check?.replace(' in ', ' '), cur]))
+    expect(wide.data.some((r) => / in \d+ms$/.test(r[2] ?? ''))).toBe(true)
+  })
+
   it.each([
     [[15, 8, 4, 8, 4, 5, 15, 32], 200, [], [15, 8, 4, 8, 4, 5, 15, 32]],
     [[12, 8, 4, 8, 4, 5, 12, 14], 60, [], [7, 8, 4, 8, 4, 5, 8, 8]],
@@ -58,5 +68,22 @@ describe('dash state', () => {
     const widths = fitWidths(base, width, 1, floor)
     expect(widths).toEqual(expected)
     if (widths.some((w) => w > 3)) expect(widths.reduce((a, b) => a + b, 0) + widths.length).toBeLessThanOrEqual(width)
+  })
+})
+
+describe('servers table layout', () => {
+  it.each([
+    // 80 columns: the servers box's 37 characters hold `app/web1`, `DOWN 1/2` and `L4TOUT 2001ms`.
+    [80, true, [8, 8, 13, 4]],
+    [100, true, [16, 9, 14, 4]],
+    [110, false, [15, 9, 16, 3, 4]],
+    // 120 columns and wider: the five columns as they always were.
+    [120, false, [16, 9, 18, 3, 4]],
+    [200, false, [16, 9, 18, 3, 4]],
+  ])('at %i columns: narrow %s, widths %j', (columns, narrow, widths) => {
+    const inner = Math.floor(columns / 2) - 3
+    const layout = serverLayout(inner)
+    expect(layout).toEqual({narrow, widths})
+    expect(layout.widths.reduce((a, b) => a + b, 0) + layout.widths.length).toBeLessThanOrEqual(inner)
   })
 })

@@ -63,19 +63,26 @@ export function sessionBars(state: DashState): {titles: string[]; data: number[]
   return {titles: servers.map((r) => (multiNode ? `${r.node}/${r.row.name}` : r.row.name)), data: servers.map((r) => r.row.scur ?? 0)}
 }
 
-/** Servers table rows: name, status, check, weight, sessions. */
-export function serverTable(state: DashState): {headers: string[]; data: string[][]} {
+/**
+ * Servers table rows: name, status, check, weight, sessions. `narrow` (half of an 80-column screen) drops the
+ * weight and writes the check as `L7OK/200 1ms`, so what an operator needs most fits: server, status, check, sessions.
+ */
+export function serverTable(state: DashState, options: {narrow?: boolean} = {}): {headers: string[]; data: string[][]} {
   const servers = visibleRows(state.top).filter((r) => r.row.type === 'server')
   const multiNode = state.top.nodes.length > 1
+  const narrow = options.narrow ?? false
   return {
-    headers: ['SERVER', 'STATUS', 'CHECK', 'WGT', 'CUR'],
-    data: servers.map((r) => [
-      multiNode ? `${r.node}/${r.row.proxy}/${r.row.name}` : `${r.row.proxy}/${r.row.name}`,
-      r.row.status.raw,
-      r.row.checkText.replace(/^\* /, ''),
-      r.row.weight === undefined ? '-' : String(r.row.weight),
-      r.row.scur === undefined ? '-' : String(r.row.scur),
-    ]),
+    headers: narrow ? ['SERVER', 'STATUS', 'CHECK', 'CUR'] : ['SERVER', 'STATUS', 'CHECK', 'WGT', 'CUR'],
+    data: servers.map((r) => {
+      const check = r.row.checkText.replace(/^\* /, '')
+      return [
+        multiNode ? `${r.node}/${r.row.proxy}/${r.row.name}` : `${r.row.proxy}/${r.row.name}`,
+        r.row.status.raw,
+        narrow ? check.replace(/ in (\d+ms)$/, ' $1') : check,
+        ...(narrow ? [] : [r.row.weight === undefined ? '-' : String(r.row.weight)]),
+        r.row.scur === undefined ? '-' : String(r.row.scur),
+      ]
+    }),
   }
 }
 

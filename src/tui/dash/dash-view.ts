@@ -67,7 +67,9 @@ export function createDashView(options: {onQuit: () => void; title?: string; wir
       const series = rateChart(state).filter((s) => s.y.length > 0)
       if (series.length > 0) charts.line.setData(series.map((s, i) => ({...s, style: {line: LINE_COLORS[i % LINE_COLORS.length]}})))
       charts.bar.setData(sessionBars(state))
-      charts.servers.setData(clipCells(serverTable(state), charts.servers.options.columnWidth))
+      const servers = serverLayout(inner(6))
+      charts.servers.options.columnWidth = servers.widths
+      charts.servers.setData(clipCells(serverTable(state, {narrow: servers.narrow}), servers.widths))
     }
     vrrp.setData(clipCells(vrrpTable(state), vrrp.options.columnWidth))
     const warn = warnings(state)
@@ -84,20 +86,29 @@ export function createDashView(options: {onQuit: () => void; title?: string; wir
   // The grid re-lays the boxes out by itself; the table columns are ours to re-fit before redrawing.
   screen.on('resize', () => {
     vrrp.options.columnWidth = vrrpWidths()
-    if (charts) charts.servers.options.columnWidth = serverWidths(inner)
     if (last) draw(last)
   })
   return {draw, destroy: () => screen.destroy()}
 }
 
-/** The servers table: SERVER, STATUS, CHECK, WGT, CUR, in its half of the screen. */
-function serverWidths(inner: (cols: number) => number): number[] {
-  return fitWidths([16, 9, 18, 3, 4], inner(6), 1)
+// The servers table: SERVER, STATUS, CHECK, WGT, CUR as wide as they like, and the least each keeps: a
+// transition status (`DOWN 1/2`), a whole check (`L7OK/200 in 12ms`), four digits of sessions.
+const SERVER_WIDTHS = [16, 9, 18, 3, 4]
+const SERVER_FLOORS = [12, 8, 16, 3, 4]
+// Narrow (no WGT, the check as `L7OK/200 12ms`): fits the half of an 80-column screen.
+const NARROW_WIDTHS = [16, 9, 14, 4]
+const NARROW_FLOORS = [8, 8, 13, 4]
+
+/** The servers table's columns in `inner` characters: all five while their floors fit, else the narrow four. */
+export function serverLayout(inner: number): {narrow: boolean; widths: number[]} {
+  const fits = (floors: number[]) => floors.reduce((a, b) => a + b, 0) + floors.length <= inner
+  if (fits(SERVER_FLOORS)) return {narrow: false, widths: fitWidths(SERVER_WIDTHS, inner, 1, SERVER_FLOORS)}
+  return {narrow: true, widths: fitWidths(NARROW_WIDTHS, inner, 1, NARROW_FLOORS)}
 }
 
 function statsWidgets(grid: Grid, inner: (cols: number) => number) {
   const line = grid.set<LineChart>(0, 0, 5, 7, contrib.line, {label: ' Request rate per backend (req/s) ', showLegend: true, legend: {width: 16}, minY: 0, wholeNumbersOnly: true, style: {line: 'yellow', text: 'green', baseline: 'white'}})
   const bar = grid.set<BarChart>(0, 7, 5, 5, contrib.bar, {label: ' Sessions per server ', barWidth: 7, barSpacing: 3, xOffset: 1, maxHeight: 10, barBgColor: 'cyan'})
-  const servers = grid.set<Table>(5, 0, 3, 6, contrib.table, {label: ' Servers ', keys: false, interactive: false, columnSpacing: 2, columnWidth: serverWidths(inner), fg: 'white'})
+  const servers = grid.set<Table>(5, 0, 3, 6, contrib.table, {label: ' Servers ', keys: false, interactive: false, columnSpacing: 2, columnWidth: serverLayout(inner(6)).widths, fg: 'white'})
   return {line, bar, servers}
 }
