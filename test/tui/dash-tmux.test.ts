@@ -2,7 +2,7 @@
 // half, 40 columns with its borders) drops WGT and shortens the check so that the server, its status,
 // the whole check (`L7OK/200 1ms`, later `L4CON 0ms`) and the current sessions all stay inside the box.
 import {execFileSync} from 'node:child_process'
-import {existsSync} from 'node:fs'
+import {existsSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {cliPath, repoRoot} from '../helpers/cli.js'
@@ -42,6 +42,8 @@ describe.skipIf(!built || !requireBinary('tmux') || !requireBinary('haproxy'))('
     } catch {
       // already gone
     }
+    // tmux leaves its socket file behind
+    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), {force: true})
     await lab?.stop()
   })
 
