@@ -6,6 +6,7 @@
  *   configured: no capture blocks at all, in httplog and in %hr/%hs/%hrl/%hsl of a log-format
  *   (which then write nothing, not even their separators).
  */
+import {connect} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {requireBinary} from '../../helpers/oracles.js'
 import {freePort, startEngine, startHaproxy} from './helpers.js'
@@ -63,6 +64,26 @@ backend app
 
 const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: www.example.com\r\nConnection: close\r\n\r\n`
 const partial = 'GET / HTTP/1.1\r\nHost: x'
+const IDLE_MS = 300
+
+/** Two tarpitted requests on one keep-alive connection, the second sent after IDLE_MS of quiet (counted in Ti and Tw). */
+function tarpitTwice(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({port, host: '127.0.0.1'})
+    let text = ''
+    socket.on('connect', () => socket.write('GET /tarpit HTTP/1.1\r\nHost: www.example.com\r\n\r\n'))
+    socket.on('data', (c: Buffer) => {
+      text += c.toString('latin1')
+      if (text.split('</html>').length === 2 && !text.endsWith('#')) {
+        text += '#'
+        setTimeout(() => socket.write(get('/tarpit')), IDLE_MS)
+      }
+    })
+    socket.on('close', () => resolve())
+    socket.on('error', reject)
+    socket.setTimeout(5000, () => socket.destroy(new Error('tarpitTwice: no answer')))
+  })
+}
 
 /** Each step waits for its own log line, so the order is fixed. */
 async function scenario(ports: Ports, syslog: Syslog): Promise<string[]> {
@@ -75,12 +96,14 @@ async function scenario(ports: Ports, syslog: Syslog): Promise<string[]> {
     () => exchangeRaw(ports.custom, get('/tarpit'), 2000, 3000),
     () => exchangeRaw(ports.custom, 'GARBAGE\r\n\r\n', 2000, 3000),
     () => exchangeRaw(ports.custom, partial, 100, 3000),
+    () => tarpitTwice(ports.custom), // two lines
   ]
   const lines: string[] = []
-  for (const [i, step] of steps.entries()) {
+  for (const step of steps) {
     await step()
-    lines.push(rfc3164Message(await syslog.line(i + 1)).message)
+    lines.push(rfc3164Message(await syslog.line(lines.length + 1)).message)
   }
+  lines.push(rfc3164Message(await syslog.line(lines.length + 1)).message)
   return lines
 }
 
@@ -132,11 +155,12 @@ describe.skipIf(!hasHaproxy)('tarpit and <BADREQ> log lines: bundled engine = re
     expect(theirs[2]).toMatch(/ PR-- \d+\/\d+\/\d+\/\d+\/\d+ \d+\/\d+ "<BADREQ>"$/)
     expect(theirs[7]).toMatch(/^"<BADREQ>" 400 CR-- /)
     // The tarpit's timers, value by value: Tw holds the delay, Ta/Tt the same time.
-    for (const i of [0, 1, 5]) {
+    expect(theirs).toHaveLength(10)
+    for (const i of [0, 1, 5, 8, 9]) {
       const [theirTR, theirTw, , , theirTa] = timers(theirs[i]!)
       const [ourTR, ourTw, , , ourTa] = timers(ours[i]!)
       expect([ourTR, theirTR]).toEqual([-1, -1])
-      expect(ourTw).toBeGreaterThanOrEqual(TARPIT_MS)
+      expect(ourTw).toBeGreaterThanOrEqual(i === 9 ? TARPIT_MS + IDLE_MS : TARPIT_MS)
       expect(Math.abs(ourTw! - theirTw!)).toBeLessThanOrEqual(60)
       expect(Math.abs(ourTa! - theirTa!)).toBeLessThanOrEqual(60)
     }
