@@ -1,6 +1,6 @@
 // The built `lbctl dash` in tmux against a real HAProxy 2.6, resized from 120×40 to 80×30 while it runs:
 // the servers table re-fits its columns to the narrower box, so every column of a server row (down to
-// its current sessions) stays on screen instead of being cut at the box's edge.
+// its current sessions) stays on screen: WGT gives way and the check is written `L7OK/200 1ms`.
 import {execFileSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
@@ -53,14 +53,14 @@ describe.skipIf(!built || !requireBinary('tmux') || !requireBinary('haproxy'))('
     tmux('resize-window', '-t', session, '-x', '80', '-y', '30')
     // The servers box is the left half now (columns 0-39, borders included): the header and both rows end inside it.
     const inBox = (line: string) => line.slice(0, 40)
-    const rowInBox = /^\S app\/web[12]\s+UP\s+L7\S*\s+1\s+\d+\s*\S$/
-    await waitFor(/^\S app\/web1\s+UP\s+L7\S*\s+1\s+\d+\s*\S\S/m, 5000)
+    const rowInBox = /^\S app\/web[12]\s+UP\s+L7OK\/200 \d+ms\s+\d+\s*\S$/
+    await waitFor(/^\S app\/web1\s+UP\s+L7OK\/200 \d+ms\s+\d+\s*\S\S/m, 5000)
     shown = screen()
     expect(Math.max(...shown.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80)
     const rows = shown.split('\n').filter((l) => /app\/web[12]/.test(l)).map(inBox)
     expect(rows).toHaveLength(2)
     for (const row of rows) expect(row).toMatch(rowInBox)
-    expect(shown.split('\n').some((l) => /SERVER\s+STATUS\s+CHECK\s+WGT\s+CUR\s*\S$/.test(inBox(l)))).toBe(true)
+    expect(shown.split('\n').some((l) => /SERVER\s+STATUS\s+CHECK\s+CUR\s*\S$/.test(inBox(l)))).toBe(true)
     // The VRRP table (right half) keeps a space between its eight headers, cut as they are.
     const vrrpHeader = shown.split('\n').map((l) => l.slice(40)).find((l) => /^\SNOD/.test(l))
     expect(vrrpHeader?.slice(1, -1).trim().split(/\s+/)).toHaveLength(8)
