@@ -4,7 +4,9 @@
  *   time since accept as the queue time, and Tw = that - TR = that + 1 since TR is -1);
  * - `<BADREQ>` (bad syntax, client timeout, client leaving) with `capture request|response header`
  *   configured: no capture blocks at all, in httplog and in %hr/%hs/%hrl/%hsl of a log-format
- *   (which then write nothing, not even their separators).
+ *   (which then write nothing, not even their separators), and `<BADREQ>` in each of %HM/%HU/%HP/%HQ/%HV.
+ * %rt (HAProxy's stream id, from 0) is compared once shifted: haproxy's count also holds the
+ * harness's probe of its stats socket.
  */
 import {connect} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -54,7 +56,7 @@ frontend g
   bind 127.0.0.1:${ports.custom}
   capture request header Host len 8
   capture response header Server len 6
-  log-format "%hr %hs %hrl %hsl %{+Q}r %ST %tsc %TR/%Tw/%Tc/%Tr/%Ta Tq=%Tq Th=%Th Tt=%Tt"
+  log-format "%hr %hs %hrl %hsl %{+Q}r %ST %tsc %TR/%Tw/%Tc/%Tr/%Ta Tq=%Tq Th=%Th Tt=%Tt %HM %{+Q}HU %HP %HQ %{+Q}HQ %HV rt=%rt"
   http-request tarpit if { path /tarpit }
   default_backend app
 backend app
@@ -107,9 +109,10 @@ async function scenario(ports: Ports, syslog: Syslog): Promise<string[]> {
   return lines
 }
 
-/** The custom format's timers masked like shape() does for httplog: a value becomes N, -1 stays. */
+/** The custom format's timers masked like shape() does for httplog: a value becomes N, -1 stays; %rt cut off. */
 function maskCustom(message: string): string {
   return message
+    .replace(/ rt=\d+$/, '')
     .replace(/-?\d+(?:\/-?\d+){4}/, (timers) => timers.split('/').map((t) => (t === '-1' ? t : 'N')).join('/'))
     .replace(/\b(T[a-zA-Z])=(-?\d+)/g, (_, name: string, value: string) => `${name}=${value === '-1' ? value : 'N'}`)
 }
@@ -153,7 +156,12 @@ describe.skipIf(!hasHaproxy)('tarpit and <BADREQ> log lines: bundled engine = re
     // What this test is about, spelled out on haproxy's lines (so a change of the oracle shows).
     expect(theirs[0]).toMatch(/ -1\/\d+\/-1\/-1\/\d+ 500 .* PT-- .* \{www\.exam\|\} \{\} "GET \/tarpit HTTP\/1\.1"$/)
     expect(theirs[2]).toMatch(/ PR-- \d+\/\d+\/\d+\/\d+\/\d+ \d+\/\d+ "<BADREQ>"$/)
-    expect(theirs[7]).toMatch(/^"<BADREQ>" 400 CR-- /)
+    expect(theirs[5]).toMatch(/ GET "\/tarpit" \/tarpit {2}"" HTTP\/1\.1 rt=\d+$/)
+    expect(theirs[7]).toMatch(/^"<BADREQ>" 400 CR-- .* <BADREQ> "<BADREQ>" <BADREQ> <BADREQ> "<BADREQ>" <BADREQ> rt=\d+$/)
+    // %rt: one per stream, from 0 (five httplog lines before the first custom one).
+    const rt = (lines: string[]) => lines.slice(5).map((l) => Number(/ rt=(\d+)$/.exec(l)![1]))
+    const shift = rt(theirs)[0]! - 5
+    expect(rt(ours)).toEqual(rt(theirs).map((n) => n - shift))
     // The tarpit's timers, value by value: Tw holds the delay, Ta/Tt the same time.
     expect(theirs).toHaveLength(10)
     for (const i of [0, 1, 5, 8, 9]) {

@@ -61,10 +61,10 @@ describe('log-format', () => {
   })
 
   it('shows <BADREQ> for a request that never parsed and - for unknown values', () => {
-    const compiled = compileLogFormat('%{+Q}r %si')
+    const compiled = compileLogFormat('%{+Q}r %si %HM %HU %HP %HQ %{+Q}HV')
     if (!compiled.ok) throw new Error(compiled.problem)
     const {method: _m, uri: _u, version: _v, ...bad} = RECORD
-    expect(new LogLine(compiled.value).render(bad)).toBe('"<BADREQ>" -')
+    expect(new LogLine(compiled.value).render(bad)).toBe('"<BADREQ>" - <BADREQ> <BADREQ> <BADREQ> <BADREQ> "<BADREQ>"')
   })
 
   it('writes no capture blocks nor their separators for <BADREQ>, as HAProxy has no capture slots then', () => {

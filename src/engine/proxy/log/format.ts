@@ -19,7 +19,8 @@ export interface LogFormat {
   readonly parts: readonly Part[]
 }
 
-type Value = string | number | undefined
+/** null: the variable writes nothing at all (no capture slots), so a separator after it collapses; '' is an empty value, which does not. */
+type Value = string | number | undefined | null
 type Getter = (r: LogRecord) => Value
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
@@ -44,7 +45,7 @@ function zone(ms: number): string {
 }
 
 const captures = (values: readonly (string | undefined)[] | undefined, configured: number): Value => {
-  if (configured === 0) return ''
+  if (configured === 0) return null
   const list: (string | undefined)[] = []
   for (let i = 0; i < configured; i++) list.push(values?.[i])
   return `{${list.map((v) => v ?? '').join('|')}}`
@@ -88,10 +89,10 @@ function getters(requestCaptureCount: number, responseCaptureCount: number): Rec
     fp: (r) => r.frontendPort,
     ft: (r) => (r.tls ? `${r.frontend}~` : r.frontend),
     // A request that never parsed (<BADREQ>) has no capture slots in HAProxy: nothing is written.
-    hr: (r) => (r.method === undefined ? '' : captures(r.requestCaptures, requestCaptureCount)),
-    hs: (r) => (r.method === undefined ? '' : captures(r.responseCaptures, responseCaptureCount)),
-    hrl: (r) => (requestCaptureCount === 0 || r.method === undefined ? '' : Array.from({length: requestCaptureCount}, (_, i) => r.requestCaptures?.[i] ?? '-').join(' ')),
-    hsl: (r) => (responseCaptureCount === 0 || r.method === undefined ? '' : Array.from({length: responseCaptureCount}, (_, i) => r.responseCaptures?.[i] ?? '-').join(' ')),
+    hr: (r) => (r.method === undefined ? null : captures(r.requestCaptures, requestCaptureCount)),
+    hs: (r) => (r.method === undefined ? null : captures(r.responseCaptures, responseCaptureCount)),
+    hrl: (r) => (requestCaptureCount === 0 || r.method === undefined ? null : Array.from({length: requestCaptureCount}, (_, i) => r.requestCaptures?.[i] ?? '-').join(' ')),
+    hsl: (r) => (responseCaptureCount === 0 || r.method === undefined ? null : Array.from({length: responseCaptureCount}, (_, i) => r.responseCaptures?.[i] ?? '-').join(' ')),
     lc: (r) => r.requestCounter,
     ms: (r) => String(r.acceptMs % 1000).padStart(3, '0'),
     pid: () => process.pid,
@@ -109,11 +110,12 @@ function getters(requestCaptureCount: number, responseCaptureCount: number): Rec
     trl: (r) => `${logDate(r.requestMs, false, false)} ${zone(r.requestMs)}`,
     ts: (r) => r.state,
     tsc: (r) => `${r.state}--`,
-    HM: (r) => r.method,
-    HP: path,
-    HQ: (r) => (r.uri?.includes('?') ? r.uri.slice(r.uri.indexOf('?')) : ''),
-    HU: (r) => r.uri,
-    HV: (r) => r.version,
+    // A request that never parsed shows <BADREQ> in each part, as HAProxy does.
+    HM: (r) => (r.method === undefined ? '<BADREQ>' : r.method),
+    HP: (r) => (r.method === undefined ? '<BADREQ>' : path(r)),
+    HQ: (r) => (r.method === undefined ? '<BADREQ>' : r.uri?.includes('?') ? r.uri.slice(r.uri.indexOf('?')) : ''),
+    HU: (r) => (r.method === undefined ? '<BADREQ>' : r.uri),
+    HV: (r) => (r.method === undefined ? '<BADREQ>' : r.version),
   }
 }
 
@@ -198,7 +200,7 @@ export class LogLine {
       if (part.kind === 'text') text = part.text
       else {
         const value = this.get[part.name]!(record)
-        if (value === '') continue
+        if (value === null) continue
         text = value === undefined ? '-' : part.hex && typeof value === 'number' ? value.toString(16).toUpperCase() : String(value)
         if (part.quote) text = `"${text}"`
       }

@@ -30,9 +30,9 @@ export class ProxyLogger {
     this.samples = plan.targets.map(() => 0)
   }
 
-  /** The next request number (%rt). */
+  /** The next request number (%rt), from 0 as HAProxy's stream ids. */
   nextRequest(): number {
-    return ++requests
+    return requests++
   }
 
   /** Sends one message at `level` to every target that takes it. */
