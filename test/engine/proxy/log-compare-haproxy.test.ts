@@ -107,6 +107,9 @@ describe.skipIf(!hasHaproxy)('httplog and tcplog: bundled engine = real haproxy'
     // The same header: local0.info, the `haproxy` tag and a pid.
     expect(ours.map((l) => l.header.replace(/^<(\d+)>.*$/, '$1'))).toEqual(theirs.map((l) => l.header.replace(/^<(\d+)>.*$/, '$1')))
     expect(ours.map((l) => shape(l.message))).toEqual(theirs.map((l) => shape(l.message)))
+    // Byte counts as HAProxy 2.6 counts them (HTX form: see htx-size.ts), except while a body streams to a client that leaves.
+    const bytes = (l: {message: string}) => l.message.split(' ')[l.message.includes('"') ? 6 : 5]
+    expect(ours.map(bytes).filter((_, i) => i !== 3)).toEqual(theirs.map(bytes).filter((_, i) => i !== 3))
     // The termination states this test is about, spelled out.
     expect(ours.map((l) => l.message.split(' ')[l.message.includes('"') ? 9 : 6])).toEqual(['----', 'SC--', 'sD--', 'CD--', 'sH--', '--', '----', '----'])
   })

@@ -56,7 +56,7 @@ frontend g
   bind 127.0.0.1:${ports.custom}
   capture request header Host len 8
   capture response header Server len 6
-  log-format "%hr %hs %hrl %hsl %{+Q}r %ST %tsc %TR/%Tw/%Tc/%Tr/%Ta Tq=%Tq Th=%Th Tt=%Tt %HM %{+Q}HU %HP %HQ %{+Q}HQ %HV rt=%rt"
+  log-format "%hr %hs %hrl %hsl %{+Q}r %ST %tsc %TR/%Tw/%Tc/%Tr/%Ta Tq=%Tq Th=%Th Tt=%Tt %HM %{+Q}HU %HP %HQ %{+Q}HQ %HV B=%B U=%U rt=%rt"
   http-request tarpit if { path /tarpit }
   default_backend app
 backend app
@@ -153,11 +153,14 @@ describe.skipIf(!hasHaproxy)('tarpit and <BADREQ> log lines: bundled engine = re
       await syslogOurs.close()
     }
     expect(ours.map(mask)).toEqual(theirs.map(mask))
+    // httplog's byte count too (HTX-sized: the tarpit page, 0 for <BADREQ>).
+    const bytes = (l: string) => l.split(' ')[6]
+    expect(ours.slice(0, 5).map(bytes)).toEqual(theirs.slice(0, 5).map(bytes))
     // What this test is about, spelled out on haproxy's lines (so a change of the oracle shows).
     expect(theirs[0]).toMatch(/ -1\/\d+\/-1\/-1\/\d+ 500 .* PT-- .* \{www\.exam\|\} \{\} "GET \/tarpit HTTP\/1\.1"$/)
     expect(theirs[2]).toMatch(/ PR-- \d+\/\d+\/\d+\/\d+\/\d+ \d+\/\d+ "<BADREQ>"$/)
-    expect(theirs[5]).toMatch(/ GET "\/tarpit" \/tarpit {2}"" HTTP\/1\.1 rt=\d+$/)
-    expect(theirs[7]).toMatch(/^"<BADREQ>" 400 CR-- .* <BADREQ> "<BADREQ>" <BADREQ> <BADREQ> "<BADREQ>" <BADREQ> rt=\d+$/)
+    expect(theirs[5]).toMatch(/ GET "\/tarpit" \/tarpit {2}"" HTTP\/1\.1 B=208 U=\d+ rt=\d+$/)
+    expect(theirs[7]).toMatch(/^"<BADREQ>" 400 CR-- .* <BADREQ> "<BADREQ>" <BADREQ> <BADREQ> "<BADREQ>" <BADREQ> B=0 U=0 rt=\d+$/)
     // %rt: one per stream, from 0 (five httplog lines before the first custom one).
     const rt = (lines: string[]) => lines.slice(5).map((l) => Number(/ rt=(\d+)$/.exec(l)![1]))
     const shift = rt(theirs)[0]! - 5

@@ -18,6 +18,7 @@ import {prometheusAnswer} from '../stats/prometheus.js'
 import {MAX_FORM_BYTES} from '../stats/admin.js'
 import type {StatsAnswer} from '../stats/respond.js'
 import {logStream, StreamLog} from '../log/index.js'
+import {END_OF_TRAILERS, htxHeadersSize, htxHeadSize, htxMessageSize} from '../log/htx-size.js'
 import {errorCloses, errorResponse} from './errors.js'
 import {type ClientFraming, clientFraming, clientIp, clientResponseHead, ForwardedFor, serverRequestHead} from './heads.js'
 import {connectServer, type ConnOwner, releaseIdle, type ServerConn, takeIdle} from './server-conn.js'
@@ -314,6 +315,7 @@ class HttpSession implements Http1Sink<RequestHead> {
   onBody(chunk: Buffer): void {
     const txn = this.queue.at(-1)
     if (!txn || txn.done) return
+    if (txn.log) txn.log.htxIn += chunk.length
     if (txn.statsForm) {
       // Kept up to the limit (a larger form is refused with EXCD), the rest is read and dropped.
       if (txn.statsForm.size <= MAX_FORM_BYTES) txn.statsForm.chunks.push(chunk)
@@ -326,13 +328,16 @@ class HttpSession implements Http1Sink<RequestHead> {
 
   onTrailers(trailers: RawHeaders): void {
     const txn = this.queue.at(-1)
-    if (txn) txn.trailers = trailers
+    if (!txn) return
+    txn.trailers = trailers
+    if (txn.log) txn.log.htxIn += htxHeadersSize(trailers)
   }
 
   onMessageEnd(): void {
     const txn = this.queue.at(-1)
     if (!txn) return
     txn.requestEnded = true
+    if (txn.log && txn.request.chunked) txn.log.htxIn += END_OF_TRAILERS
     if (txn.statsForm) return this.applyStatsForm(txn)
     if (txn.local) return this.endTransaction(txn, true)
     if (txn.forwarding) this.sendRequestEnd(txn)
@@ -432,6 +437,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     txn.local = true
     txn.localLabel = '<NOSRV>'
     if (txn.log) {
+      txn.log.out(htxMessageSize(data))
       txn.log.status = reply.status
       txn.log.fail(outcome.kind === 'error' && reply.status !== 401 && reply.status !== 503 ? 'P' : 'L', 'R')
     }
@@ -706,6 +712,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     if (head.status < 200 && head.status !== 101) {
       // Interim responses (100 Continue...) go through as they are.
       this.write(clientResponseHead(head, txn.request, {chunked: false, close: false}))
+      txn.log?.out(htxResponseHeadSize(head))
       return
     }
     if (txn.l7) {
@@ -726,6 +733,8 @@ class HttpSession implements Http1Sink<RequestHead> {
     if (txn.log) {
       txn.log.respondedMs = Date.now()
       txn.log.status = head.status
+      // HAProxy counts the server's head as it arrived, before http-response rules.
+      txn.log.out(htxResponseHeadSize(head))
     }
     const wantKeepAlive = txn.request.keepAlive && this.settings.connection !== 'close' && !this.clientEnded
     txn.framing = clientFraming(head, txn.request, wantKeepAlive)
@@ -745,6 +754,7 @@ class HttpSession implements Http1Sink<RequestHead> {
 
   responseBody(txn: Transaction, chunk: Buffer): void {
     if (txn !== this.queue[0] || txn.done || chunk.length === 0) return
+    txn.log?.out(chunk.length)
     if (txn.framing?.chunked) for (const part of encodeChunk(chunk)) this.write(part)
     else this.write(chunk)
     if (this.clientBlocked) txn.conn?.socket.pause()
@@ -752,6 +762,7 @@ class HttpSession implements Http1Sink<RequestHead> {
 
   responseEnd(txn: Transaction): void {
     if (txn !== this.queue[0] || txn.done || !txn.response) return
+    if (txn.log && txn.response.chunked) txn.log.out(END_OF_TRAILERS + (txn.trailers ? htxHeadersSize(txn.trailers) : 0))
     if (txn.framing?.chunked) this.write(txn.trailers ? encodeLastChunk(HeaderList.fromRaw(txn.trailers), LOWER) : LAST_CHUNK)
     txn.responseEnded = true
     this.endTransaction(txn, !txn.response.keepAlive || !txn.requestEnded)
@@ -843,7 +854,9 @@ class HttpSession implements Http1Sink<RequestHead> {
     // The backend's errorfile for the status, else the frontend's, else HAProxy's own page; `connection: close` when closing.
     const page = errorReply(status, [txn.backend.plan.rules?.errors, this.frontend.plan.rules?.errors])
     const lists = txn.backend.plan.rules === this.frontend.plan.rules ? [this.frontend.plan.rules] : [txn.backend.plan.rules, this.frontend.plan.rules]
-    this.write(renderReply(txn.l7 ? afterLocalReply(txn.l7, page, txn.request, this.facts, lists) : page, txn.request, close).data)
+    const {data} = renderReply(txn.l7 ? afterLocalReply(txn.l7, page, txn.request, this.facts, lists) : page, txn.request, close)
+    txn.log?.out(htxMessageSize(data))
+    this.write(data)
     txn.framing = {chunked: false, close}
     this.endTransaction(txn, true)
   }
@@ -977,6 +990,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     log.method = txn.request.method
     log.uri = txn.request.target
     log.version = txn.request.version
+    log.htxIn = htxHeadSize(log.method.length + log.uri.length + log.version.length, txn.request.headers)
   }
 
   private endLog(txn: Transaction): void {
@@ -1000,7 +1014,9 @@ class HttpSession implements Http1Sink<RequestHead> {
     const log = new StreamLog(this.streamStart || now, this.requestStart || this.streamStart || now)
     log.status = status
     log.state = state
-    log.outStart = this.client.bytesWritten
+    // Nothing reached the stream: HAProxy counts 0 both ways (its error page bypasses the count).
+    log.htxIn = 0
+    log.htxOut = 0
     logStream(logger, log, this.client, {frontend: this.frontend, backend: undefined, server: undefined}, now)
   }
 
@@ -1058,6 +1074,11 @@ class HttpSession implements Http1Sink<RequestHead> {
     this.client.destroy()
     this.onEnd()
   }
+}
+
+/** A server's response head as HTX (status as its three digits). */
+function htxResponseHeadSize(head: ResponseHead): number {
+  return htxHeadSize(head.version.length + 3 + head.reason.length, head.headers)
 }
 
 /** `nbsrv(BACKEND)`: active usable servers, else 1 for the first backup (or every backup with allbackups). */

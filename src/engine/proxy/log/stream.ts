@@ -31,6 +31,9 @@ export class StreamLog {
   /** `client.bytesWritten` when this stream began answering, and `bytesRead` when it began. */
   outStart = 0
   inStart = 0
+  /** HTTP: bytes sent and received as HAProxy counts them (HTX form, see htx-size.ts); -1: count the socket's bytes. */
+  htxOut = -1
+  htxIn = -1
   state: string | undefined
   logged = false
   method?: string
@@ -49,6 +52,11 @@ export class StreamLog {
   /** Ends with `who` in `phase`, unless an earlier cause was already recorded. */
   fail(who: 'C' | 'c' | 'S' | 's' | 'P' | 'L', phase: Phase): void {
     if (this.state === undefined) this.state = `${who}${phase}`
+  }
+
+  /** Adds HTX bytes sent to the client. */
+  out(bytes: number): void {
+    this.htxOut = (this.htxOut < 0 ? 0 : this.htxOut) + bytes
   }
 
   /** The phase the stream is in now (for an abort). */
