@@ -469,6 +469,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     if (txn.log) {
       txn.log.status = answer.status
       txn.log.fail('L', 'R')
+      txn.log.out(htxMessageSize(answer.data))
     }
     this.frontend.http.count(answer.status)
     this.write(answer.data)
@@ -495,7 +496,10 @@ class HttpSession implements Http1Sink<RequestHead> {
     const form = txn.statsForm!
     txn.statsForm = undefined
     const answer = form.reply(form.size > MAX_FORM_BYTES ? undefined : Buffer.concat(form.chunks))
-    if (txn.log) txn.log.status = answer.status
+    if (txn.log) {
+      txn.log.status = answer.status
+      txn.log.out(htxMessageSize(answer.data))
+    }
     this.frontend.http.count(answer.status)
     this.write(answer.data)
     txn.framing = {chunked: false, close: answer.close}

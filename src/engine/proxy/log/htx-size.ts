@@ -27,24 +27,44 @@ export function htxHeadSize(startLineParts: number, headers: RawHeaders): number
 const CR = 0x0d
 const COLON = 0x3a
 
-/** A whole message the engine rendered itself (a local reply: head and Content-Length body), as HTX. */
+/**
+ * A whole message the engine rendered itself (a local reply, a stats page: head and a Content-Length
+ * or chunked body), as HTX.
+ */
 export function htxMessageSize(data: Buffer): number {
   const headEnd = data.indexOf('\r\n\r\n', 0, 'latin1')
   if (headEnd < 0) return data.length
   let lineEnd = data.indexOf(CR)
   // The status line's parts: the line without its two separating spaces.
   let size = START_LINE_BLOCK + Math.max(0, lineEnd - 2) + END_OF_HEADERS
+  let chunked = false
   while (lineEnd < headEnd) {
     const start = lineEnd + 2
     lineEnd = data.indexOf(CR, start)
     const colon = data.indexOf(COLON, start)
     if (colon < 0 || colon > lineEnd) continue
-    if (colon - start === 10 && data.toString('latin1', start, colon).toLowerCase() === 'connection') continue
+    const name = colon - start === 10 || colon - start === 17 ? data.toString('latin1', start, colon).toLowerCase() : ''
+    if (name === 'connection') continue
     let valueStart = colon + 1
     let valueEnd = lineEnd
     while (valueStart < valueEnd && (data[valueStart] === 0x20 || data[valueStart] === 0x09)) valueStart++
     while (valueEnd > valueStart && (data[valueEnd - 1] === 0x20 || data[valueEnd - 1] === 0x09)) valueEnd--
+    if (name === 'transfer-encoding' && data.toString('latin1', valueStart, valueEnd).toLowerCase() === 'chunked') chunked = true
     size += colon - start + valueEnd - valueStart
   }
-  return size + data.length - headEnd - 4
+  return size + (chunked ? chunkedDataSize(data, headEnd + 4) + END_OF_TRAILERS : data.length - headEnd - 4)
+}
+
+/** The data of a chunked body (no trailers expected: the engine writes none in its own answers). */
+function chunkedDataSize(data: Buffer, from: number): number {
+  let total = 0
+  for (let at = from; at < data.length; ) {
+    const lineEnd = data.indexOf(CR, at)
+    if (lineEnd < 0) break
+    const size = parseInt(data.toString('latin1', at, lineEnd), 16)
+    if (!(size > 0)) break
+    total += size
+    at = lineEnd + 2 + size + 2
+  }
+  return total
 }
