@@ -1,29 +1,18 @@
 // The built `lbctl dash` in tmux against a real HAProxy 2.6, resized from 120×40 to 80×30 while it runs:
 // the servers table re-fits its columns to the narrower box, so every column of a server row (down to
 // its current sessions) stays on screen: WGT gives way and the check is written `L7OK/200 1ms`.
-import {execFileSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {cliPath, repoRoot} from '../helpers/cli.js'
 import {startHaproxyLab, type HaproxyLab} from '../helpers/haproxy.js'
 import {requireBinary} from '../helpers/oracles.js'
+import {tmuxServer} from '../helpers/tmux.js'
 
 const built = existsSync(join(repoRoot, 'dist/commands/dash.js'))
-const socket = `lbctl-dash-resize-${process.pid}`
 const session = 'lbctl-dash-resize'
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'})
-const screen = () => tmux('capture-pane', '-p', '-t', session)
-
-async function waitFor(check: RegExp, timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const shown = screen()
-    if (check.test(shown)) return shown
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(check)}; screen:\n${shown}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
+const server = tmuxServer('lbctl-dash-resize', session)
+const {run: tmux, screen, waitFor} = server
 
 // A whole server row at 120 columns: name, status, check (`L7OK/200 in 1ms`), weight and current sessions.
 const fullRow = (server: string) => new RegExp(`app/${server}\\s+UP\\s+L7OK/200 in \\d+ms\\s+1\\s+\\d+\\s`)
@@ -37,11 +26,7 @@ describe.skipIf(!built || !requireBinary('tmux') || !requireBinary('haproxy'))('
   })
 
   afterAll(async () => {
-    try {
-      tmux('kill-server')
-    } catch {
-      // already gone
-    }
+    server.kill()
     await lab?.stop()
   })
 

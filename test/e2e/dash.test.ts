@@ -1,6 +1,5 @@
 // The built `lbctl dash` in tmux (120×40) against a real HAProxy 2.6: the charts, tables and event log
 // show the real data, a stopped backend shows DOWN in the table and the log, and q exits cleanly.
-import {execFileSync} from 'node:child_process'
 import {existsSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -9,24 +8,13 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {cliPath, repoRoot, runCli} from '../helpers/cli.js'
 import {startHaproxyLab, type HaproxyLab} from '../helpers/haproxy.js'
 import {requireBinary} from '../helpers/oracles.js'
+import {tmuxServer} from '../helpers/tmux.js'
 
 const built = existsSync(join(repoRoot, 'dist/commands/dash.js'))
-const socket = `lbctl-dash-${process.pid}`
 const session = 'lbctl-dash'
 const exitFile = join(tmpdir(), `lbctl-dash-exit-${process.pid}`)
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'})
-const screen = () => tmux('capture-pane', '-p', '-t', session)
-
-async function waitFor(check: string | RegExp | (() => boolean), timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const shown = screen()
-    const ok = typeof check === 'function' ? check() : typeof check === 'string' ? shown.includes(check) : check.test(shown)
-    if (ok) return shown
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(check)}; screen:\n${shown}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
+const server = tmuxServer('lbctl-dash', session)
+const {run: tmux, waitFor} = server
 
 /** A few requests through the frontend, so the request rate is not zero. */
 async function traffic(port: number, count: number): Promise<void> {
@@ -50,11 +38,7 @@ describe.skipIf(!built || !requireBinary('tmux') || !requireBinary('haproxy'))('
   })
 
   afterAll(async () => {
-    try {
-      tmux('kill-server')
-    } catch {
-      // already gone
-    }
+    server.kill()
     rmSync(exitFile, {force: true})
     await lab?.stop()
   })

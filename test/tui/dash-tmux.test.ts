@@ -1,29 +1,18 @@
 // The built `lbctl dash` in an 80×24 tmux window against a real HAProxy 2.6: the servers table (the left
 // half, 40 columns with its borders) drops WGT and shortens the check so that the server, its status,
 // the whole check (`L7OK/200 1ms`, later `L4CON 0ms`) and the current sessions all stay inside the box.
-import {execFileSync} from 'node:child_process'
-import {existsSync, rmSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {cliPath, repoRoot} from '../helpers/cli.js'
 import {startHaproxyLab, type HaproxyLab} from '../helpers/haproxy.js'
 import {requireBinary} from '../helpers/oracles.js'
+import {tmuxServer} from '../helpers/tmux.js'
 
 const built = existsSync(join(repoRoot, 'dist/commands/dash.js'))
-const socket = `lbctl-dash-80-${process.pid}`
 const session = 'lbctl-dash-80'
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'})
-const screen = () => tmux('capture-pane', '-p', '-t', session)
-
-async function waitFor(check: RegExp, timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const shown = screen()
-    if (check.test(shown)) return shown
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(check)}; screen:\n${shown}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
+const server = tmuxServer('lbctl-dash-80', session)
+const {run: tmux, waitFor} = server
 
 // The servers box: columns 0-39, borders included. A row is border, server, status, check, sessions, border.
 const serverBox = (shown: string) => shown.split('\n').map((line) => line.slice(0, 40))
@@ -37,13 +26,7 @@ describe.skipIf(!built || !requireBinary('tmux') || !requireBinary('haproxy'))('
   })
 
   afterAll(async () => {
-    try {
-      tmux('kill-server')
-    } catch {
-      // already gone
-    }
-    // tmux leaves its socket file behind
-    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), {force: true})
+    server.kill()
     await lab?.stop()
   })
 

@@ -1,42 +1,25 @@
 // One real-terminal test: the built CLI's interactive init in tmux, answered key by key.
-import {execFileSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {afterAll, describe, expect, it} from 'vitest'
 import {oraclesRequired, requireBinary} from '../helpers/oracles.js'
+import {tmuxServer} from '../helpers/tmux.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 const built = existsSync(join(repo, 'dist/commands/init.js'))
 if (!built && oraclesRequired) throw new Error('dist/ is not built: run `npm run build` before the e2e tests')
 
-const socket = `lbctl-test-${process.pid}`
 const session = 'init'
 const root = mkdtempSync(join(tmpdir(), 'lbctl-init-tmux-'))
-
-// A private tmux server (-L) so the test never touches the user's sessions.
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'})
-const screen = () => tmux('capture-pane', '-p', '-t', session)
-const keys = (...k: string[]) => tmux('send-keys', '-t', session, ...k)
-
+const server = tmuxServer('lbctl-test', session)
+const {run: tmux, keys} = server
 /** Polls the screen until it shows the text (the CLI starts and renders at its own pace). */
-async function waitFor(text: string | RegExp, timeoutMs = 15_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const shown = screen()
-    if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) return shown
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; screen:\n${shown}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
+const waitFor = (text: string | RegExp, timeoutMs = 15_000) => server.waitFor(text, timeoutMs)
 
 afterAll(() => {
-  try {
-    tmux('kill-server')
-  } catch {
-    // already gone
-  }
+  server.kill()
   rmSync(root, {recursive: true, force: true})
 })
 

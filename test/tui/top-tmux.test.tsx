@@ -1,5 +1,4 @@
 // The real-terminal proof: the built `lbctl top` in tmux (100×30) against a real HAProxy 2.6.
-import {execFileSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -7,26 +6,15 @@ import {RuntimeApiClient} from '../../src/observe/runtime-api.js'
 import {cliPath, repoRoot} from '../helpers/cli.js'
 import {startHaproxyLab, type HaproxyLab} from '../helpers/haproxy.js'
 import {oraclesRequired, requireBinary} from '../helpers/oracles.js'
+import {tmuxServer} from '../helpers/tmux.js'
 
 const built = existsSync(join(repoRoot, 'dist/commands/top.js'))
 if (!built && oraclesRequired) throw new Error('dist/ is not built: run `npm run build` before the e2e tests')
 
-const socket = `lbctl-top-${process.pid}`
 // Not "top": tmux reads that as the {top} pane token.
 const session = 'lbctl-top'
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'})
-const screen = () => tmux('capture-pane', '-p', '-t', session)
-const keys = (...k: string[]) => tmux('send-keys', '-t', session, ...k)
-
-async function waitFor(text: string | RegExp, timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const shown = screen()
-    if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) return shown
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; screen:\n${shown}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
+const server = tmuxServer('lbctl-top', session)
+const {run: tmux, screen, keys, waitFor} = server
 
 describe.skipIf(!built || !requireBinary('tmux') || !requireBinary('haproxy'))('lbctl top in a real terminal against real haproxy', () => {
   let lab: HaproxyLab
@@ -36,11 +24,7 @@ describe.skipIf(!built || !requireBinary('tmux') || !requireBinary('haproxy'))('
   })
 
   afterAll(async () => {
-    try {
-      tmux('kill-server')
-    } catch {
-      // already gone
-    }
+    server.kill()
     await lab?.stop()
   })
 
