@@ -728,25 +728,7 @@ function applyServerDefaults(s: Server, defaults: Record<string, string | true> 
 }
 
 /** The typed fields a server's options set; absent ones keep HAProxy's defaults. */
-interface ServerFields {
-  weight: number
-  check: boolean
-  inter: number
-  fastinter?: number
-  downinter?: number
-  rise: number
-  fall: number
-  backup: boolean
-  disabled: boolean
-  ssl: boolean
-  cookie?: string
-  track?: string
-  resolvers?: string
-  initAddr?: string
-  maxconn?: number
-  maxqueue?: number
-  slowstart?: number
-}
+type ServerFields = Pick<Server, 'weight' | 'check' | 'inter' | 'fastinter' | 'downinter' | 'rise' | 'fall' | 'backup' | 'disabled' | 'ssl' | 'cookie' | 'track' | 'resolvers' | 'initAddr' | 'maxconn' | 'maxqueue' | 'slowstart'>
 
 const fieldsByOptions = new WeakMap<Record<string, string | true>, ServerFields>()
 

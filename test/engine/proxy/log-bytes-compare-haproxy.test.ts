@@ -6,8 +6,8 @@
 import {createServer, type Server, type Socket} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {requireBinary} from '../../helpers/oracles.js'
-import {freePort, startEngine, startHaproxy} from './helpers.js'
-import {rfc3164Message, type Syslog, syslogCollector} from './log-helpers.js'
+import {freePort} from './helpers.js'
+import {rfc3164Message, type StartProxy, startBundledEngine, startRealHaproxy, type Syslog, syslogCollector} from './log-helpers.js'
 import {exchangeRaw} from './rules-helpers.js'
 
 const hasHaproxy = requireBinary('haproxy')
@@ -78,7 +78,7 @@ const REQUESTS = [
   'POST /tr HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\nX-Sum:  42 \r\n\r\n',
 ]
 
-async function run(start: (cfg: string) => Promise<() => Promise<void>>): Promise<string[]> {
+async function run(start: StartProxy): Promise<string[]> {
   const [front, stats] = [await freePort(), await freePort()]
   const syslog: Syslog = await syslogCollector()
   try {
@@ -100,15 +100,8 @@ async function run(start: (cfg: string) => Promise<() => Promise<void>>): Promis
 
 describe.skipIf(!hasHaproxy)('%B and %U: bundled engine = real haproxy', () => {
   it('counts heads, chunked bodies and trailers as HAProxy 2.6 does', {timeout: 30_000}, async () => {
-    const theirs = await run(async (cfg) => {
-      const real = await startHaproxy(cfg, Number(/stats socket ipv4@127\.0\.0\.1:(\d+)/.exec(cfg)![1]))
-      return () => real.stop()
-    })
-    const ours = await run(async (cfg) => {
-      const engine = startEngine(cfg)
-      await engine.start()
-      return () => engine.stop(0)
-    })
+    const theirs = await run(startRealHaproxy)
+    const ours = await run(startBundledEngine)
     expect(ours).toEqual(theirs)
     // Fewer bytes than on the wire: HAProxy's own figures for two of them.
     expect(theirs[0]).toBe('GET /chunked 200 B=89 U=45')

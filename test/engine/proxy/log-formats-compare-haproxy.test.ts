@@ -9,8 +9,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {requireBinary} from '../../helpers/oracles.js'
-import {freePort, startEngine, startHaproxy} from './helpers.js'
-import {request, type ScriptedBackend, scriptedBackend, shape, type Syslog, syslogCollector} from './log-helpers.js'
+import {freePort} from './helpers.js'
+import {request, type ScriptedBackend, scriptedBackend, shape, type StartProxy, startBundledEngine, startRealHaproxy, type Syslog, syslogCollector} from './log-helpers.js'
 
 const hasHaproxy = requireBinary('haproxy')
 
@@ -85,7 +85,7 @@ function mask(datagram: string): string {
   return text
 }
 
-async function run(start: (cfg: string) => Promise<() => Promise<void>>): Promise<{udp: string[]; unix: string[]}> {
+async function run(start: StartProxy): Promise<{udp: string[]; unix: string[]}> {
   const [front, stats] = [await freePort(), await freePort()]
   const syslog: Syslog = await syslogCollector()
   const unixLines: string[] = []
@@ -118,15 +118,8 @@ async function run(start: (cfg: string) => Promise<() => Promise<void>>): Promis
 
 describe.skipIf(!hasHaproxy)('log formats: bundled engine = real haproxy', () => {
   it('rfc5424, short, priority, timed, iso, raw, local, len, levels, sample, log-tag, unix socket', {timeout: 20_000}, async () => {
-    const theirs = await run(async (cfg) => {
-      const real = await startHaproxy(cfg, Number(/stats socket ipv4@127\.0\.0\.1:(\d+)/.exec(cfg)![1]))
-      return () => real.stop()
-    })
-    const ours = await run(async (cfg) => {
-      const engine = startEngine(cfg)
-      await engine.start()
-      return () => engine.stop(0)
-    })
+    const theirs = await run(startRealHaproxy)
+    const ours = await run(startBundledEngine)
     expect(theirs.udp).toHaveLength(15)
     expect(ours.udp).toEqual(theirs.udp)
     if (unixDgram) {

@@ -1,6 +1,7 @@
 /** A syslog collector on UDP loopback, a scripted backend, and clients for the log tests. */
 import {createSocket, type Socket as UdpSocket} from 'node:dgram'
 import {connect, createServer, type AddressInfo, type Server, type Socket} from 'node:net'
+import {startEngine, startHaproxy} from './helpers.js'
 
 export interface Syslog {
   port: number
@@ -165,4 +166,20 @@ export function keepAlivePair(port: number): Promise<string> {
     socket.on('close', () => resolve(text))
     socket.on('error', reject)
   })
+}
+
+/** How a compare test starts a proxy on a config; resolves with how to stop it. */
+export type StartProxy = (config: string) => Promise<() => Promise<void>>
+
+/** Real haproxy; its stats socket is the config's `stats socket ipv4@127.0.0.1:PORT`. */
+export const startRealHaproxy: StartProxy = async (config) => {
+  const real = await startHaproxy(config, Number(/stats socket ipv4@127\.0\.0\.1:(\d+)/.exec(config)![1]))
+  return () => real.stop()
+}
+
+/** The bundled engine in process. */
+export const startBundledEngine: StartProxy = async (config) => {
+  const engine = startEngine(config)
+  await engine.start()
+  return () => engine.stop(0)
 }

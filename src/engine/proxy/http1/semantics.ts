@@ -29,10 +29,22 @@ function itemEnd(buf: Buffer, p: number, end: number): number {
   return p
 }
 
+/** The first position in buf[s, e) past optional whitespace. */
+function owsStart(buf: Buffer, s: number, e: number): number {
+  while (s < e && isWs(buf[s]!)) s++
+  return s
+}
+
+/** The end of buf[s, e) without its trailing optional whitespace. */
+function owsEnd(buf: Buffer, s: number, e: number): number {
+  while (e > s && isWs(buf[e - 1]!)) e--
+  return e
+}
+
 /** The item buf[s, e) trimmed of OWS equals `lower` (lowercase ASCII), in any case. */
 function itemIs(buf: Buffer, s: number, e: number, lower: string): boolean {
-  while (s < e && isWs(buf[s]!)) s++
-  while (e > s && isWs(buf[e - 1]!)) e--
+  s = owsStart(buf, s, e)
+  e = owsEnd(buf, s, e)
   return e - s === lower.length && isLower(buf, s, lower)
 }
 
@@ -41,10 +53,8 @@ function contentLength(buf: Buffer, start: number, end: number, known: number): 
   let out = known
   for (let p = start; ; ) {
     const ie = itemEnd(buf, p, end)
-    let s = p
-    let e = ie
-    while (s < e && isWs(buf[s]!)) s++
-    while (e > s && isWs(buf[e - 1]!)) e--
+    const s = owsStart(buf, p, ie)
+    const e = owsEnd(buf, s, ie)
     if (e === s || e - s > 15) throw new HeadError('invalid Content-Length', 0)
     let n = 0
     for (let i = s; i < e; i++) {
@@ -66,10 +76,8 @@ function contentLength(buf: Buffer, start: number, end: number, known: number): 
 export function appendConnectionTokens(buf: Buffer, start: number, end: number, kept: string): string {
   for (let p = start; ; ) {
     const ie = itemEnd(buf, p, end)
-    let s = p
-    let e = ie
-    while (s < e && isWs(buf[s]!)) s++
-    while (e > s && isWs(buf[e - 1]!)) e--
+    const s = owsStart(buf, p, ie)
+    const e = owsEnd(buf, s, ie)
     if (e > s && !itemIs(buf, s, e, 'close') && !itemIs(buf, s, e, 'keep-alive')) {
       const token = buf.toString('latin1', s, e)
       kept = kept === '' ? token : `${kept}, ${token}`
