@@ -160,7 +160,7 @@ export class ProxyEngine {
           if (!this.canBind(bind.address)) continue
           const listener = new Listener(bind.address, handler, bind.tls)
           await listener.listen().catch((error: NodeJS.ErrnoException) => {
-            throw new Error(`cannot bind ${bind.text} for ${frontend.name}: ${error.code === 'EADDRINUSE' ? 'address already in use' : error.code === 'EACCES' ? 'permission denied (ports below 1024 need root)' : error.message}`)
+            throw new Error(`${bind.at}: cannot bind ${bind.text} for ${frontend.name}: ${error.code === 'EADDRINUSE' ? 'address already in use' : error.code === 'EACCES' ? 'permission denied (ports below 1024 need root)' : error.message}`)
           })
           for (const warning of bind.tls?.warnings ?? []) this.emit({type: 'log', message: `[WARNING] ${warning}`})
           opened.push(listener)

@@ -65,7 +65,8 @@ export interface FrontendPlan {
   name: string
   id: number
   /** `tls` for `bind ... ssl`: certificates, ALPN and SNI for the terminator. */
-  binds: {address: ListenAddress; text: string; tls?: TlsBindPlan}[]
+  /** `at`: where the bind line is (`haproxy.cfg:12`), for errors about it. */
+  binds: {address: ListenAddress; text: string; at: string; tls?: TlsBindPlan}[]
   maxconn: number
   timeoutClient: number
   /** The backend when no switching rule matches (default_backend, or an unconditional use_backend); none: 503. */
@@ -269,7 +270,10 @@ function planBind(bind: Bind, problems: string[], global: HaproxyModel['global']
     const address = parseListenAddress(a.text)
     if (!address) problems.push(`${bind.file}:${bind.line}: bind ${a.text}: address not supported by the bundled engine`)
     else if (address.kind === 'tcp' && a.portEnd !== undefined && a.portEnd !== a.port) problems.push(`${bind.file}:${bind.line}: bind ${a.text}: port ranges are not supported yet`)
-    else out.push(tls?.ok ? {address, text: a.text, tls: tls.tls} : {address, text: a.text})
+    else {
+      const at = `${bind.file}:${bind.line}`
+      out.push(tls?.ok ? {address, text: a.text, at, tls: tls.tls} : {address, text: a.text, at})
+    }
   }
   return out
 }

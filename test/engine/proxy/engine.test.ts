@@ -130,6 +130,16 @@ describe('bundled engine', () => {
     expect(results).toEqual(['slow', 'slow', 'dropped'])
   })
 
+  it('a bind on an address in use fails with the bind line and the cause', async () => {
+    const taken = createServer()
+    servers.push(taken)
+    const port = await freePort()
+    await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', () => resolve()))
+    const engine = startEngine(`defaults\n  timeout client 1s\nfrontend f\n  bind 127.0.0.1:${port}\n  default_backend b\nbackend b\n  server s 127.0.0.1:1\n`)
+    engines.push(engine)
+    await expect(engine.start()).rejects.toThrow(`test.cfg:4: cannot bind 127.0.0.1:${port} for f: address already in use`)
+  })
+
   it('stop() closes the connections still waiting for a slot under the frontend maxconn', async () => {
     const hold = createServer((s) => s.on('error', () => {}))
     servers.push(hold)
