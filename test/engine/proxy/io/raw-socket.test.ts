@@ -209,6 +209,55 @@ describe('RawSocket on loopback', () => {
     expect(chunks.map(String)).toEqual(['abcdef'])
   })
 
+  it('writes of one event-loop turn leave together in one system call once the turn is over', async () => {
+    let accepted: RawSocket | undefined
+    const listener = rawServer('127.0.0.1', (socket) => {
+      accepted = socket
+      socket.resume()
+    })
+    const client = await connected('127.0.0.1', listener.port()!)
+    await until(() => accepted !== undefined)
+    const chunks: Buffer[] = []
+    accepted!.on('data', (chunk) => chunks.push(chunk))
+    const handle = (client as unknown as {handle: {writeBuffer: (...args: unknown[]) => number; writev: (...args: unknown[]) => number}}).handle
+    let sends = 0
+    for (const method of ['writeBuffer', 'writev'] as const) {
+      const original = handle[method].bind(handle)
+      handle[method] = (...args: unknown[]) => {
+        sends++
+        return original(...args)
+      }
+    }
+    client.write(Buffer.from('a'))
+    client.write(Buffer.from('bc'))
+    client.write(Buffer.from('def'))
+    expect(sends).toBe(0)
+    expect(client.bytesWritten).toBe(6)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(sends).toBe(1)
+    await until(() => Buffer.concat(chunks).length === 6)
+    expect(chunks.map(String)).toEqual(['abcdef'])
+  })
+
+  it('end() or destroy() right after a write in the same turn: the bytes still arrive, then the FIN', async () => {
+    for (const close of ['end', 'destroy'] as const) {
+      let peer: Socket | undefined
+      const {port} = await netServer((socket) => {
+        peer = socket
+      })
+      const client = await connected('127.0.0.1', port)
+      await until(() => peer !== undefined)
+      const received = collect(peer!)
+      const ended = once(peer!, 'end')
+      client.write(Buffer.from('last '))
+      client.write(Buffer.from('words'))
+      if (close === 'end') client.end()
+      else client.destroy()
+      await ended
+      expect(received.bytes().toString()).toBe('last words')
+    }
+  })
+
   it('destroy during a queued write: close, no drain, no error', async () => {
     let peer: Socket | undefined
     const {port} = await netServer((socket) => {
