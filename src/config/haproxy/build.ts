@@ -5,12 +5,13 @@
 import {type Diagnostic, diagnostic, type Severity} from '../diagnostics.js'
 import type {CstLine, CstSection, HaproxyFileCst} from './cst.js'
 import {checkAclExpression, parseCondition, PREDEFINED_ACLS, type ParsedCondition} from './keywords/acl.js'
-import {parseSocketAddress, parseTime} from './keywords/args.js'
+import {atoi, parseSocketAddress, parseTime} from './keywords/args.js'
 import {BIND_OPTIONS as BIND_ARG_COUNTS} from './keywords/bind.js'
 import {checkDirective, lookupKeyword, unknownKeyword} from './keywords/index.js'
-import {plainWordsKey, SERVER_OPTIONS as SERVER_ARG_COUNTS} from './keywords/server.js'
+import {SERVER_OPTIONS as SERVER_ARG_COUNTS} from './keywords/server.js'
 import {isProxyKind, SECTION_SPECS, type ProxyKind, type SectionKind} from './keywords/sections.js'
 import {conditionIndex, type KeywordContext} from './keywords/spec.js'
+import {joinValues, toDirective, wordValues} from './directive.js'
 import type {Word} from './lexer.js'
 import {
   type Bind,
@@ -23,16 +24,14 @@ import {
   type OtherSection,
   type Proxy,
   type RuleSet,
-  type Server,
   type UserlistUser,
 } from './model.js'
+import {applyServerDefaults, merged, toServer} from './model-server.js'
 
 export interface BuildResult {
   model: HaproxyModel
   diagnostics: Diagnostic[]
 }
-
-const DEFAULT_INTER = 2000
 
 /**
  * Every proxy's `effective` until resolveInheritance gives it its own: one shared object rather than seven
@@ -227,7 +226,7 @@ class Builder {
     const first = d.name
     if (first === 'server') {
       // Through the words: reading d.args would make the argument array every server line can do without.
-      p.servers.push(toServer(d, p, words[1]?.value ?? '', words[2]?.value ?? '', 3))
+      p.servers.push(toServer(d, 3))
       return
     }
     // ACL and use_backend lines too go through the words: thousands of generated ones need no args array.
@@ -275,10 +274,8 @@ class Builder {
         p.binds.push(toBind(d))
         break
       case 'server-template': {
-        const s = toServer(d, p, a[0] ?? '', a[2] ?? '', 4)
         const range = (a[1] ?? '1').split('-').map(Number)
-        s.template = {prefix: a[0] ?? '', count: range.length === 2 ? (range[1] ?? 0) - (range[0] ?? 0) + 1 : (range[0] ?? 1)}
-        p.servers.push(s)
+        p.servers.push(toServer(d, 4, {prefix: a[0] ?? '', count: range.length === 2 ? (range[1] ?? 0) - (range[0] ?? 0) + 1 : (range[0] ?? 1)}))
         break
       }
       case 'default-server':
@@ -532,86 +529,13 @@ class Builder {
       const defaults = p.effective.defaultServer
       const hasDefaults = Object.keys(defaults).length > 0
       const servers = p.servers
-      for (let si = 0; si < servers.length; si++) applyServerDefaults(servers[si] as Server, hasDefaults ? defaults : undefined)
+      for (let si = 0; si < servers.length; si++) applyServerDefaults(servers[si] as Proxy['servers'][number], hasDefaults ? defaults : undefined)
     }
   }
 }
 
 function isDirectiveLine(line: CstLine): boolean {
   return line.active && line.kind === 'directive' && line.errors.length === 0 && line.words.length > 0
-}
-
-/** Keywords whose identity includes their second word (`timeout connect`, `option httplog`, `stats auth`). */
-const TWO_WORD = new Set(['timeout', 'option', 'stats', 'capture', 'tcp-request', 'tcp-response', 'http-check', 'tcp-check', 'rate-limit', 'stick', 'email-alert', 'compression', 'external-check', 'monitor'])
-
-function toDirective(line: CstLine, words: Word[], prefix: 'no' | 'default' | undefined): Directive {
-  const first = words[0] as Word
-  const second = words[1]
-  const twoWord = TWO_WORD.has(first.value) && second !== undefined
-  return new LineDirective(line, words, twoWord ? `${first.value} ${second.value}` : first.value, prefix)
-}
-
-/**
- * A Directive whose `args` are made from its words the first time something reads them: most of a big
- * config is server lines, which the build and the checks read through their words, so their argument
- * arrays (a third of the model) are never made.
- */
-class LineDirective implements Directive {
-  file: string
-  line: number
-  column: number
-  name: string
-  keyword: string
-  words: Word[]
-  cst: CstLine
-  prefix?: 'no' | 'default'
-  #argValues: string[] | undefined
-
-  constructor(line: CstLine, words: Word[], keyword: string, prefix: 'no' | 'default' | undefined) {
-    this.file = line.file
-    this.line = line.line
-    this.column = (line.words[0] as Word).column
-    this.name = (words[0] as Word).value
-    this.keyword = keyword
-    this.words = words
-    this.cst = line
-    this.#argValues = undefined
-    if (prefix) this.prefix = prefix
-  }
-
-  get args(): string[] {
-    return (this.#argValues ??= wordValues(this.words, 1))
-  }
-}
-
-/** Only ASCII digits, short enough for an exact Number (atoi's usual input). */
-function isDigits(text: string): boolean {
-  if (text.length === 0 || text.length > 15) return false
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c < 48 || c > 57) return false
-  }
-  return true
-}
-
-/** The values of words[from..] joined by one space (without the arrays of slice, map and join). */
-function joinValues(words: Word[], from: number): string {
-  let out = ''
-  for (let i = from; i < words.length; i++) out = i === from ? (words[i] as Word).value : `${out} ${(words[i] as Word).value}`
-  return out
-}
-
-/** The values of words[from..], in an array of exactly that length (push would leave spare capacity). */
-function wordValues(words: Word[], from: number): string[] {
-  const out = new Array<string>(Math.max(0, words.length - from))
-  for (let i = from; i < words.length; i++) out[i - from] = (words[i] as Word).value
-  return out
-}
-
-function atoi(text: string | undefined): number {
-  if (text !== undefined && isDigits(text)) return Number(text)
-  const m = /^\s*[-+]?[0-9]+/.exec(text ?? '')
-  return m ? Number(m[0]) : 0
 }
 
 function readOptions(args: string[], from: number, kind: 'server' | 'bind'): Record<string, string | true> {
@@ -621,39 +545,6 @@ function readOptions(args: string[], from: number, kind: 'server' | 'bind'): Rec
     const name = args[i] as string
     const n = counts[name] ?? 0
     out[name] = n > 0 ? (args[i + 1] ?? '') : true
-    i += n
-  }
-  return out
-}
-
-
-/**
- * Servers written with the same plain option words share one options object: a generated config repeats
- * them on thousands of lines. Nothing changes a server's options after the build (default-server settings
- * make a new merged object). Bounded: cleared when full.
- */
-const sharedServerOptions = new Map<string, Record<string, string | true>>()
-const MAX_SHARED_OPTIONS = 4096
-
-function serverOptions(d: Directive, optionsFrom: number): Record<string, string | true> {
-  const key = plainWordsKey(d.words, optionsFrom, d.cst.text)
-  if (key === undefined) return readServerOptions(d.words, optionsFrom)
-  let options = sharedServerOptions.get(key)
-  if (options === undefined) {
-    options = readServerOptions(d.words, optionsFrom)
-    if (sharedServerOptions.size >= MAX_SHARED_OPTIONS) sharedServerOptions.clear()
-    sharedServerOptions.set(key, options)
-  }
-  return options
-}
-
-/** readOptions(args, from - 1, 'server') from the words, without the args array. */
-function readServerOptions(words: Word[], from: number): Record<string, string | true> {
-  const out: Record<string, string | true> = {}
-  for (let i = from; i < words.length; i++) {
-    const name = (words[i] as Word).value
-    const n = SERVER_ARG_COUNTS[name] ?? 0
-    out[name] = n > 0 ? (words[i + 1]?.value ?? '') : true
     i += n
   }
   return out
@@ -680,149 +571,4 @@ function toBind(d: Directive): Bind {
   if (typeof options.name === 'string') b.name = options.name
   if (typeof options.maxconn === 'string') b.maxconn = atoi(options.maxconn)
   return b
-}
-
-/** `optionsFrom`: the index in `d.words` of the first option. */
-function toServer(d: Directive, p: Proxy, name: string, address: string, optionsFrom: number): Server {
-  const parsed = parseSocketAddress(address, SERVER_ADDRESS)
-  const options = serverOptions(d, optionsFrom)
-  const port = parsed.ok && !parsed.value.portOffset ? parsed.value.port : undefined
-  // `port` is in the literal even when undefined: added afterwards, it would give each of 20,000 servers a
-  // separate property store.
-  const s: Server = {
-    file: d.file,
-    line: d.line,
-    column: d.column,
-    name,
-    address,
-    host: parsed.ok ? parsed.value.host : address,
-    family: parsed.ok ? parsed.value.family : 'host',
-    weight: 1,
-    check: false,
-    inter: DEFAULT_INTER,
-    rise: 2,
-    fall: 3,
-    backup: false,
-    disabled: false,
-    ssl: false,
-    options,
-    directive: d,
-    port, // last, where it used to be added
-  }
-  return s
-}
-
-const SERVER_ADDRESS = {who: 'server', bind: false}
-
-/** Derives the typed server fields from its options merged over the default-server ones. */
-function applyServerDefaults(s: Server, defaults: Record<string, string | true> | undefined): void {
-  if (defaults === undefined) {
-    // The server keeps its own options object, often shared with identical servers: so are its fields.
-    let fields = fieldsByOptions.get(s.options)
-    if (fields === undefined) fieldsByOptions.set(s.options, (fields = serverFields(s.options)))
-    setServerFields(s, fields)
-    return
-  }
-  s.options = merged(defaults, s.options)
-  setServerFields(s, serverFields(s.options))
-}
-
-/** The typed fields a server's options set; absent ones keep HAProxy's defaults. */
-type ServerFields = Pick<Server, 'weight' | 'check' | 'inter' | 'fastinter' | 'downinter' | 'rise' | 'fall' | 'backup' | 'disabled' | 'ssl' | 'cookie' | 'track' | 'resolvers' | 'initAddr' | 'maxconn' | 'maxqueue' | 'slowstart'>
-
-const fieldsByOptions = new WeakMap<Record<string, string | true>, ServerFields>()
-
-function serverFields(o: Record<string, string | true>): ServerFields {
-  // One pass over the few options a server has, rather than a lookup for each field it could set.
-  let weight: number | undefined, inter: number | undefined, fastinter: number | undefined, downinter: number | undefined
-  let rise: number | undefined, fall: number | undefined, maxconn: number | undefined, maxqueue: number | undefined, slowstart: number | undefined
-  let cookie: string | undefined, track: string | undefined, resolvers: string | undefined, initAddr: string | undefined
-  let flags = 0
-  for (const k in o) {
-    const v = o[k]
-    if (v === true) {
-      flags |= FLAG_BITS[k] ?? 0
-      continue
-    }
-    if (v === undefined) continue
-    switch (k) {
-      case 'weight': weight = atoi(v); break
-      case 'inter': inter = timeOption(v); break
-      case 'fastinter': fastinter = timeOption(v); break
-      case 'downinter': downinter = timeOption(v); break
-      case 'rise': rise = atoi(v); break
-      case 'fall': fall = atoi(v); break
-      case 'maxconn': maxconn = atoi(v); break
-      case 'maxqueue': maxqueue = atoi(v); break
-      case 'slowstart': slowstart = timeOption(v); break
-      case 'cookie': cookie = v; break
-      case 'track': track = v; break
-      case 'resolvers': resolvers = v; break
-      case 'init-addr': initAddr = v; break
-    }
-  }
-  const f: ServerFields = {
-    weight: weight ?? 1,
-    check: (flags & (CHECK | NO_CHECK)) === CHECK,
-    inter: inter ?? DEFAULT_INTER,
-    rise: rise ?? 2,
-    fall: fall ?? 3,
-    backup: (flags & (BACKUP | NO_BACKUP)) === BACKUP,
-    disabled: (flags & (DISABLED | ENABLED)) === DISABLED,
-    ssl: (flags & (SSL | NO_SSL)) === SSL,
-  }
-  if (fastinter !== undefined) f.fastinter = fastinter
-  if (downinter !== undefined) f.downinter = downinter
-  if (cookie !== undefined) f.cookie = cookie
-  if (track !== undefined) f.track = track
-  if (resolvers !== undefined) f.resolvers = resolvers
-  if (initAddr !== undefined) f.initAddr = initAddr
-  if (maxconn !== undefined) f.maxconn = maxconn
-  if (maxqueue !== undefined) f.maxqueue = maxqueue
-  if (slowstart !== undefined) f.slowstart = slowstart
-  return f
-}
-
-function setServerFields(s: Server, f: ServerFields): void {
-  s.weight = f.weight
-  s.check = f.check
-  s.inter = f.inter
-  if (f.fastinter !== undefined) s.fastinter = f.fastinter
-  if (f.downinter !== undefined) s.downinter = f.downinter
-  s.rise = f.rise
-  s.fall = f.fall
-  s.backup = f.backup
-  s.disabled = f.disabled
-  s.ssl = f.ssl
-  if (f.cookie !== undefined) s.cookie = f.cookie
-  if (f.track !== undefined) s.track = f.track
-  if (f.resolvers !== undefined) s.resolvers = f.resolvers
-  if (f.initAddr !== undefined) s.initAddr = f.initAddr
-  if (f.maxconn !== undefined) s.maxconn = f.maxconn
-  if (f.maxqueue !== undefined) s.maxqueue = f.maxqueue
-  if (f.slowstart !== undefined) s.slowstart = f.slowstart
-}
-
-const CHECK = 1
-const NO_CHECK = 2
-const BACKUP = 4
-const NO_BACKUP = 8
-const DISABLED = 16
-const ENABLED = 32
-const SSL = 64
-const NO_SSL = 128
-/** Server flags applyServerDefaults pairs up (`check` unless `no-check`, ...). */
-const FLAG_BITS: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {check: CHECK, 'no-check': NO_CHECK, backup: BACKUP, 'no-backup': NO_BACKUP, disabled: DISABLED, enabled: ENABLED, ssl: SSL, 'no-ssl': NO_SSL})
-
-function timeOption(v: string): number | undefined {
-  const t = parseTime(v)
-  return t.ok ? t.value : undefined
-}
-
-/** `{...base, ...own}` (same keys, order and values) without the spread's slow path. */
-function merged<T>(base: Record<string, T>, own: Record<string, T>): Record<string, T> {
-  const out: Record<string, T> = {}
-  for (const k of Object.keys(base)) out[k] = base[k] as T
-  for (const k of Object.keys(own)) out[k] = own[k] as T
-  return out
 }

@@ -35,6 +35,23 @@ export function parseTime(text: string, defaultUnitMs = 1): Parsed<number> {
   return checkTimer(digits * factor)
 }
 
+/** C's atoi(): leading blanks, an optional sign, then digits; 0 when there are none. */
+export function atoi(text: string | undefined): number {
+  if (text !== undefined && isDigits(text)) return Number(text)
+  const m = /^\s*[-+]?[0-9]+/.exec(text ?? '')
+  return m ? Number(m[0]) : 0
+}
+
+/** Only ASCII digits, short enough for an exact Number (atoi's usual input). */
+function isDigits(text: string): boolean {
+  if (text.length === 0 || text.length > 15) return false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
 function checkTimer(ms: number): Parsed<number> {
   if (ms > MAX_TIME_MS) return fail('timer overflow (maximum value is 2147483647 ms or ~24.8 days)')
   return ok(ms)
@@ -146,15 +163,17 @@ export function parseSocketAddress(text: string, options: AddressOptions): Parse
 const lastAddress: {text: string; bind: boolean; result: Parsed<SocketAddress> | undefined} = {text: '', bind: false, result: undefined}
 
 /** `a.b.c.d:port`, each byte without leading zeros like isIPv4: most server addresses. */
-const IPV4_WITH_PORT = /^((?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}):([0-9]{1,5})$/
+const IPV4_WITH_PORT = /^(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}:[0-9]{1,5}$/
 
 function parseSocketAddressUncached(text: string, options: AddressOptions): Parsed<SocketAddress> {
   if (!options.bind) {
     // One native match instead of the character loops below, which run interpreted on a cold start.
-    const m = IPV4_WITH_PORT.exec(text)
-    if (m !== null) {
-      const port = Number(m[2])
-      if (port <= 65535) return ok({family: 'ipv4', host: m[1] as string, port})
+    // test() rather than exec(): no match array for each of 20,000 servers.
+    if (IPV4_WITH_PORT.test(text)) {
+      const colon = text.lastIndexOf(':')
+      let port = 0
+      for (let i = colon + 1; i < text.length; i++) port = port * 10 + text.charCodeAt(i) - 48
+      if (port <= 65535) return ok({family: 'ipv4', host: text.slice(0, colon), port})
     }
   }
   let rest = text
