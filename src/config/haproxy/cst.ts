@@ -5,26 +5,82 @@
 import {type Diagnostic, diagnostic} from '../diagnostics.js'
 import type {SourceFile} from '../source.js'
 import {evaluateCondition} from './cfgcond.js'
-import {type Env, type LexComment, type LexError, lexLine, type Word, type WordCache} from './lexer.js'
+import {type Env, type LexComment, type LexedLine, type LexError, lexLine, plainWords, type Word, type WordCache} from './lexer.js'
 import {isSectionKeyword, type SectionKind} from './keywords/sections.js'
 
 export type LineKind = 'blank' | 'comment' | 'section' | 'directive' | 'conditional'
 
 export interface CstLine {
-  file: string
+  readonly file: string
   /** 1-based line number. */
-  line: number
+  readonly line: number
   /** The line's text without its ending. */
-  text: string
+  readonly text: string
   /** Exactly how the line ended: '\n', '\r\n' or '' for a last line without newline. */
-  eol: string
-  kind: LineKind
-  words: Word[]
-  comment?: LexComment
-  errors: LexError[]
+  readonly eol: string
+  readonly kind: LineKind
+  readonly words: Word[]
+  readonly comment?: LexComment
+  readonly errors: LexError[]
   /** False inside a `.if` branch that is not taken: HAProxy ignores the line. */
   active: boolean
 }
+
+const KINDS: readonly LineKind[] = ['blank', 'comment', 'section', 'directive', 'conditional']
+const KIND_INDEX: Record<LineKind, number> = {blank: 0, comment: 1, section: 2, directive: 3, conditional: 4}
+const EOLS: readonly string[] = ['\n', '\r\n', '']
+
+/**
+ * A CstLine in five fields (a big config has one per line, all kept): line number, kind, line ending and
+ * `active` packed in one number (line * 64 + kind * 8 + eol * 2 + active: exact for any line count, the low
+ * bits read with `& 63` even beyond 32 bits), comment and errors only for the lines that have them.
+ */
+class Line implements CstLine {
+  readonly file: string
+  readonly text: string
+  readonly words: Word[]
+  #bits: number
+  /** The lexer's result when the line has a comment or errors. */
+  readonly #lexed: LexedLine | undefined
+
+  constructor(file: string, line: number, text: string, eol: number, kind: LineKind, words: Word[], lexed: LexedLine | undefined, active: boolean) {
+    this.file = file
+    this.text = text
+    this.words = words
+    this.#bits = line * 64 + KIND_INDEX[kind] * 8 + eol * 2 + (active ? 1 : 0)
+    this.#lexed = lexed !== undefined && (lexed.comment !== undefined || lexed.errors.length > 0) ? lexed : undefined
+  }
+
+  get line(): number {
+    return (this.#bits - (this.#bits & 63)) / 64
+  }
+
+  get kind(): LineKind {
+    return KINDS[(this.#bits & 63) >> 3] as LineKind
+  }
+
+  get eol(): string {
+    return EOLS[(this.#bits & 7) >> 1] as string
+  }
+
+  get active(): boolean {
+    return (this.#bits & 1) === 1
+  }
+
+  set active(value: boolean) {
+    this.#bits = this.#bits - (this.#bits & 1) + (value ? 1 : 0)
+  }
+
+  get comment(): LexComment | undefined {
+    return this.#lexed?.comment
+  }
+
+  get errors(): LexError[] {
+    return this.#lexed === undefined ? NO_ERRORS : this.#lexed.errors
+  }
+}
+
+const NO_ERRORS: LexError[] = []
 
 export interface CstSection {
   /** 'none' for the lines before the first section header of a file. */
@@ -91,22 +147,24 @@ export function parseCst(source: SourceFile, env: Env): HaproxyFileCst {
     const nl = all.indexOf('\n', start)
     const cr = nl > start && all.charCodeAt(nl - 1) === 13
     const text = nl === -1 ? all.slice(start) : all.slice(start, cr ? nl - 1 : nl)
-    const eol = nl === -1 ? '' : cr ? '\r\n' : '\n'
+    const eol = nl === -1 ? 2 : cr ? 1 : 0
     start = nl === -1 ? all.length : nl + 1
     lineNo++
     // HAProxy stops a line at a stray CR as well; the CR of a CRLF ending is already removed.
-    const lexed = lexLine(text, env, wordCache)
+    const plain = plainWords(text, wordCache)
+    const lexed = plain === undefined ? lexLine(text, env, wordCache) : undefined
+    const words = plain ?? (lexed as LexedLine).words
+    const errors = lexed === undefined ? NO_ERRORS : lexed.errors
     const active = conds.length === 0 || (conds[conds.length - 1] as CondFrame).active
-    const first = lexed.words[0]
+    const first = words[0]
     let kind: LineKind
-    if (lexed.words.length === 0 && lexed.errors.length === 0) kind = lexed.comment ? 'comment' : 'blank'
+    if (words.length === 0 && errors.length === 0) kind = lexed?.comment ? 'comment' : 'blank'
     else if (first !== undefined && first.value.startsWith('.') && !first.quoted) kind = 'conditional'
-    else if (first !== undefined && first.value === '' && lexed.errors.length === 0) kind = 'blank' // HAProxy skips a line whose first word is empty
+    else if (first !== undefined && first.value === '' && errors.length === 0) kind = 'blank' // HAProxy skips a line whose first word is empty
     else if (first !== undefined && isSectionKeyword(first.value)) kind = 'section'
     else kind = 'directive'
 
-    const cstLine: CstLine = {file, line: lineNo, text, eol, kind, words: lexed.words, errors: lexed.errors, active}
-    if (lexed.comment) cstLine.comment = lexed.comment
+    const cstLine = new Line(file, lineNo, text, eol, kind, words, lexed, active)
     lines.push(cstLine)
 
     if (kind === 'conditional') {
@@ -114,14 +172,14 @@ export function parseCst(source: SourceFile, env: Env): HaproxyFileCst {
       current.body.push(cstLine)
       continue
     }
-    if (active && lexed.errors.length > 0) {
-      for (const error of lexed.errors) {
+    if (active && errors.length > 0) {
+      for (const error of errors) {
         diagnostics.push(diagnostic(error.code, 'error', file, {line: lineNo, column: error.column, endLine: lineNo, endColumn: error.endColumn}, error.message))
       }
     }
-    if (kind === 'directive' && active && current.kind === 'global' && lexed.errors.length === 0) applyEnvDirective(lexed.words, env)
+    if (kind === 'directive' && active && current.kind === 'global' && errors.length === 0) applyEnvDirective(words, env)
     if (kind === 'section' && active) {
-      const nameWord = lexed.words[1]
+      const nameWord = words[1]
       current = {kind: first?.value as SectionKind, header: cstLine, body: [], file, line: lineNo, column: first?.column ?? 1}
       if (nameWord !== undefined && current.kind !== 'global') current.name = nameWord.value
       sections.push(current)

@@ -85,9 +85,9 @@ describe('lexLine with a word cache (one parse)', () => {
     const [, , moved] = lexLine('   server  x Aa', env, cache).words
     expect(server2).toBe(server)
     expect(aa2).toBe(aa)
-    expect(bb).toEqual({value: 'BB', raw: 'BB', column: 12, endColumn: 14, quoted: false})
+    expect(bb).toMatchObject({value: 'BB', raw: 'BB', column: 12, endColumn: 14, quoted: false})
     expect(y?.value).toBe('y')
-    expect(moved).toEqual({value: 'Aa', raw: 'Aa', column: 14, endColumn: 16, quoted: false})
+    expect(moved).toMatchObject({value: 'Aa', raw: 'Aa', column: 14, endColumn: 16, quoted: false})
     expect(lexLine('    server "Aa" x', env, cache).words[1]).toEqual({value: 'Aa', raw: '"Aa"', column: 12, endColumn: 16, quoted: true})
   })
 
