@@ -1,12 +1,10 @@
 /**
  * A TCP connection straight over its libuv handle: what net.Socket does for the proxy, without the
  * Readable/Writable machinery in between (about 4 µs per keep-alive request and 60 µs per connection
- * pair less on a loopback benchmark). Reads go to 'data' as they come. Writes are held until the event
- * loop has run every I/O callback of its turn (then each socket's writes go out in one write/writev), like
- * HAProxy sends after its poll loop: a burst of requests then wakes a sleeping server once instead of once
- * per request, which on loopback costs more than the whole request does in user space. cork() gathers
- * writes the same way across turns. Half-open like net.Socket with `allowHalfOpen: true`: the peer's FIN
- * emits 'end' and this side stays writable until end().
+ * pair less on a loopback benchmark). Reads go to 'data' as they come. Writes are held until the end of
+ * the event-loop turn (turn.ts), then each socket's writes go out in one write/writev. cork() gathers writes
+ * the same way across turns. Half-open like net.Socket with `allowHalfOpen: true`: the peer's FIN emits
+ * 'end' and this side stays writable until end().
  */
 import {EventEmitter} from 'node:events'
 import {
@@ -23,6 +21,7 @@ import {
   type WriteReq,
   WriteWrap,
 } from './binding.js'
+import {atEndOfTurn, type EndOfTurn} from './turn.js'
 import type {ProxySocket} from './types.js'
 
 /** net.Socket's default writableHighWaterMark: write() returns false from this many bytes queued. */
@@ -36,7 +35,9 @@ export const HIGH_WATER_MARK = 16 * 1024
  */
 const readBuffer = Buffer.allocUnsafeSlow(64 * 1024)
 
-export class RawSocket extends EventEmitter implements ProxySocket {
+let spareWriteReq: WriteReq | undefined
+
+export class RawSocket extends EventEmitter implements ProxySocket, EndOfTurn {
   destroyed = false
   readableEnded = false
   writableNeedDrain = false
@@ -49,7 +50,7 @@ export class RawSocket extends EventEmitter implements ProxySocket {
   private finished = false
   private destroyOnFinish = false
   private corks = 0
-  /** Its writes wait for the end of this event-loop turn (one cork held by flushTurn). */
+  /** Its writes wait for the end of this event-loop turn (one cork held until endOfTurn). */
   private heldForTurn = false
   private corked: Buffer[] = []
   private corkedBytes = 0
@@ -163,11 +164,11 @@ export class RawSocket extends EventEmitter implements ProxySocket {
   private holdForTurn(): void {
     this.corks++
     this.heldForTurn = true
-    releaseAtEndOfTurn(this)
+    atEndOfTurn(this)
   }
 
   /** Called once per turn for each socket that wrote in it. */
-  releaseTurn(): void {
+  endOfTurn(): void {
     this.heldForTurn = false
     if (this.destroyed) return
     if (this.ending) this.flushAndShutdown()
@@ -231,11 +232,7 @@ export class RawSocket extends EventEmitter implements ProxySocket {
   }
 
   private send(data: Buffer): void {
-    const req = new WriteWrap()
-    req.handle = this.handle
-    req.oncomplete = afterWrite
-    req.async = false
-    req.owner = this
+    const req = this.writeReq()
     const error = this.handle.writeBuffer(req, data)
     if (error !== 0) {
       this.destroy(uvError(error, 'write'))
@@ -253,11 +250,7 @@ export class RawSocket extends EventEmitter implements ProxySocket {
     if (this.destroyed) return
     if (chunks.length === 1) this.send(chunks[0]!)
     else {
-      const req = new WriteWrap()
-      req.handle = this.handle
-      req.oncomplete = afterWrite
-      req.async = false
-      req.owner = this
+      const req = this.writeReq()
       const error = this.handle.writev(req, chunks, true)
       if (error !== 0) {
         this.destroy(uvError(error, 'write'))
@@ -269,9 +262,27 @@ export class RawSocket extends EventEmitter implements ProxySocket {
     if (this.queuedBytes === 0 && this.writableNeedDrain) process.nextTick(emitDrain, this)
   }
 
+  /**
+   * A write request: the spare one unless libuv kept it. Node attaches nothing to the request object of a write
+   * that went out at once, so one object serves every such write (one allocation less per write).
+   */
+  private writeReq(): WriteReq {
+    const req = spareWriteReq ?? new WriteWrap()
+    spareWriteReq = undefined
+    req.handle = this.handle
+    req.oncomplete = afterWrite
+    req.async = false
+    req.owner = this
+    return req
+  }
+
   /** After a write was handed to libuv: when it could not be sent at once, it stays queued until oncomplete. */
   private queued(req: WriteReq, data: Buffer | Buffer[], bytes: number): void {
-    if (streamBaseState[kLastWriteWasAsync] === 0) return
+    if (streamBaseState[kLastWriteWasAsync] === 0) {
+      req.owner = null
+      spareWriteReq = req
+      return
+    }
     req.async = true
     req.buffer = data
     req.bytes = bytes
@@ -343,19 +354,6 @@ function afterWrite(this: WriteReq, status: number): void {
 function afterShutdown(this: ShutdownReq): void {
   // Like net: the FIN is done whatever the status (a reset connection reports its error on read).
   ;(this.owner as RawSocket).finish()
-}
-
-/** Sockets that wrote during this event-loop turn; flushed by one setImmediate (after all I/O callbacks). */
-let heldSockets: RawSocket[] = []
-
-function releaseAtEndOfTurn(socket: RawSocket): void {
-  if (heldSockets.push(socket) === 1) setImmediate(flushTurn)
-}
-
-function flushTurn(): void {
-  const sockets = heldSockets
-  heldSockets = []
-  for (const socket of sockets) socket.releaseTurn()
 }
 
 function finishNT(socket: RawSocket): void {
