@@ -57,6 +57,7 @@ export class RawSocket extends EventEmitter implements ProxySocket, EndOfTurn {
   /** Bytes handed to libuv and not yet sent. */
   private queuedBytes = 0
   /** The handle's counters, kept when it is closed. */
+  private handleClosed = false
   private closedRead = 0
   private closedWritten = 0
   private peer: AddressOut | undefined
@@ -95,10 +96,10 @@ export class RawSocket extends EventEmitter implements ProxySocket, EndOfTurn {
     return this.localAddressOut().port
   }
   get bytesRead(): number {
-    return this.destroyed ? this.closedRead : this.handle.bytesRead
+    return this.handleClosed ? this.closedRead : this.handle.bytesRead
   }
   get bytesWritten(): number {
-    return (this.destroyed ? this.closedWritten : this.handle.bytesWritten) + this.corkedBytes
+    return (this.handleClosed ? this.closedWritten : this.handle.bytesWritten) + this.corkedBytes
   }
 
   setNoDelay(noDelay = true): this {
@@ -170,7 +171,7 @@ export class RawSocket extends EventEmitter implements ProxySocket, EndOfTurn {
   /** Called once per turn for each socket that wrote in it. */
   endOfTurn(): void {
     this.heldForTurn = false
-    if (this.destroyed) return
+    if (this.destroyed) return this.closeHandle()
     if (this.ending) this.flushAndShutdown()
     else this.uncork()
   }
@@ -189,23 +190,39 @@ export class RawSocket extends EventEmitter implements ProxySocket, EndOfTurn {
 
   destroy(error?: Error): this {
     if (this.destroyed) return this
-    // What was written before a graceful close still goes out, as it did when writes went out at once.
-    if (error === undefined && this.corkedBytes > 0) {
-      this.corks = 0
-      this.flushCorked()
-      if (this.destroyed) return this
-    }
-    // Addresses read before stay known after close (the engine reads them at accept; logs come later).
-    this.closedRead = this.handle.bytesRead
-    this.closedWritten = this.handle.bytesWritten
     this.destroyed = true
     this.reading = false
-    this.corked = []
-    this.corkedBytes = 0
     this.handle.onread = ignoreRead
-    this.handle.close(() => this.emit('close'))
+    // A graceful close still sends what was written; an error discards it.
+    if (error !== undefined) {
+      this.corked = []
+      this.corkedBytes = 0
+    }
+    if (!this.heldForTurn) {
+      this.heldForTurn = true
+      atEndOfTurn(this)
+    }
     if (error) process.nextTick(emitError, this, error)
     return this
+  }
+
+  /** The handle closes at the end of the turn, like writes go: the FINs of a burst wake the peer once. */
+  private closeHandle(): void {
+    const chunks = this.corked
+    if (chunks.length > 0) {
+      const bytes = this.corkedBytes
+      this.corked = []
+      this.corkedBytes = 0
+      const req = this.writeReq()
+      // A failure changes nothing now: the socket is closing anyway.
+      const error = chunks.length === 1 ? this.handle.writeBuffer(req, chunks[0]!) : this.handle.writev(req, chunks, true)
+      if (error === 0) this.queued(req, chunks, bytes)
+    }
+    // Counters (and addresses read before) stay known after close: logs are written then.
+    this.handleClosed = true
+    this.closedRead = this.handle.bytesRead
+    this.closedWritten = this.handle.bytesWritten
+    this.handle.close(() => this.emit('close'))
   }
 
   // ── internals ──
