@@ -3,7 +3,7 @@
  * keyword spec. Files combine like `haproxy -f a -f b`: each file starts outside of any section.
  */
 import {type Diagnostic, diagnostic, type Severity} from '../diagnostics.js'
-import type {CstLine, CstSection, HaproxyFileCst} from './cst.js'
+import {type CstLine, type CstSection, type HaproxyFileCst, releaseWordCache} from './cst.js'
 import {checkAclExpression, parseCondition, PREDEFINED_ACLS, type ParsedCondition} from './keywords/acl.js'
 import {atoi, parseSocketAddress, parseTime} from './keywords/args.js'
 import {BIND_OPTIONS as BIND_ARG_COUNTS} from './keywords/bind.js'
@@ -43,6 +43,7 @@ export function buildModel(files: HaproxyFileCst[]): BuildResult {
   const b = new Builder()
   for (const file of files) for (const section of file.sections) b.section(section)
   b.resolveInheritance()
+  for (const file of files) releaseWordCache(file)
   return {model: b.model, diagnostics: b.diagnostics}
 }
 
@@ -226,7 +227,7 @@ class Builder {
     const first = d.name
     if (first === 'server') {
       // Through the words: reading d.args would make the argument array every server line can do without.
-      p.servers.push(toServer(d, 3))
+      p.servers.push(toServer(d, words, 3))
       return
     }
     // ACL and use_backend lines too go through the words: thousands of generated ones need no args array.
@@ -275,7 +276,7 @@ class Builder {
         break
       case 'server-template': {
         const range = (a[1] ?? '1').split('-').map(Number)
-        p.servers.push(toServer(d, 4, {prefix: a[0] ?? '', count: range.length === 2 ? (range[1] ?? 0) - (range[0] ?? 0) + 1 : (range[0] ?? 1)}))
+        p.servers.push(toServer(d, words, 4, {prefix: a[0] ?? '', count: range.length === 2 ? (range[1] ?? 0) - (range[0] ?? 0) + 1 : (range[0] ?? 1)}))
         break
       }
       case 'default-server':
@@ -432,6 +433,7 @@ class Builder {
     for (let li = 0; li < section.body.length; li++) {
       const line = section.body[li] as CstLine
       if (!isDirectiveLine(line)) continue
+      // Read once: a plain line splits its text on each read (see cst.ts).
       let words = line.words
       let prefix: 'no' | 'default' | undefined
       const head = words[0]?.value
@@ -534,8 +536,9 @@ class Builder {
   }
 }
 
+/** A directive line HAProxy reads (it has words: a line's kind is 'directive' only then). */
 function isDirectiveLine(line: CstLine): boolean {
-  return line.active && line.kind === 'directive' && line.errors.length === 0 && line.words.length > 0
+  return line.active && line.kind === 'directive' && line.errors.length === 0
 }
 
 function readOptions(args: string[], from: number, kind: 'server' | 'bind'): Record<string, string | true> {

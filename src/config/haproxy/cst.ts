@@ -5,7 +5,7 @@
 import {type Diagnostic, diagnostic} from '../diagnostics.js'
 import type {SourceFile} from '../source.js'
 import {evaluateCondition} from './cfgcond.js'
-import {type Env, type LexComment, type LexedLine, type LexError, lexLine, plainWords, type Word, type WordCache} from './lexer.js'
+import {type Env, firstWordStart, isPlainText, type LexComment, type LexedLine, type LexError, lexLine, NO_WORDS, plainWords, type Word, type WordCache, wordEnd} from './lexer.js'
 import {isSectionKeyword, type SectionKind} from './keywords/sections.js'
 
 export type LineKind = 'blank' | 'comment' | 'section' | 'directive' | 'conditional'
@@ -30,25 +30,46 @@ const KINDS: readonly LineKind[] = ['blank', 'comment', 'section', 'directive', 
 const KIND_INDEX: Record<LineKind, number> = {blank: 0, comment: 1, section: 2, directive: 3, conditional: 4}
 const EOLS: readonly string[] = ['\n', '\r\n', '']
 
+/** What the lines of one file share: its path, and while the model is built, the words already made. */
+interface FileWords {
+  readonly path: string
+  /** Shares the words of re-lexed lines (see parseCst); dropped by releaseWordCache. */
+  cache: WordCache | undefined
+}
+
 /**
  * A CstLine in five fields (a big config has one per line, all kept): line number, kind, line ending and
  * `active` packed in one number (line * 64 + kind * 8 + eol * 2 + active: exact for any line count, the low
  * bits read with `& 63` even beyond 32 bits), comment and errors only for the lines that have them.
+ *
+ * A plain directive line (no quote, escape or `#`, at most 128 characters) keeps no words: `words` splits
+ * its text again each time it is read (a new array; the same values, columns and kinds of word), which
+ * does not depend on the environment. A parse keeps most of a big config's lines this way, and most of
+ * them (server lines) are never read again once the model is built: keeping their words was a third of
+ * the memory a parse holds.
  */
 class Line implements CstLine {
-  readonly file: string
   readonly text: string
-  readonly words: Word[]
+  readonly #src: FileWords
+  readonly #words: Word[] | undefined
   #bits: number
   /** The lexer's result when the line has a comment or errors. */
   readonly #lexed: LexedLine | undefined
 
-  constructor(file: string, line: number, text: string, eol: number, kind: LineKind, words: Word[], lexed: LexedLine | undefined, active: boolean) {
-    this.file = file
+  constructor(src: FileWords, line: number, text: string, eol: number, kind: LineKind, words: Word[] | undefined, lexed: LexedLine | undefined, active: boolean) {
     this.text = text
-    this.words = words
+    this.#src = src
+    this.#words = words
     this.#bits = line * 64 + KIND_INDEX[kind] * 8 + eol * 2 + (active ? 1 : 0)
     this.#lexed = lexed !== undefined && (lexed.comment !== undefined || lexed.errors.length > 0) ? lexed : undefined
+  }
+
+  get file(): string {
+    return this.#src.path
+  }
+
+  get words(): Word[] {
+    return this.#words ?? (plainWords(this.text, this.#src.cache) as Word[])
   }
 
   get line(): number {
@@ -78,6 +99,23 @@ class Line implements CstLine {
   get errors(): LexError[] {
     return this.#lexed === undefined ? NO_ERRORS : this.#lexed.errors
   }
+}
+
+/** Plain lines this long or shorter cannot have more than 64 words (HAProxy's limit, reported by the lexer). */
+const MAX_LAZY_TEXT = 128
+
+/** Global keywords that change the environment while parsing (applyEnvDirective). */
+const ENV_KEYWORDS = new Set(['setenv', 'presetenv', 'unsetenv', 'resetenv'])
+
+const wordSharing = new WeakMap<HaproxyFileCst, FileWords>()
+
+/**
+ * Ends the sharing of words between the file's lines (called once its model is built): the cache holds
+ * every distinct word the build read, and lines read later make their own.
+ */
+export function releaseWordCache(file: HaproxyFileCst): void {
+  const src = wordSharing.get(file)
+  if (src !== undefined) src.cache = undefined
 }
 
 const NO_ERRORS: LexError[] = []
@@ -137,6 +175,7 @@ export function parseCst(source: SourceFile, env: Env): HaproxyFileCst {
   const diagnostics: Diagnostic[] = []
   const conds: CondFrame[] = []
   const wordCache: WordCache = new Map()
+  const src: FileWords = {path: file, cache: wordCache}
   let current: CstSection = {kind: 'none', body: [], file, line: 1, column: 1}
   sections.push(current)
 
@@ -150,21 +189,34 @@ export function parseCst(source: SourceFile, env: Env): HaproxyFileCst {
     const eol = nl === -1 ? 2 : cr ? 1 : 0
     start = nl === -1 ? all.length : nl + 1
     lineNo++
-    // HAProxy stops a line at a stray CR as well; the CR of a CRLF ending is already removed.
-    const plain = plainWords(text, wordCache)
-    const lexed = plain === undefined ? lexLine(text, env, wordCache) : undefined
-    const words = plain ?? (lexed as LexedLine).words
-    const errors = lexed === undefined ? NO_ERRORS : lexed.errors
     const active = conds.length === 0 || (conds[conds.length - 1] as CondFrame).active
-    const first = words[0]
+    // HAProxy stops a line at a stray CR as well; the CR of a CRLF ending is already removed.
+    let words: Word[] | undefined
+    let lexed: LexedLine | undefined
     let kind: LineKind
-    if (words.length === 0 && errors.length === 0) kind = lexed?.comment ? 'comment' : 'blank'
-    else if (first !== undefined && first.value.startsWith('.') && !first.quoted) kind = 'conditional'
-    else if (first !== undefined && first.value === '' && errors.length === 0) kind = 'blank' // HAProxy skips a line whose first word is empty
-    else if (first !== undefined && isSectionKeyword(first.value)) kind = 'section'
-    else kind = 'directive'
+    const firstStart = text.length <= MAX_LAZY_TEXT && isPlainText(text) ? firstWordStart(text) : -2
+    if (firstStart === -1) {
+      words = NO_WORDS
+      kind = 'blank'
+    } else if (firstStart >= 0) {
+      // A plain line: its first word tells its kind. Only section headers, conditionals and the global
+      // lines that change the environment are split now; the others when the model is built.
+      const first = text.slice(firstStart, wordEnd(text, firstStart))
+      kind = first.charCodeAt(0) === 46 ? 'conditional' : isSectionKeyword(first) ? 'section' : 'directive'
+      if (kind !== 'directive' || (current.kind === 'global' && ENV_KEYWORDS.has(first))) words = plainWords(text, wordCache) as Word[]
+    } else {
+      lexed = lexLine(text, env, wordCache)
+      words = lexed.words
+      const first = words[0]
+      if (words.length === 0 && lexed.errors.length === 0) kind = lexed.comment ? 'comment' : 'blank'
+      else if (first !== undefined && first.value.startsWith('.') && !first.quoted) kind = 'conditional'
+      else if (first !== undefined && first.value === '' && lexed.errors.length === 0) kind = 'blank' // HAProxy skips a line whose first word is empty
+      else if (first !== undefined && isSectionKeyword(first.value)) kind = 'section'
+      else kind = 'directive'
+    }
+    const errors = lexed === undefined ? NO_ERRORS : lexed.errors
 
-    const cstLine = new Line(file, lineNo, text, eol, kind, words, lexed, active)
+    const cstLine = new Line(src, lineNo, text, eol, kind, words, lexed, active)
     lines.push(cstLine)
 
     if (kind === 'conditional') {
@@ -177,10 +229,11 @@ export function parseCst(source: SourceFile, env: Env): HaproxyFileCst {
         diagnostics.push(diagnostic(error.code, 'error', file, {line: lineNo, column: error.column, endLine: lineNo, endColumn: error.endColumn}, error.message))
       }
     }
-    if (kind === 'directive' && active && current.kind === 'global' && errors.length === 0) applyEnvDirective(words, env)
+    if (kind === 'directive' && active && current.kind === 'global' && errors.length === 0 && words !== undefined) applyEnvDirective(words, env)
     if (kind === 'section' && active) {
-      const nameWord = words[1]
-      current = {kind: first?.value as SectionKind, header: cstLine, body: [], file, line: lineNo, column: first?.column ?? 1}
+      const first = (words as Word[])[0] as Word
+      const nameWord = (words as Word[])[1]
+      current = {kind: first.value as SectionKind, header: cstLine, body: [], file, line: lineNo, column: first.column}
       if (nameWord !== undefined && current.kind !== 'global') current.name = nameWord.value
       sections.push(current)
       continue
@@ -199,7 +252,9 @@ export function parseCst(source: SourceFile, env: Env): HaproxyFileCst {
   for (const frame of conds) {
     diagnostics.push(diagnostic('haproxy/unterminated-if', 'error', file, {line: frame.line, column: 1, endLine: frame.line, endColumn: 4}, `non-terminated '.if' block.`, ["close the block with '.endif'"]))
   }
-  return {source, lines, sections, diagnostics}
+  const cst: HaproxyFileCst = {source, lines, sections, diagnostics}
+  wordSharing.set(cst, src)
+  return cst
 }
 
 function handleConditional(line: CstLine, conds: CondFrame[], env: Env, diagnostics: Diagnostic[]): boolean {

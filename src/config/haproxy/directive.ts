@@ -1,11 +1,11 @@
 /**
  * The model's Directive for one accepted configuration line, kept small: a big config has one per line
- * (28,000 for 20,000 servers), and the parse keeps them all. Only the line and the keyword are stored;
- * file, line, column, name and words are read from the CST line, `args` is made the first time something
+ * (28,000 for 20,000 servers), and the parse keeps them all. Only the line, name and keyword are stored;
+ * file, line, column and words are read from the CST line, `args` is made the first time something
  * reads it (the build and the checks read server lines through their words, so most are never made).
  */
 import type {CstLine} from './cst.js'
-import type {Word} from './lexer.js'
+import {firstWordStart, isPlainText, type Word} from './lexer.js'
 import type {Directive} from './model.js'
 
 /** Keywords whose identity includes their second word (`timeout connect`, `option httplog`, `stats auth`). */
@@ -16,17 +16,22 @@ export function toDirective(line: CstLine, words: Word[], prefix: 'no' | 'defaul
   const first = words[0] as Word
   const second = words[1]
   const keyword = TWO_WORD.has(first.value) && second !== undefined ? `${first.value} ${second.value}` : first.value
-  return prefix === undefined ? new LineDirective(line, keyword) : new PrefixedDirective(line, keyword, words, prefix)
+  return prefix === undefined ? new LineDirective(line, first.value, keyword) : new PrefixedDirective(line, first.value, keyword, words, prefix)
 }
 
 class LineDirective implements Directive {
   readonly cst: CstLine
+  /** A field, not a getter: the checks read every directive's name (a call each time on a cold JIT). */
+  readonly name: string
   readonly keyword: string
+  #words: Word[] | undefined
   #args: string[] | undefined
 
-  constructor(line: CstLine, keyword: string) {
+  constructor(line: CstLine, name: string, keyword: string) {
     this.cst = line
+    this.name = name
     this.keyword = keyword
+    this.#words = undefined
     this.#args = undefined
   }
 
@@ -40,15 +45,15 @@ class LineDirective implements Directive {
 
   /** Where the line's first word starts (its prefix, if any). */
   get column(): number {
-    return (this.cst.words[0] as Word).column
+    const text = this.cst.text
+    const start = firstWordStart(text)
+    // Without quotes or escapes the first word starts at the first non-blank; otherwise ask the words.
+    return isPlainText(text) ? start + 1 : (this.cst.words[0] as Word).column
   }
 
+  /** Kept once read: a plain line makes new words on each read (see cst.ts). The build passes them along instead. */
   get words(): Word[] {
-    return this.cst.words
-  }
-
-  get name(): string {
-    return (this.words[0] as Word).value
+    return (this.#words ??= this.cst.words)
   }
 
   get prefix(): 'no' | 'default' | undefined {
@@ -65,8 +70,8 @@ class PrefixedDirective extends LineDirective {
   readonly #words: Word[]
   readonly #prefix: 'no' | 'default'
 
-  constructor(line: CstLine, keyword: string, words: Word[], prefix: 'no' | 'default') {
-    super(line, keyword)
+  constructor(line: CstLine, name: string, keyword: string, words: Word[], prefix: 'no' | 'default') {
+    super(line, name, keyword)
     this.#words = words
     this.#prefix = prefix
   }

@@ -12,7 +12,7 @@
 
 const NO_ERRORS: LexError[] = []
 /** The words of every blank line (nothing changes a line's words). */
-const NO_WORDS: readonly Word[] = Object.freeze([])
+export const NO_WORDS = Object.freeze([]) as readonly Word[] as Word[]
 
 /** The most words HAProxy accepts on a line (MAX_LINE_ARGS). */
 export const MAX_LINE_WORDS = 64
@@ -307,7 +307,27 @@ export function plainWords(text: string, cache: WordCache | undefined): Word[] |
     for (let k = start + 1; k < i; k++) hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0
     scratch[count++] = sharedWord(cache, hash & 0x3fffffff, text, start, i)
   }
-  return count === 0 ? (NO_WORDS as Word[]) : scratch.slice(0, count)
+  return count === 0 ? NO_WORDS : scratch.slice(0, count)
+}
+
+/** No quote, backslash or `#`: plainWords splits the line (when it has at most 64 words). */
+export const isPlainText = (text: string): boolean => !SPECIAL.test(text)
+
+/** Index of the first character of a plain line's first word, -1 when it has none. */
+export function firstWordStart(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c !== 32 && c !== 9) return i
+  }
+  return -1
+}
+
+/** End (exclusive) of the plain word starting at `start`. */
+export function wordEnd(text: string, start: number): number {
+  let end = text.indexOf(' ', start)
+  if (end === -1) end = text.length
+  const tab = text.indexOf('\t', start)
+  return tab !== -1 && tab < end ? tab : end
 }
 
 /** End of a run of characters that need no special handling (outside quotes or inside double quotes). */

@@ -1,8 +1,8 @@
 /**
  * The model's Server, kept small: a generated config has tens of thousands and the parse keeps them all.
  * A server stores its directive, its options and its typed fields; servers written with the same options
- * share both objects (see serverOptions), and the rest is read from the line when asked: name and address
- * from its words, host, family and port by parsing the address again (cheap, and rarely read).
+ * share both objects (see serverOptions), and the rest is read from the line when asked: the address from
+ * its words, host and port by parsing the address again (cheap, and rarely read).
  */
 import {atoi, parseSocketAddress, parseTime, type SocketAddress} from './keywords/args.js'
 import {plainWordsKey, SERVER_OPTIONS} from './keywords/server.js'
@@ -21,13 +21,19 @@ const SERVER_ADDRESS = {who: 'server', bind: false}
 
 class ModelServer implements Server {
   readonly directive: Directive
+  // Name and family are fields, not getters: the checks read them for every server (duplicate names are
+  // compared pairwise), and a getter is a call each time on a cold JIT.
+  readonly name: string
+  readonly family: SocketAddress['family']
   /** Every option by name (after default-server), `true` for flags. Often shared with identical servers. */
   options: Record<string, string | true>
   template: {prefix: string; count: number} | undefined
   #fields: ServerFields
 
-  constructor(directive: Directive, options: Record<string, string | true>) {
+  constructor(directive: Directive, name: string, family: SocketAddress['family'], options: Record<string, string | true>) {
     this.directive = directive
+    this.name = name
+    this.family = family
     this.options = options
     this.template = undefined
     this.#fields = UNAPPLIED
@@ -58,10 +64,6 @@ class ModelServer implements Server {
     return this.directive.column
   }
 
-  get name(): string {
-    return this.directive.words[1]?.value ?? ''
-  }
-
   /** The address as written: the word after the name (after the range for server-template). */
   get address(): string {
     return this.directive.words[this.template === undefined ? 2 : 3]?.value ?? ''
@@ -71,11 +73,6 @@ class ModelServer implements Server {
     const address = this.address
     const parsed = parseSocketAddress(address, SERVER_ADDRESS)
     return parsed.ok ? parsed.value.host : address
-  }
-
-  get family(): SocketAddress['family'] {
-    const parsed = parseSocketAddress(this.address, SERVER_ADDRESS)
-    return parsed.ok ? parsed.value.family : 'host'
   }
 
   /** Absent when the server follows the client's port. */
@@ -164,11 +161,14 @@ class ModelServer implements Server {
 }
 
 /**
- * A server from a `server` line (`optionsFrom` 3) or a `server-template` one (4, with its template). Its
+ * A server from a `server` line (`optionsFrom` 3) or a `server-template` one (4, with its template), given
+ * the words the build read (`d.words` would keep them: see Line in cst.ts). Its
  * typed fields come with applyServerDefaults, once the proxy's default-server settings are known.
  */
-export function toServer(d: Directive, optionsFrom: number, template?: {prefix: string; count: number}): Server {
-  const s = new ModelServer(d, serverOptions(d, optionsFrom))
+export function toServer(d: Directive, words: Word[], optionsFrom: number, template?: {prefix: string; count: number}): Server {
+  // The check of the line parsed the same address just before: this is its remembered result.
+  const parsed = parseSocketAddress(words[optionsFrom - 1]?.value ?? '', SERVER_ADDRESS)
+  const s = new ModelServer(d, words[1]?.value ?? '', parsed.ok ? parsed.value.family : 'host', serverOptions(d.cst.text, words, optionsFrom))
   if (template !== undefined) s.template = template
   return s
 }
@@ -186,12 +186,12 @@ export function applyServerDefaults(s: Server, defaults: Record<string, string |
 const sharedServerOptions = new Map<string, Record<string, string | true>>()
 const MAX_SHARED_OPTIONS = 4096
 
-function serverOptions(d: Directive, optionsFrom: number): Record<string, string | true> {
-  const key = plainWordsKey(d.words, optionsFrom, d.cst.text)
-  if (key === undefined) return readServerOptions(d.words, optionsFrom)
+function serverOptions(lineText: string, words: Word[], optionsFrom: number): Record<string, string | true> {
+  const key = plainWordsKey(words, optionsFrom, lineText)
+  if (key === undefined) return readServerOptions(words, optionsFrom)
   let options = sharedServerOptions.get(key)
   if (options === undefined) {
-    options = readServerOptions(d.words, optionsFrom)
+    options = readServerOptions(words, optionsFrom)
     if (sharedServerOptions.size >= MAX_SHARED_OPTIONS) sharedServerOptions.clear()
     sharedServerOptions.set(key, options)
   }

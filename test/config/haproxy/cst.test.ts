@@ -1,7 +1,7 @@
 import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {parseHaproxyFiles, printHaproxyFile} from '../../../src/config/haproxy/index.js'
+import {lexLine, parseHaproxyFiles, printHaproxyFile} from '../../../src/config/haproxy/index.js'
 import {FIXTURES, parseText} from './helpers.js'
 
 function fixtureFiles(dir: string): string[] {
@@ -16,6 +16,22 @@ describe('lossless CST', () => {
     const text = readFileSync(path, 'utf8')
     const parse = parseHaproxyFiles([{path, text}])
     expect(printHaproxyFile(parse.files[0]!)).toBe(text)
+  })
+
+  // Plain lines keep no words: each read splits the text again (without the word cache once the model is built).
+  it.each(files.map((f) => [f.slice(FIXTURES.length), f]))('gives every line the words the lexer gives, before and after the build: %s', (_name, path) => {
+    const text = readFileSync(path, 'utf8')
+    const parse = parseHaproxyFiles([{path, text}], {env: {}})
+    const shape = (words: readonly {value: string; raw: string; column: number; endColumn: number; quoted: boolean}[]) => words.map((w) => [w.value, w.raw, w.column, w.endColumn, w.quoted])
+    for (const line of parse.files[0]!.lines) {
+      const expected = shape(lexLine(line.text, {}).words)
+      expect(shape(line.words), `${path}:${line.line}`).toEqual(expected)
+      expect(shape(line.words), `${path}:${line.line} read again`).toEqual(expected)
+    }
+    for (const p of [...parse.model.proxies, ...parse.model.defaults]) {
+      for (const d of p.directives) expect(d.column, `${path}:${d.line}`).toBe(d.cst.words[0]!.column)
+      for (const s of p.servers) expect([s.name, s.address], `${path}:${s.line}`).toEqual(s.directive.words.slice(1, s.template ? 4 : 3).filter((_, i) => !s.template || i !== 1).map((w) => w.value))
+    }
   })
 
   it.each([
