@@ -8,7 +8,7 @@ import {type Clock, systemClock} from './clock.js'
 import {HealthChecker} from './health/checker.js'
 import {probe} from './health/probe.js'
 import {closeIdle} from './http/server-conn.js'
-import {drainHttpSessions, runHttpSession} from './http/session.js'
+import {drainHttpSessions, HttpFrontend, startHttpSession} from './http/session.js'
 import {initialHealth} from './health/state.js'
 import {type ListenAddress, listenKey} from './listen-address.js'
 import {Listener} from './listener.js'
@@ -28,6 +28,18 @@ interface Generation {
   checkers: HealthChecker[]
   /** What its stats pages show; made once, not per connection. */
   statSource?: () => StatSource
+  /** What each frontend's connections share (backend, session hooks, the HTTP context); made once, on first use. */
+  acceptors: Map<FrontendRuntime, Acceptor>
+}
+
+/** Everything a new connection of a frontend needs that the configuration alone decides. */
+interface Acceptor {
+  frontend: FrontendRuntime
+  /** The default backend (undefined: none, or not in the configuration). */
+  backend: BackendRuntime | undefined
+  /** Mode http; undefined for mode tcp. */
+  http: HttpFrontend | undefined
+  hooks: {onEnd(): void}
 }
 
 export interface EngineOptions {
@@ -68,7 +80,9 @@ export class ProxyEngine {
   private readonly retiring = new Set<FrontendRuntime[]>()
   private readonly listeners = new Map<string, Listener>()
   private readonly statsSockets = new Map<string, StatsSocket>()
-  private readonly sessions = new Set<Promise<void>>()
+  /** Sessions running (mode http and tcp), and who waits for them all to end (stop). */
+  private live = 0
+  private allEnded: (() => void)[] = []
   /** Accepted connections waiting for a slot under their frontend's maxconn. */
   private readonly queued = new Set<ProxySocket>()
   private readonly startedAt: number
@@ -100,19 +114,19 @@ export class ProxyEngine {
   private build(plan: EnginePlan): Generation {
     const backends = plan.backends.map((b) => new BackendRuntime(b, this.clock, this.emit))
     const frontends = plan.frontends.map((f) => new FrontendRuntime(f, this.clock))
-    for (const b of backends) if (b.plan.log) b.logger = new ProxyLogger(b.plan.log, this.logSinks, () => this.sessions.size)
+    for (const b of backends) if (b.plan.log) b.logger = new ProxyLogger(b.plan.log, this.logSinks, () => this.live)
     for (const f of frontends) {
-      if (f.plan.log) f.logger = new ProxyLogger(f.plan.log, this.logSinks, () => this.sessions.size, (text) => this.events.publish({at: this.clock.now(), kind: 'request', frontend: f.name, text}))
+      if (f.plan.log) f.logger = new ProxyLogger(f.plan.log, this.logSinks, () => this.live, (text) => this.events.publish({at: this.clock.now(), kind: 'request', frontend: f.name, text}))
     }
     this.streamRequests(frontends, this.events?.active ?? false)
-    return {plan, frontends, backends, checkers: []}
+    return {plan, frontends, backends, checkers: [], acceptors: new Map()}
   }
 
   /** While `show events` has listeners, frontends without log targets log to the stream only. */
   private streamRequests(frontends: FrontendRuntime[], active: boolean): void {
     for (const f of frontends) {
       if (f.plan.log) continue
-      f.logger = active ? new ProxyLogger(streamOnlyPlan(f.plan.mode), this.logSinks, () => this.sessions.size, (text) => this.events.publish({at: this.clock.now(), kind: 'request', frontend: f.name, text})) : undefined
+      f.logger = active ? new ProxyLogger(streamOnlyPlan(f.plan.mode), this.logSinks, () => this.live, (text) => this.events.publish({at: this.clock.now(), kind: 'request', frontend: f.name, text})) : undefined
     }
   }
 
@@ -150,7 +164,8 @@ export class ProxyEngine {
     const opened: Listener[] = []
     try {
       for (const [key, {frontend}] of wanted) {
-        const handler = (socket: ProxySocket) => this.accept(socket, frontend, generation)
+        const acceptor = this.acceptor(frontend, generation)
+        const handler = (socket: ProxySocket) => this.accept(socket, acceptor)
         const existing = this.listeners.get(key)
         const bind = frontend.plan.binds.find((b) => listenKey(b.address) === key)!
         if (existing) {
@@ -233,45 +248,42 @@ export class ProxyEngine {
     }
   }
 
-  private accept(socket: ProxySocket, frontend: FrontendRuntime, generation: Generation): void {
+  private acceptor(frontend: FrontendRuntime, generation: Generation): Acceptor {
+    let acceptor = generation.acceptors.get(frontend)
+    if (acceptor) return acceptor
+    const backend = generation.backends.find((b) => b.name === frontend.plan.backend)
+    // A slot under the frontend's maxconn is free: the next connection waiting for one begins.
+    const slotFreed = () => {
+      frontend.counters.scur--
+      const next = frontend.pending.shift()
+      if (next) next()
+    }
+    // mode tcp: the session's promise settling counts it ended; mode http has no promise, its hook does.
+    const hooks = {onEnd: slotFreed}
+    const httpHooks = {
+      onEnd: () => {
+        slotFreed()
+        this.sessionEnded()
+      },
+    }
+    const http = frontend.plan.http
+    const context = http ? new HttpFrontend(frontend, backend, http, httpHooks, generation.backends, (generation.statSource ??= () => ({frontends: generation.frontends, backends: generation.backends, now: this.clock.now(), setServerAdmin: this.adminSetter}))) : undefined
+    generation.acceptors.set(frontend, (acceptor = {frontend, backend, http: context, hooks}))
+    return acceptor
+  }
+
+  private accept(socket: ProxySocket, acceptor: Acceptor): void {
+    const frontend = acceptor.frontend
     // `tcp-request connection reject` closes before anything is read.
     if (this.stopping || !frontend.admits(socket)) {
       socket.destroy()
       return
     }
-    const begin = () => {
-      const backend = generation.backends.find((b) => b.name === frontend.plan.backend)
-      // A mode http frontend without a default backend answers 503 itself when no use_backend matches.
-      if (!backend && (frontend.plan.backend !== undefined || !frontend.plan.http)) {
-        socket.destroy()
-        return
-      }
-      frontend.counters.scur++
-      frontend.counters.stot++
-      frontend.counters.smax = Math.max(frontend.counters.smax, frontend.counters.scur)
-      frontend.rate.hit()
-      this.cumulated++
-      const logger = frontend.logger
-      if (logger && !logger.plan.line) logger.connect(socket.remoteAddress ?? '', socket.remotePort ?? 0, socket.localAddress ?? '', socket.localPort ?? 0, frontend.name, frontend.plan.mode)
-      const hooks = {
-        onEnd: () => {
-          frontend.counters.scur--
-          const next = frontend.pending.shift()
-          if (next) next()
-        },
-      }
-      const http = frontend.plan.http
-      const session = (http ? runHttpSession(socket, frontend, backend, http, hooks, generation.backends, (generation.statSource ??= () => ({frontends: generation.frontends, backends: generation.backends, now: this.clock.now(), setServerAdmin: this.adminSetter}))) : runTcpSession(socket, frontend, backend!, hooks)).catch(() => {
-        socket.destroy()
-      })
-      this.sessions.add(session)
-      void session.finally(() => this.sessions.delete(session))
-    }
     // Over maxconn the connection waits, unread, like one left in the kernel's backlog.
     if (frontend.counters.scur >= frontend.plan.maxconn) {
       const queued = () => {
         this.queued.delete(socket)
-        begin()
+        this.begin(socket, acceptor)
       }
       this.queued.add(socket)
       frontend.pending.push(queued)
@@ -280,7 +292,45 @@ export class ProxyEngine {
         const i = frontend.pending.indexOf(queued)
         if (i >= 0) frontend.pending.splice(i, 1)
       })
-    } else begin()
+    } else this.begin(socket, acceptor)
+  }
+
+  private begin(socket: ProxySocket, acceptor: Acceptor): void {
+    const {frontend, backend, http} = acceptor
+    // A mode http frontend without a default backend answers 503 itself when no use_backend matches.
+    if (!backend && (frontend.plan.backend !== undefined || !http)) {
+      socket.destroy()
+      return
+    }
+    const counters = frontend.counters
+    counters.scur++
+    counters.stot++
+    if (counters.scur > counters.smax) counters.smax = counters.scur
+    frontend.rate.hit()
+    this.cumulated++
+    this.live++
+    const logger = frontend.logger
+    if (logger && !logger.plan.line) logger.connect(socket.remoteAddress ?? '', socket.remotePort ?? 0, socket.localAddress ?? '', socket.localPort ?? 0, frontend.name, frontend.plan.mode)
+    if (http) {
+      // Synchronous: no promise per connection; the session calls hooks.onEnd once its client is gone.
+      try {
+        startHttpSession(socket, http)
+      } catch {
+        socket.destroy()
+        this.sessionEnded()
+      }
+      return
+    }
+    void runTcpSession(socket, frontend, backend!, acceptor.hooks)
+      .catch(() => {
+        socket.destroy()
+      })
+      .finally(() => this.sessionEnded())
+  }
+
+  private sessionEnded(): void {
+    if (--this.live > 0) return
+    for (const resolve of this.allEnded.splice(0)) resolve()
   }
 
   private view(generation: Generation): EngineView {
@@ -295,7 +345,7 @@ export class ProxyEngine {
       startedAt: this.startedAt,
       pid: process.pid,
       maxconn: generation.plan.maxconn,
-      currentConnections: () => this.sessions.size,
+      currentConnections: () => this.live,
       totalConnections: () => this.cumulated,
       listeners: () => this.listeners.size,
       stopping: () => this.stopping,
@@ -355,7 +405,8 @@ export class ProxyEngine {
           await existing.close()
           result.closed.push(bind.text)
         } else if (!existing && allowed) {
-          const listener = new Listener(bind.address, (socket) => this.accept(socket, frontend, generation), bind.tls)
+          const acceptor = this.acceptor(frontend, generation)
+          const listener = new Listener(bind.address, (socket) => this.accept(socket, acceptor), bind.tls)
           try {
             await listener.listen()
             if (this.stopping || this.generation !== generation) await listener.close()
@@ -400,7 +451,8 @@ export class ProxyEngine {
     for (const socket of [...this.queued]) socket.destroy()
     this.queued.clear()
     let timer: ReturnType<typeof setTimeout> | undefined
-    await Promise.race([Promise.allSettled([...this.sessions]), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))])
+    const ended = this.live === 0 ? Promise.resolve() : new Promise<void>((resolve) => this.allEnded.push(resolve))
+    await Promise.race([ended, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))])
     if (timer) clearTimeout(timer)
     for (const b of this.generation.backends) {
       b.abandonWaiting()

@@ -33,6 +33,10 @@ export class ServerConn implements Http1Sink<ResponseHead> {
   readonly parser: ResponseParser
   owner: ConnOwner | undefined
   closed = false
+  /** In its server's idle pool (so destroy takes it out; most connections never are). */
+  pooled = false
+  /** The 'drain' listener is added on the first write the server does not take at once. */
+  private drainListened = false
   /** `timeout server` while used, the idle purge delay while parked; reads and `touch()` push it back. */
   private readonly timer = new Deadline(() => this.gone('timeout'))
   private timeoutMs = 0
@@ -51,13 +55,13 @@ export class ServerConn implements Http1Sink<ResponseHead> {
       this.parser.feed(chunk)
       owner.onReadEnd()
     })
-    socket.on('drain', () => this.owner?.onServerDrain())
     socket.on('end', () => {
       this.parser.finish()
       this.gone('closed')
     })
-    socket.on('error', () => this.gone('error'))
-    socket.on('close', () => this.gone('closed'))
+    const gone = (error?: unknown) => this.gone(error instanceof Error ? 'error' : 'closed')
+    socket.on('error', gone)
+    socket.on('close', gone)
   }
 
   private gone(reason: 'closed' | 'error' | 'timeout'): void {
@@ -69,7 +73,10 @@ export class ServerConn implements Http1Sink<ResponseHead> {
   destroy(): void {
     if (!this.closed) {
       this.closed = true
-      idle(this.server.backend).get(this.server)?.delete(this)
+      if (this.pooled) {
+        this.pooled = false
+        idle(this.server.backend).get(this.server)?.delete(this)
+      }
       this.owner = undefined
     }
     this.timer.stop()
@@ -109,7 +116,12 @@ export class ServerConn implements Http1Sink<ResponseHead> {
   /** Sends to the server (request head, body, tunnel bytes): activity that pushes the timeout back. */
   write(data: Buffer): boolean {
     if (this.timeoutMs > 0) this.timer.set(this.timeoutMs)
-    return this.socket.write(data)
+    if (this.socket.write(data)) return true
+    if (!this.drainListened) {
+      this.drainListened = true
+      this.socket.on('drain', () => this.owner?.onServerDrain())
+    }
+    return false
   }
 
   private setTimeout(ms: number): void {
@@ -137,6 +149,7 @@ export function releaseIdle(conn: ServerConn): void {
   if (!set) pool.set(conn.server, (set = new Set()))
   if (set.size >= MAX_IDLE) return conn.destroy()
   conn.park()
+  conn.pooled = true
   set.add(conn)
 }
 
@@ -145,6 +158,7 @@ export function takeIdle(server: ServerRuntime): ServerConn | undefined {
   if (!set) return undefined
   for (const conn of set) {
     set.delete(conn)
+    conn.pooled = false
     if (!conn.closed && !conn.socket.destroyed) return conn
   }
   return undefined
@@ -156,16 +170,16 @@ export function closeIdle(backend: BackendRuntime): void {
   for (const set of idle(backend).values()) for (const conn of [...set]) conn.destroy()
 }
 
-/** TCP connect with `timeout connect`; undefined when refused or too slow. */
-export function connectServer(server: ServerRuntime, timeoutMs: number): Promise<ServerConn | undefined> {
-  return connectTcp(server.plan.host, server.plan.port, timeoutMs).then(
+/** TCP connect with `timeout connect`; `done` gets the connection, or undefined when refused or too slow. */
+export function connectServer(server: ServerRuntime, timeoutMs: number, done: (conn: ServerConn | undefined) => void): void {
+  connectTcp(server.plan.host, server.plan.port, timeoutMs).then(
     (socket) => {
       socket.setNoDelay(true)
       const conn = new ServerConn(socket, server)
       // Sockets come paused: the response is read from now on.
       socket.resume()
-      return conn
+      done(conn)
     },
-    () => undefined,
+    () => done(undefined),
   )
 }

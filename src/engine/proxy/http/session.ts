@@ -23,7 +23,7 @@ import {errorCloses, errorResponse} from './errors.js'
 import {type ClientFraming, clientFraming, clientIp, clientResponseHead, ForwardedFor, serverRequestHead} from './heads.js'
 import {connectServer, type ConnOwner, releaseIdle, type ServerConn, takeIdle} from './server-conn.js'
 import {Deadline} from './deadline.js'
-import type {ForwardFor, HttpSettings} from './settings.js'
+import type {HttpSettings} from './settings.js'
 
 /** HAProxy waits this long before retrying the same server after a refused connection. */
 const TURN_AROUND_MS = 1000
@@ -35,34 +35,82 @@ export interface HttpSessionHooks {
   onEnd(): void
 }
 
-const live = new WeakMap<FrontendRuntime, Set<HttpSession>>()
+/** The shared context of each frontend that has live sessions (drainHttpSessions reaches them through it). */
+const contexts = new WeakMap<FrontendRuntime, HttpFrontend>()
 
 /**
  * Soft stop: closes the frontend's idle keep-alive connections now (after `idleGraceMs` on a reload),
  * and the others once their current response is sent (HAProxy does the same on reload and stop).
  */
 export function drainHttpSessions(frontend: FrontendRuntime, idleGraceMs = 0): void {
-  for (const session of live.get(frontend) ?? []) session.drain(idleGraceMs)
+  const context = contexts.get(frontend)
+  if (!context) return
+  // Draining may end sessions (and unlink them) as it goes: the next one is read first.
+  for (let session = context.first, next; session !== undefined; session = next) {
+    next = session.nextLive
+    session.drain(idleGraceMs)
+  }
 }
 
 /**
- * `backends` are the ones the frontend's use_backend rules may name (the default `backend` is used when none match).
- * `statSource` is what the stats page shows (every frontend and backend); without it, this frontend and `backends`.
+ * What every connection of one mode-http frontend (in one configuration) shares: everything decided by the
+ * configuration alone is decided here once, not per connection. `backends` are the ones the frontend's
+ * use_backend rules may name (the default `backend` is used when none match). `statSource` is what the stats
+ * page shows (every frontend and backend); without it, this frontend and `backends`. `onEnd` is called once
+ * per session, when its client connection is gone.
  */
-export function runHttpSession(client: ProxySocket, frontend: FrontendRuntime, defaultBackend: BackendRuntime | undefined, settings: HttpSettings, hooks: HttpSessionHooks, backends: readonly BackendRuntime[] = defaultBackend ? [defaultBackend] : [], statSource?: () => StatSource): Promise<void> {
-  const backend = defaultBackend ?? noBackend(frontend)
-  return new Promise((resolve) => {
-    let sessions = live.get(frontend)
-    if (!sessions) live.set(frontend, (sessions = new Set()))
-    const source = statSource ?? (() => ({frontends: [frontend], backends: [...backends], now: backend.clock.now()}))
-    const session = new HttpSession(client, frontend, backend, backends, settings, source, () => {
-      sessions.delete(session)
-      hooks.onEnd()
-      resolve()
-    })
-    sessions.add(session)
-    session.start()
-  })
+export class HttpFrontend {
+  /** The default backend, or the placeholder that answers 503 when no use_backend matches. */
+  readonly backend: BackendRuntime
+  /** No default backend: `backend` is the placeholder. */
+  readonly placeholder: boolean
+  readonly stats: StatsResponder | undefined
+  /** Some proxy of the sessions has L7 rules, captures, a monitor URI or cookie persistence. */
+  readonly l7: boolean
+  readonly forwardedFor: ForwardedFor | undefined
+  readonly statSource: () => StatSource
+  /** Live sessions, newest first (a list through the sessions: no Set to hash into per connection). */
+  first: HttpSession | undefined = undefined
+
+  constructor(
+    readonly frontend: FrontendRuntime,
+    defaultBackend: BackendRuntime | undefined,
+    readonly settings: HttpSettings,
+    readonly hooks: HttpSessionHooks,
+    readonly backends: readonly BackendRuntime[] = defaultBackend ? [defaultBackend] : [],
+    statSource?: () => StatSource,
+  ) {
+    const backend = (this.backend = defaultBackend ?? noBackend(frontend))
+    this.placeholder = defaultBackend === undefined
+    this.stats = frontend.plan.stats ? statsResponder(frontend.plan.stats) : undefined
+    this.l7 = frontend.plan.rules !== undefined || backends.some((b) => b.plan.rules !== undefined || b.plan.cookie !== undefined) || this.placeholder
+    this.forwardedFor = settings.forwardFor ? new ForwardedFor(settings.forwardFor) : undefined
+    this.statSource = statSource ?? (() => ({frontends: [frontend], backends: [...backends], now: backend.clock.now()}))
+    contexts.set(frontend, this)
+  }
+
+  add(session: HttpSession): void {
+    const first = this.first
+    session.nextLive = first
+    if (first) first.prevLive = session
+    this.first = session
+  }
+
+  remove(session: HttpSession): void {
+    const {prevLive, nextLive} = session
+    if (prevLive) prevLive.nextLive = nextLive
+    else if (this.first === session) this.first = nextLive
+    if (nextLive) nextLive.prevLive = prevLive
+    session.prevLive = undefined
+    session.nextLive = undefined
+  }
+}
+
+/** Serves one client connection of the frontend; `context.hooks.onEnd` is called once it is gone. */
+export function startHttpSession(client: ProxySocket, context: HttpFrontend): void {
+  const session = new HttpSession(client, context)
+  context.add(session)
+  session.start()
 }
 
 const placeholders = new WeakMap<FrontendRuntime, BackendRuntime>()
@@ -78,23 +126,6 @@ function noBackend(frontend: FrontendRuntime): BackendRuntime {
     out = new BackendRuntime({...plan, servers: []}, systemClock, () => {})
     placeholders.set(frontend, out)
   }
-  return out
-}
-
-const l7Backends = new WeakMap<readonly BackendRuntime[], boolean>()
-
-/** Whether some backend has http rules or cookie persistence (asked once per backend list, not per connection). */
-function backendsHaveL7(backends: readonly BackendRuntime[]): boolean {
-  let out = l7Backends.get(backends)
-  if (out === undefined) l7Backends.set(backends, (out = backends.some((b) => b.plan.rules !== undefined || b.plan.cookie !== undefined)))
-  return out
-}
-
-const forwarders = new WeakMap<ForwardFor, ForwardedFor>()
-
-function forwardedFor(settings: ForwardFor): ForwardedFor {
-  let out = forwarders.get(settings)
-  if (!out) forwarders.set(settings, (out = new ForwardedFor(settings)))
   return out
 }
 
@@ -182,6 +213,15 @@ class HttpSession implements Http1Sink<RequestHead> {
   private ipText: string | undefined = undefined
   /** A server the balancer should avoid if it can (redispatch after failed connects). */
   avoid: ServerRuntime | undefined = undefined
+  /** Neighbours in the frontend's list of live sessions. */
+  prevLive: HttpSession | undefined = undefined
+  nextLive: HttpSession | undefined = undefined
+  private readonly frontend: FrontendRuntime
+  /** The default backend; each transaction has the one its switching rules chose. */
+  private readonly backend: BackendRuntime
+  private readonly backends: readonly BackendRuntime[]
+  private readonly settings: HttpSettings
+  private readonly statSource: () => StatSource
   private readonly forwardedFor: ForwardedFor | undefined
   /** `timeout http-request` / `http-keep-alive` (and the reload grace) while no request is being served. */
   private readonly requestTimer = new Deadline(() => this.requestTimedOut())
@@ -206,6 +246,8 @@ class HttpSession implements Http1Sink<RequestHead> {
   private heldBytes = 0
   /** Response writes are waiting for the client to drain. */
   private clientBlocked = false
+  /** The 'drain' listener is added on the first write the client does not take at once (most never need it). */
+  private drainListened = false
   /** The client may send now (else bytes arriving are held back by pausing it, see updateFlow). */
   private wantRead = true
   /** A parse error after complete requests: answered once they are. */
@@ -224,19 +266,17 @@ class HttpSession implements Http1Sink<RequestHead> {
 
   constructor(
     private readonly client: ProxySocket,
-    private readonly frontend: FrontendRuntime,
-    /** The default backend; each transaction has the one its switching rules chose. */
-    private readonly backend: BackendRuntime,
-    private readonly backends: readonly BackendRuntime[],
-    private readonly settings: HttpSettings,
-    private readonly statSource: () => StatSource,
-    private readonly onEnd: () => void,
+    private readonly context: HttpFrontend,
   ) {
-    this.stats = frontend.plan.stats ? statsResponder(frontend.plan.stats) : undefined
-    this.l7 = frontend.plan.rules !== undefined || backendsHaveL7(backends) || placeholders.get(frontend) === backend
+    this.frontend = context.frontend
+    this.backend = this.lastBackend = context.backend
+    this.backends = context.backends
+    this.settings = context.settings
+    this.statSource = context.statSource
+    this.stats = context.stats
+    this.l7 = context.l7
+    this.forwardedFor = context.forwardedFor
     this.parser = createRequestParser(this)
-    this.lastBackend = backend
-    this.forwardedFor = settings.forwardFor ? forwardedFor(settings.forwardFor) : undefined
   }
 
   private get ip(): string {
@@ -269,12 +309,6 @@ class HttpSession implements Http1Sink<RequestHead> {
       this.clientEnded = true
       this.parser.finish()
       if (this.queue.length === 0) this.close()
-    })
-    client.on('drain', () => {
-      this.clientBlocked = false
-      if (this.clientTimeoutMs > 0) this.clientTimer.set(this.clientTimeoutMs)
-      for (const t of this.queue) t.conn?.socket.resume()
-      this.updateFlow()
     })
     if (this.frontend.logger) {
       this.streamStart = Date.now()
@@ -517,7 +551,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     const backend = (txn.backend = this.lastBackend = this.chooseBackend(txn))
     if (txn.l7) {
       txn.l7.backendChosen = true
-      if (backend === placeholders.get(this.frontend)) {
+      if (this.context.placeholder && backend === this.backend) {
         // HAProxy logs it as a stream that found no server: SC--, <NOSRV>, and no request time.
         if (txn.log) {
           txn.log.fail('S', 'C')
@@ -604,7 +638,7 @@ class HttpSession implements Http1Sink<RequestHead> {
     if (txn.log && txn.log.connectStartMs < 0) txn.log.connectStartMs = Date.now()
     const reused = this.reusable(server, txn.first)
     if (reused) return this.connected(txn, attempt, reused, 'reuse')
-    void connectServer(server, txn.backend.plan.timeouts.connect).then((conn) => {
+    connectServer(server, txn.backend.plan.timeouts.connect, (conn) => {
       if (this.finished || txn.done) conn?.destroy()
       else this.connected(txn, attempt, conn, 'connect')
     })
@@ -828,8 +862,19 @@ class HttpSession implements Http1Sink<RequestHead> {
     if (this.clientTimeoutMs > 0) this.clientTimer.set(this.clientTimeoutMs)
     if (!this.client.write(data)) {
       this.clientBlocked = true
+      if (!this.drainListened) {
+        this.drainListened = true
+        this.client.on('drain', () => this.clientDrained())
+      }
       this.updateFlow()
     }
+  }
+
+  private clientDrained(): void {
+    this.clientBlocked = false
+    if (this.clientTimeoutMs > 0) this.clientTimer.set(this.clientTimeoutMs)
+    for (const t of this.queue) t.conn?.socket.resume()
+    this.updateFlow()
   }
 
   // ── errors on the server side ──
@@ -886,6 +931,8 @@ class HttpSession implements Http1Sink<RequestHead> {
     if (conn) {
       conn.socket.resume()
       if (closeServer || this.settings.connection !== 'keep-alive' || conn.closed) conn.destroy()
+      // The client leaves after this response: the connection goes to the server's pool now, not parked here first.
+      else if (txn.framing?.close || (this.clientEnded && this.queue.length === 1)) releaseIdle(conn)
       else this.keepIdle(conn)
     }
     this.leaveBackend(txn)
@@ -1076,7 +1123,8 @@ class HttpSession implements Http1Sink<RequestHead> {
     this.lastBackend.counters.bin += this.client.bytesRead
     this.lastBackend.counters.bout += this.client.bytesWritten
     this.client.destroy()
-    this.onEnd()
+    this.context.remove(this)
+    this.context.hooks.onEnd()
   }
 }
 
