@@ -1,5 +1,5 @@
 import {hostname} from 'node:os'
-import {Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
 import {detectConfigType} from '../config/detect.js'
 import {parseKeepalived} from '../config/keepalived/index.js'
@@ -41,13 +41,19 @@ A keepalived.conf's virtual_server blocks (LVS) are served too: each address:por
     'sudo <%= config.bin %> run -f /etc/keepalived/keepalived.conf',
     '<%= config.bin %> run -f keepalived-a.conf --local --node a',
     '<%= config.bin %> run -f keepalived.conf --json',
-    '<%= config.bin %> run -f haproxy.cfg',
+    '<%= config.bin %> run haproxy.cfg',
+    '<%= config.bin %> run -f haproxy.cfg -f conf.d/',
     '<%= config.bin %> run -f keepalived-a.conf -f haproxy-a.cfg --local --node a',
     '<%= config.bin %> run -f keepalived-lvs.conf --local',
   ]
 
+  static override strict = false
+  static override args = {
+    files: Args.string({description: 'the same as -f: haproxy.cfg and/or keepalived.conf files to run', required: false}),
+  }
+
   static override flags = {
-    file: Flags.string({char: 'f', description: 'haproxy.cfg (several -f like haproxy) or keepalived.conf to run', required: true, multiple: true}),
+    file: Flags.string({char: 'f', description: 'haproxy.cfg (several -f like haproxy) or keepalived.conf to run', multiple: true}),
     node: Flags.string({description: 'node name for events (default: router_id, else the host name); in local mode it also picks the node address'}),
     local: Flags.boolean({description: 'unprivileged local mode: UDP multicast on loopback, VIPs not added to any interface'}),
     address: Flags.string({description: 'local mode: the loopback address this node sends from (default: derived from --node)'}),
@@ -62,7 +68,13 @@ A keepalived.conf's virtual_server blocks (LVS) are served too: each address:por
   }
 
   async run(): Promise<RunResult> {
-    const {flags} = await this.parse(Run)
+    const parsed = await this.parse(Run)
+    // `lbctl run haproxy.cfg` and `lbctl run -f haproxy.cfg` are the same; -f files come first, as given.
+    const files = [...(parsed.flags.file ?? []), ...(parsed.argv as string[])]
+    if (files.length === 0) {
+      throw new UserError('run/no-file', 'lbctl run needs a configuration file to run', {hint: 'lbctl run haproxy.cfg (or -f haproxy.cfg; a keepalived.conf, or both for one node)'})
+    }
+    const flags = {...parsed.flags, file: files}
     const first = readSourceFile(flags.file[0]!)
     const types = flags.file.map((path, i) => (i === 0 ? detectConfigType(first.path, first.text) : detectConfigType(path, readSourceFile(path).text)))
     if (types.includes('keepalived') && types.includes('haproxy')) return this.runNode(flags, types)
