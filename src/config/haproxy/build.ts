@@ -538,7 +538,7 @@ class Builder {
 
 /** A directive line HAProxy reads (it has words: a line's kind is 'directive' only then). */
 function isDirectiveLine(line: CstLine): boolean {
-  return line.active && line.kind === 'directive' && line.errors.length === 0
+  return line.kind === 'directive' && line.active && line.errors.length === 0
 }
 
 function readOptions(args: string[], from: number, kind: 'server' | 'bind'): Record<string, string | true> {

@@ -26,8 +26,6 @@ export interface CstLine {
   active: boolean
 }
 
-const KINDS: readonly LineKind[] = ['blank', 'comment', 'section', 'directive', 'conditional']
-const KIND_INDEX: Record<LineKind, number> = {blank: 0, comment: 1, section: 2, directive: 3, conditional: 4}
 const EOLS: readonly string[] = ['\n', '\r\n', '']
 
 /** What the lines of one file share: its path, and while the model is built, the words already made. */
@@ -38,9 +36,9 @@ interface FileWords {
 }
 
 /**
- * A CstLine in five fields (a big config has one per line, all kept): line number, kind, line ending and
- * `active` packed in one number (line * 64 + kind * 8 + eol * 2 + active: exact for any line count, the low
- * bits read with `& 63` even beyond 32 bits), comment and errors only for the lines that have them.
+ * One line of the CST. Number, kind and `active` are plain fields: the build reads them on every line, and a
+ * getter is a call each time on a cold JIT. The line ending and the lexer's comment and errors (rare) share
+ * one field.
  *
  * A plain directive line (no quote, escape or `#`, at most 128 characters) keeps no words: `words` splits
  * its text again each time it is read (a new array; the same values, columns and kinds of word), which
@@ -49,55 +47,41 @@ interface FileWords {
  * the memory a parse holds.
  */
 class Line implements CstLine {
+  readonly file: string
+  readonly line: number
   readonly text: string
+  readonly kind: LineKind
+  active: boolean
   readonly #src: FileWords
   readonly #words: Word[] | undefined
-  #bits: number
-  /** The lexer's result when the line has a comment or errors. */
-  readonly #lexed: LexedLine | undefined
+  /** The line ending's index in EOLS, or the lexer's result (with the ending) when the line has a comment or errors. */
+  readonly #extra: number | {eol: number; lexed: LexedLine}
 
   constructor(src: FileWords, line: number, text: string, eol: number, kind: LineKind, words: Word[] | undefined, lexed: LexedLine | undefined, active: boolean) {
+    this.file = src.path
+    this.line = line
     this.text = text
+    this.kind = kind
+    this.active = active
     this.#src = src
     this.#words = words
-    this.#bits = line * 64 + KIND_INDEX[kind] * 8 + eol * 2 + (active ? 1 : 0)
-    this.#lexed = lexed !== undefined && (lexed.comment !== undefined || lexed.errors.length > 0) ? lexed : undefined
-  }
-
-  get file(): string {
-    return this.#src.path
+    this.#extra = lexed !== undefined && (lexed.comment !== undefined || lexed.errors.length > 0) ? {eol, lexed} : eol
   }
 
   get words(): Word[] {
     return this.#words ?? (plainWords(this.text, this.#src.cache) as Word[])
   }
 
-  get line(): number {
-    return (this.#bits - (this.#bits & 63)) / 64
-  }
-
-  get kind(): LineKind {
-    return KINDS[(this.#bits & 63) >> 3] as LineKind
-  }
-
   get eol(): string {
-    return EOLS[(this.#bits & 7) >> 1] as string
-  }
-
-  get active(): boolean {
-    return (this.#bits & 1) === 1
-  }
-
-  set active(value: boolean) {
-    this.#bits = this.#bits - (this.#bits & 1) + (value ? 1 : 0)
+    return EOLS[typeof this.#extra === 'number' ? this.#extra : this.#extra.eol] as string
   }
 
   get comment(): LexComment | undefined {
-    return this.#lexed?.comment
+    return typeof this.#extra === 'number' ? undefined : this.#extra.lexed.comment
   }
 
   get errors(): LexError[] {
-    return this.#lexed === undefined ? NO_ERRORS : this.#lexed.errors
+    return typeof this.#extra === 'number' ? NO_ERRORS : this.#extra.lexed.errors
   }
 }
 
