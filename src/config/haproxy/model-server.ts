@@ -4,7 +4,7 @@
  * share both objects (see serverOptions), and the rest is read from the line when asked: the address from
  * its words, host and port by parsing the address again (cheap, and rarely read).
  */
-import {atoi, parseSocketAddress, parseTime, type SocketAddress} from './keywords/args.js'
+import {atoi, parseSocketAddress, parseTime, serverAddressFamily, type SocketAddress} from './keywords/args.js'
 import {plainWordsKey, SERVER_OPTIONS} from './keywords/server.js'
 import type {Word} from './lexer.js'
 import type {Directive, Server} from './model.js'
@@ -166,9 +166,8 @@ class ModelServer implements Server {
  * typed fields come with applyServerDefaults, once the proxy's default-server settings are known.
  */
 export function toServer(d: Directive, words: Word[], optionsFrom: number, template?: {prefix: string; count: number}): Server {
-  // The check of the line parsed the same address just before: this is its remembered result.
-  const parsed = parseSocketAddress(words[optionsFrom - 1]?.value ?? '', SERVER_ADDRESS)
-  const s = new ModelServer(d, words[1]?.value ?? '', parsed.ok ? parsed.value.family : 'host', serverOptions(d.cst.text, words, optionsFrom))
+  const family = serverAddressFamily(words[optionsFrom - 1]?.value ?? '') ?? 'host'
+  const s = new ModelServer(d, words[1]?.value ?? '', family, serverOptions(d.cst.text, words, optionsFrom))
   if (template !== undefined) s.template = template
   return s
 }
@@ -281,8 +280,9 @@ function timeOption(v: string): number | undefined {
 
 /** `{...base, ...own}` (same keys, order and values) without the spread's slow path. */
 export function merged<T>(base: Record<string, T>, own: Record<string, T>): Record<string, T> {
+  // for-in rather than Object.keys: no key array (these records are plain, without inherited keys).
   const out: Record<string, T> = {}
-  for (const k of Object.keys(base)) out[k] = base[k] as T
-  for (const k of Object.keys(own)) out[k] = own[k] as T
+  for (const k in base) out[k] = base[k] as T
+  for (const k in own) out[k] = own[k] as T
   return out
 }

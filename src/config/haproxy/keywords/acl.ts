@@ -19,10 +19,10 @@ const FLAGS = new Set(['-i', '-n', '--'])
 /** The fetch name of a criterion: `hdr_beg(host)` → `hdr_beg`, `req.hdr(host),lower` → `req.hdr`. */
 export function fetchName(criterion: string): string {
   let end = criterion.length
-  for (const c of ['(', ',']) {
-    const i = criterion.indexOf(c)
-    if (i !== -1 && i < end) end = i
-  }
+  const paren = criterion.indexOf('(')
+  if (paren !== -1) end = paren
+  const comma = criterion.indexOf(',')
+  if (comma !== -1 && comma < end) end = comma
   return criterion.slice(0, end)
 }
 

@@ -1,6 +1,6 @@
 /** `server`, `default-server` and `server-template` with the 2.6 server options and their ranges. */
 import type {Word} from '../lexer.js'
-import {didYouMean, parseInteger, parseSocketAddress, parseTime} from './args.js'
+import {didYouMean, parseInteger, parseSocketAddress, parseTime, serverAddressFamily} from './args.js'
 import {error} from './common.js'
 import type {ProxyKind} from './sections.js'
 import {spec, type KeywordContext, type KeywordSpec} from './spec.js'
@@ -65,8 +65,6 @@ export function plainWordsKey(words: readonly Word[], from: number, lineText: st
 }
 
 const lastKey: {words: readonly Word[] | undefined; from: number; lineText: string | undefined; key: string | undefined} = {words: undefined, from: 0, lineText: undefined, key: undefined}
-
-const ANY_SERVER = {who: 'server', bind: false}
 
 type ServerKeyword = 'server' | 'server-template' | 'default-server'
 
@@ -169,7 +167,7 @@ export const SERVER_KEYWORDS: KeywordSpec[] = [
       const name = ctx.words[1]?.value ?? ''
       const addr = ctx.words[2]
       // A valid address parses the same whoever asks; only a failure is parsed again for its message.
-      if (addr !== undefined && !parseSocketAddress(addr.value, ANY_SERVER).ok) checkServerAddress(ctx, addr, serverWho(ctx, 'server', name))
+      if (addr !== undefined && serverAddressFamily(addr.value) === undefined) checkServerAddress(ctx, addr, serverWho(ctx, 'server', name))
       checkServerOptions(ctx, 3, 'server', name)
     },
     ok: ['server web1 127.0.0.1:80 check inter 3s rise 1 fall 2', 'server s1 127.0.0.1:8000 maxconn 32', 'server ms1.srv1 127.0.0.1:8080 cookie ms1.srv1 maxconn 300 check inter 2000ms rise 2 fall 3', 'server s2 127.0.0.1:80 weight 256 backup', 'server s3 127.0.0.1 check port 8080', 'server s4 127.0.0.1:80 disabled', 'server s5 [::1]:80 weight 0', 'server s6 127.0.0.1:80 weight x'],

@@ -103,6 +103,6 @@ export const isServerLine = (d: Directive): boolean => d.name === 'server' || d.
  */
 export function argsMayContain(d: Directive, needles: readonly string[]): boolean {
   const text = d.cst.text
-  for (const needle of needles) if (text.includes(needle)) return true
+  for (let i = 0; i < needles.length; i++) if (text.includes(needles[i] as string)) return true
   return QUOTE_OR_ESCAPE.test(text)
 }

@@ -45,7 +45,8 @@ export function versionedKeywords(ctx: RuleContext): void {
     const d = group[di] as Directive
     const candidates = BY_NAME.get(d.name)
     if (candidates === undefined) continue
-    for (const v of candidates) {
+    for (let vi = 0; vi < candidates.length; vi++) {
+      const v = candidates[vi] as VersionedKeyword
       if (!v.match(d)) continue
       if (v.removedIn && compareVersions(target, v.removedIn) >= 0) {
         report(ctx, 'error', 'haproxy/removed-keyword', d, `${v.label} is not supported anymore since HAProxy ${v.removedIn} (target version ${target}).`, v.instead ? [v.instead] : [])
