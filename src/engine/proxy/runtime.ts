@@ -8,6 +8,7 @@ import type {Clock} from './clock.js'
 import type {CheckResult} from './health/probe.js'
 import {healthText, type HealthState, initialHealth, isUp} from './health/state.js'
 import {HttpCounters} from './http/counters.js'
+import type {ServerConn} from './http/server-conn.js'
 import {clientIp} from './http/heads.js'
 import type {ProxyLogger} from './log/logger.js'
 import type {BackendPlan, FrontendPlan, ServerPlan} from './plan.js'
@@ -64,6 +65,8 @@ export class ServerRuntime implements LbServer {
   downSince: number | undefined
   downtimeMs = 0
   served = 0
+  /** Idle keep-alive connections to the server, shared by every session (http/server-conn.ts). */
+  idleConns: Set<ServerConn> | undefined = undefined
   readonly waiting: Waiter[] = []
   qmax = 0
   readonly counters = newCounters()
@@ -138,6 +141,8 @@ export class BackendRuntime {
   downtimeMs = 0
   /** Set by the engine when the backend has log targets (health transitions). */
   logger: ProxyLogger | undefined
+  /** Of a replaced or stopped configuration: connections its sessions give back are closed, not kept idle. */
+  retired = false
 
   constructor(
     readonly plan: BackendPlan,

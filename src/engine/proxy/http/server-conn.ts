@@ -75,7 +75,7 @@ export class ServerConn implements Http1Sink<ResponseHead> {
       this.closed = true
       if (this.pooled) {
         this.pooled = false
-        idle(this.server.backend).get(this.server)?.delete(this)
+        this.server.idleConns?.delete(this)
       }
       this.owner = undefined
     }
@@ -130,23 +130,12 @@ export class ServerConn implements Http1Sink<ResponseHead> {
   }
 }
 
-const pools = new WeakMap<BackendRuntime, Map<ServerRuntime, Set<ServerConn>>>()
-/** Backends of a replaced or stopped configuration: connections their sessions give back are closed. */
-const retired = new WeakSet<BackendRuntime>()
-
-function idle(backend: BackendRuntime): Map<ServerRuntime, Set<ServerConn>> {
-  let pool = pools.get(backend)
-  if (!pool) pools.set(backend, (pool = new Map()))
-  return pool
-}
-
 /** Gives an idle connection back to the server's pool (shared by every session). */
 export function releaseIdle(conn: ServerConn): void {
   if (conn.closed) return
-  if (retired.has(conn.server.backend)) return conn.destroy()
-  const pool = idle(conn.server.backend)
-  let set = pool.get(conn.server)
-  if (!set) pool.set(conn.server, (set = new Set()))
+  const server = conn.server
+  if (server.backend.retired) return conn.destroy()
+  const set = (server.idleConns ??= new Set())
   if (set.size >= MAX_IDLE) return conn.destroy()
   conn.park()
   conn.pooled = true
@@ -154,7 +143,7 @@ export function releaseIdle(conn: ServerConn): void {
 }
 
 export function takeIdle(server: ServerRuntime): ServerConn | undefined {
-  const set = idle(server.backend).get(server)
+  const set = server.idleConns
   if (!set) return undefined
   for (const conn of set) {
     set.delete(conn)
@@ -166,8 +155,8 @@ export function takeIdle(server: ServerRuntime): ServerConn | undefined {
 
 /** Closes every idle connection of a backend, and those its sessions give back later (engine stop, reload). */
 export function closeIdle(backend: BackendRuntime): void {
-  retired.add(backend)
-  for (const set of idle(backend).values()) for (const conn of [...set]) conn.destroy()
+  backend.retired = true
+  for (const server of backend.servers) if (server.idleConns) for (const conn of [...server.idleConns]) conn.destroy()
 }
 
 /** TCP connect with `timeout connect`; `done` gets the connection, or undefined when refused or too slow. */

@@ -277,7 +277,7 @@ class RequestParserImpl extends Base<RequestHead> implements RequestParser {
     const version = line.c
     if (f.otherCodings) throw new HeadError('unsupported transfer coding', start) // HAProxy: 422
     const authority = absoluteAuthority(line.b)
-    if (authority !== undefined && f.host !== undefined && authority !== f.host) throw new HeadError('absolute-form authority differs from Host', start)
+    if (authority !== undefined && f.hostAt >= 0 && authority !== headers.value(f.hostAt).toLowerCase()) throw new HeadError('absolute-form authority differs from Host', start)
     const upgrade = version === 'HTTP/1.1' && f.upgradeToken && f.upgradeHeader !== undefined
     if (upgrade && !f.websocketKey && /\bwebsocket\b/i.test(f.upgradeHeader ?? '')) throw new HeadError('websocket upgrade without Sec-WebSocket-Key', start)
     const keepAlive = version === 'HTTP/1.1' ? !f.close : f.keepAliveToken && !f.close

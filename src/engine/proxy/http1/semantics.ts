@@ -14,7 +14,8 @@ export interface Framing {
   keepAliveToken: boolean
   upgradeToken: boolean
   upgradeHeader: string | undefined
-  host: string | undefined
+  /** Index of the (first) Host header, -1 without one; its value is decoded only when asked (absolute-form targets). */
+  hostAt: number
   expect: string | undefined
   websocketKey: boolean
 }
@@ -46,6 +47,17 @@ function itemIs(buf: Buffer, s: number, e: number, lower: string): boolean {
   s = owsStart(buf, s, e)
   e = owsEnd(buf, s, e)
   return e - s === lower.length && isLower(buf, s, lower)
+}
+
+/** Whether buf[a, aEnd) and buf[b, bEnd) are the same ASCII text in any case (no string made for either). */
+function sameIgnoringCase(buf: Buffer, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  if (aEnd - a !== bEnd - b) return false
+  for (; a < aEnd; a++, b++) {
+    const x = buf[a]!
+    const y = buf[b]!
+    if (x !== y && (x >= 0x41 && x <= 0x5a ? x | 0x20 : x) !== (y >= 0x41 && y <= 0x5a ? y | 0x20 : y)) return false
+  }
+  return true
 }
 
 /** Content-Length items (a list of equal numbers is allowed): the value, or a HeadError. */
@@ -98,7 +110,7 @@ export function newFraming(): Framing {
     keepAliveToken: false,
     upgradeToken: false,
     upgradeHeader: undefined,
-    host: undefined,
+    hostAt: -1,
     expect: undefined,
     websocketKey: false,
   }
@@ -120,7 +132,7 @@ export function readFraming(headers: RawHeaders, into?: Framing): Framing {
     f.keepAliveToken = false
     f.upgradeToken = false
     f.upgradeHeader = undefined
-    f.host = undefined
+    f.hostAt = -1
     f.expect = undefined
     f.websocketKey = false
   }
@@ -156,12 +168,10 @@ export function readFraming(headers: RawHeaders, into?: Framing): Framing {
         }
         break
       }
-      case HeaderKind.host: {
-        const host = headers.value(i).toLowerCase()
-        if (f.host !== undefined && f.host !== host) throw new HeadError('conflicting Host headers', 0)
-        f.host = host
+      case HeaderKind.host:
+        if (f.hostAt < 0) f.hostAt = i
+        else if (!sameIgnoringCase(buf, headers.valueStart(f.hostAt), headers.valueEnd(f.hostAt), headers.valueStart(i), headers.valueEnd(i))) throw new HeadError('conflicting Host headers', 0)
         break
-      }
       case HeaderKind.upgrade:
         f.upgradeHeader = headers.value(i)
         break
