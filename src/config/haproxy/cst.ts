@@ -5,7 +5,7 @@
 import {type Diagnostic, diagnostic} from '../diagnostics.js'
 import type {SourceFile} from '../source.js'
 import {evaluateCondition} from './cfgcond.js'
-import {type Env, firstWordStart, isPlainText, type LexComment, type LexedLine, type LexError, lexLine, NO_WORDS, plainWords, type Word, type WordCache, wordEnd} from './lexer.js'
+import {type Env, firstWordStart, isPlainText, type LexComment, type LexedLine, type LexError, lexLine, NO_WORDS, splitPlainWords, type Word, type WordCache, wordEnd} from './lexer.js'
 import {isSectionKeyword, type SectionKind} from './keywords/sections.js'
 
 export type LineKind = 'blank' | 'comment' | 'section' | 'directive' | 'conditional'
@@ -69,7 +69,7 @@ class Line implements CstLine {
   }
 
   get words(): Word[] {
-    return this.#words ?? (plainWords(this.text, this.#src.cache) as Word[])
+    return this.#words ?? (splitPlainWords(this.text, this.#src.cache) as Word[])
   }
 
   get eol(): string {
@@ -187,7 +187,7 @@ export function parseCst(source: SourceFile, env: Env): HaproxyFileCst {
       // lines that change the environment are split now; the others when the model is built.
       const first = text.slice(firstStart, wordEnd(text, firstStart))
       kind = first.charCodeAt(0) === 46 ? 'conditional' : isSectionKeyword(first) ? 'section' : 'directive'
-      if (kind !== 'directive' || (current.kind === 'global' && ENV_KEYWORDS.has(first))) words = plainWords(text, wordCache) as Word[]
+      if (kind !== 'directive' || (current.kind === 'global' && ENV_KEYWORDS.has(first))) words = splitPlainWords(text, wordCache) as Word[]
     } else {
       lexed = lexLine(text, env, wordCache)
       words = lexed.words

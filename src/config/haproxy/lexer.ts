@@ -277,7 +277,11 @@ const SPECIAL = /["#'\\]/
  * lines runs in the interpreter first.
  */
 export function plainWords(text: string, cache: WordCache | undefined): Word[] | undefined {
-  if (SPECIAL.test(text)) return undefined
+  return SPECIAL.test(text) ? undefined : splitPlainWords(text, cache)
+}
+
+/** plainWords for a text known to be plain (isPlainText). */
+export function splitPlainWords(text: string, cache: WordCache | undefined): Word[] | undefined {
   // Words gather in a reused array, copied once at the exact size: pushing into a fresh array reallocates
   // it several times and keeps spare capacity, a third of a 20,000-server parse's memory.
   const scratch = plainScratch

@@ -181,10 +181,19 @@ function ipv4PortOf(text: string): number {
  * `a.b.c.d:port` is answered without making a parse result (a 20,000-server config checks and models each).
  */
 export function serverAddressFamily(text: string): SocketAddress['family'] | undefined {
-  if (ipv4PortOf(text) !== -1) return 'ipv4'
-  const parsed = parseSocketAddress(text, ANY_SERVER)
-  return parsed.ok ? parsed.value.family : undefined
+  // A server line's check then its model ask for the same address, one after the other.
+  if (text === lastFamily.text) return lastFamily.family
+  let family: SocketAddress['family'] | undefined = 'ipv4'
+  if (ipv4PortOf(text) === -1) {
+    const parsed = parseSocketAddress(text, ANY_SERVER)
+    family = parsed.ok ? parsed.value.family : undefined
+  }
+  lastFamily.text = text
+  lastFamily.family = family
+  return family
 }
+
+const lastFamily: {text: string | undefined; family: SocketAddress['family'] | undefined} = {text: undefined, family: undefined}
 
 const ANY_SERVER = {who: 'server', bind: false}
 
