@@ -11,12 +11,17 @@ import type {Directive} from './model.js'
 /** Keywords whose identity includes their second word (`timeout connect`, `option httplog`, `stats auth`). */
 const TWO_WORD = new Set(['timeout', 'option', 'stats', 'capture', 'tcp-request', 'tcp-response', 'http-check', 'tcp-check', 'rate-limit', 'stick', 'email-alert', 'compression', 'external-check', 'monitor'])
 
-/** `words`: the line's words without its `no`/`default` prefix, if any. */
+/**
+ * `words`: the line's words without its `no`/`default` prefix, if any. A directive keeps them, except a
+ * server line's: most of a big config, and read again only to report a problem or run the engine.
+ */
 export function toDirective(line: CstLine, words: Word[], prefix: 'no' | 'default' | undefined): Directive {
   const first = words[0] as Word
   const second = words[1]
-  const keyword = TWO_WORD.has(first.value) && second !== undefined ? `${first.value} ${second.value}` : first.value
-  return prefix === undefined ? new LineDirective(line, first.value, keyword) : new PrefixedDirective(line, first.value, keyword, words, prefix)
+  const name = first.value
+  const keyword = TWO_WORD.has(name) && second !== undefined ? `${name} ${second.value}` : name
+  if (prefix !== undefined) return new PrefixedDirective(line, name, keyword, words, prefix)
+  return new LineDirective(line, name, keyword, name === 'server' ? undefined : words)
 }
 
 class LineDirective implements Directive {
@@ -27,11 +32,11 @@ class LineDirective implements Directive {
   #words: Word[] | undefined
   #args: string[] | undefined
 
-  constructor(line: CstLine, name: string, keyword: string) {
+  constructor(line: CstLine, name: string, keyword: string, words: Word[] | undefined) {
     this.cst = line
     this.name = name
     this.keyword = keyword
-    this.#words = undefined
+    this.#words = words
     this.#args = undefined
   }
 
@@ -51,7 +56,7 @@ class LineDirective implements Directive {
     return isPlainText(text) ? start + 1 : (this.cst.words[0] as Word).column
   }
 
-  /** Kept once read: a plain line makes new words on each read (see cst.ts). The build passes them along instead. */
+  /** Kept once read: a plain line makes new words on each read (see cst.ts). */
   get words(): Word[] {
     return (this.#words ??= this.cst.words)
   }
@@ -71,7 +76,7 @@ class PrefixedDirective extends LineDirective {
   readonly #prefix: 'no' | 'default'
 
   constructor(line: CstLine, name: string, keyword: string, words: Word[], prefix: 'no' | 'default') {
-    super(line, name, keyword)
+    super(line, name, keyword, undefined)
     this.#words = words
     this.#prefix = prefix
   }

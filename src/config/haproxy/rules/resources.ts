@@ -58,7 +58,7 @@ export function serverOptionConflicts(ctx: RuleContext): void {
   for (const p of ctx.model.proxies) {
     for (let si = 0; si < p.servers.length; si++) {
       const s = p.servers[si] as Server
-      if (s.check && s.track !== undefined) {
+      if (s.track !== undefined && s.check) {
         report(ctx, 'error', 'haproxy/conflicting-settings', s.directive, `'server ${p.name}/${s.name}' : unable to enable checks and tracking at the same time!`, ["remove 'check' (the tracked server's checks decide) or remove 'track'"])
       }
     }
