@@ -39,11 +39,8 @@ class DeadlineQueue {
     d.queue = undefined
     d.prev = undefined
     d.next = undefined
-    // An empty queue holds no timer: nothing would keep the process awake or wake it for nothing.
-    if (this.head === undefined && this.timer !== undefined) {
-      clearTimeout(this.timer)
-      this.timer = undefined
-    }
+    // A queue left empty keeps its pending timer (unref'd, it refers to no deadline): a queue that empties and
+    // fills again with every connection (the close grace) would otherwise clear and create a timer each time.
   }
 
   private arm(at: number): void {
