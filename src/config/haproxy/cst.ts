@@ -5,8 +5,8 @@
 import {type Diagnostic, diagnostic} from '../diagnostics.js'
 import type {SourceFile} from '../source.js'
 import {evaluateCondition} from './cfgcond.js'
-import {type Env, firstWordStart, isPlainText, type LexComment, type LexedLine, type LexError, lexLine, NO_WORDS, splitPlainWords, type Word, type WordCache, wordEnd} from './lexer.js'
-import {isSectionKeyword, type SectionKind} from './keywords/sections.js'
+import {type Env, isPlainText, type LexComment, type LexedLine, type LexError, lexLine, splitPlainWords, type Word, type WordCache} from './lexer.js'
+import {isSectionKeyword, SECTION_KINDS, type SectionKind} from './keywords/sections.js'
 
 export type LineKind = 'blank' | 'comment' | 'section' | 'directive' | 'conditional'
 
@@ -87,6 +87,12 @@ class Line implements CstLine {
 
 /** Plain lines this long or shorter cannot have more than 64 words (HAProxy's limit, reported by the lexer). */
 const MAX_LAZY_TEXT = 128
+
+/**
+ * A plain line (no quote, backslash or `#`) with a first word that neither starts with `.` (a conditional)
+ * nor is a section keyword: one native test instead of a loop over each line's first characters.
+ */
+const PLAIN_DIRECTIVE = new RegExp(`^[ \\t]*(?!(?:${[...SECTION_KINDS].map((k) => k.replace(/[-.]/g, '\\$&')).join('|')})(?:[ \\t]|$))[^ \\t.#"'\\\\][^#"'\\\\]*$`)
 
 /** Global keywords that change the environment while parsing (applyEnvDirective). */
 const ENV_KEYWORDS = new Set(['setenv', 'presetenv', 'unsetenv', 'resetenv'])
@@ -178,16 +184,15 @@ export function parseCst(source: SourceFile, env: Env): HaproxyFileCst {
     let words: Word[] | undefined
     let lexed: LexedLine | undefined
     let kind: LineKind
-    const firstStart = text.length <= MAX_LAZY_TEXT && isPlainText(text) ? firstWordStart(text) : -2
-    if (firstStart === -1) {
-      words = NO_WORDS
-      kind = 'blank'
-    } else if (firstStart >= 0) {
-      // A plain line: its first word tells its kind. Only section headers, conditionals and the global
-      // lines that change the environment are split now; the others when the model is built.
-      const first = text.slice(firstStart, wordEnd(text, firstStart))
-      kind = first.charCodeAt(0) === 46 ? 'conditional' : isSectionKeyword(first) ? 'section' : 'directive'
-      if (kind !== 'directive' || (current.kind === 'global' && ENV_KEYWORDS.has(first))) words = splitPlainWords(text, wordCache) as Word[]
+    if (text.length <= MAX_LAZY_TEXT && current.kind !== 'global' && PLAIN_DIRECTIVE.test(text)) {
+      // Most lines of a big config: split when the model is built (see Line).
+      kind = 'directive'
+    } else if (text.length <= MAX_LAZY_TEXT && isPlainText(text)) {
+      words = splitPlainWords(text, wordCache) as Word[]
+      const first = words[0]
+      kind = first === undefined ? 'blank' : first.value.charCodeAt(0) === 46 ? 'conditional' : isSectionKeyword(first.value) ? 'section' : 'directive'
+      // Global lines keep their words only when they change the environment (read just below).
+      if (kind === 'directive' && !ENV_KEYWORDS.has((first as Word).value)) words = undefined
     } else {
       lexed = lexLine(text, env, wordCache)
       words = lexed.words

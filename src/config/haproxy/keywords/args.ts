@@ -163,18 +163,10 @@ export function parseSocketAddress(text: string, options: AddressOptions): Parse
 const lastAddress: {text: string; bind: boolean; result: Parsed<SocketAddress> | undefined} = {text: '', bind: false, result: undefined}
 
 /** `a.b.c.d:port`, each byte without leading zeros like isIPv4: most server addresses. */
-const IPV4_WITH_PORT = /^(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}:[0-9]{1,5}$/
+const IPV4_WITH_PORT = /^(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}:(?:[0-9]{1,4}|[0-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$/
 
-/**
- * The port of `a.b.c.d:port` (a valid IPv4 address and port: most server addresses), -1 for any other
- * text. One native regex test, no match array.
- */
-function ipv4PortOf(text: string): number {
-  if (!IPV4_WITH_PORT.test(text)) return -1
-  let port = 0
-  for (let i = text.lastIndexOf(':') + 1; i < text.length; i++) port = port * 10 + text.charCodeAt(i) - 48
-  return port <= 65535 ? port : -1
-}
+/** `a.b.c.d:port` with a valid IPv4 address and a port up to 65535 (most server addresses): one native test, no match array. */
+const isIPv4WithPort = (text: string): boolean => IPV4_WITH_PORT.test(text)
 
 /**
  * The family of a valid server address, undefined when parseSocketAddress rejects it. The usual
@@ -184,7 +176,7 @@ export function serverAddressFamily(text: string): SocketAddress['family'] | und
   // A server line's check then its model ask for the same address, one after the other.
   if (text === lastFamily.text) return lastFamily.family
   let family: SocketAddress['family'] | undefined = 'ipv4'
-  if (ipv4PortOf(text) === -1) {
+  if (!isIPv4WithPort(text)) {
     const parsed = parseSocketAddress(text, ANY_SERVER)
     family = parsed.ok ? parsed.value.family : undefined
   }
@@ -200,8 +192,10 @@ const ANY_SERVER = {who: 'server', bind: false}
 function parseSocketAddressUncached(text: string, options: AddressOptions): Parsed<SocketAddress> {
   if (!options.bind) {
     // One native match instead of the character loops below, which run interpreted on a cold start.
-    const port = ipv4PortOf(text)
-    if (port !== -1) return ok({family: 'ipv4', host: text.slice(0, text.lastIndexOf(':')), port})
+    if (isIPv4WithPort(text)) {
+      const colon = text.lastIndexOf(':')
+      return ok({family: 'ipv4', host: text.slice(0, colon), port: Number(text.slice(colon + 1))})
+    }
   }
   let rest = text
   let forced: 'ipv4' | 'ipv6' | undefined
