@@ -24,7 +24,9 @@ class Group {
   currWeight = 0
   nextWeight = 0
   curr = new KeyedQueue<LbServer>()
-  trees: {init: KeyedQueue<LbServer>; next: KeyedQueue<LbServer>} = {init: new KeyedQueue(), next: new KeyedQueue()}
+  // Swapped at each window's end (switchTrees): two fields, no object made per swap.
+  init = new KeyedQueue<LbServer>()
+  next = new KeyedQueue<LbServer>()
 }
 
 export class RoundRobin implements Balancer {
@@ -63,15 +65,15 @@ export class RoundRobin implements Balancer {
   private queueByWeight(group: Group, tree: 'init' | 'next', s: LbServer): void {
     const place = this.place(s)
     // Named reads, not trees[tree]: a keyed read with changing names goes megamorphic on this hot path.
-    ;(tree === 'init' ? group.trees.init : group.trees.next).insert(EWEIGHT_MAX - place.eweight, s)
+    ;(tree === 'init' ? group.init : group.next).insert(EWEIGHT_MAX - place.eweight, s)
     place.tree = tree
   }
 
-  private dequeue(group: Group, s: LbServer): void {
-    const tree = this.place(s).tree
+  private dequeue(group: Group, s: LbServer, place = this.place(s)): void {
+    const tree = place.tree
     if (tree === 'curr') group.curr.remove(s)
-    else if (tree === 'init') group.trees.init.remove(s)
-    else if (tree === 'next') group.trees.next.remove(s)
+    else if (tree === 'init') group.init.remove(s)
+    else if (tree === 'next') group.next.remove(s)
   }
 
   /** Places a server in the current window, or in `next` when its position falls beyond it. */
@@ -100,7 +102,7 @@ export class RoundRobin implements Balancer {
   private fromGroup(group: Group): LbServer | undefined {
     const head = group.curr.first()
     if (head && this.place(head).npos <= group.currPos) return head
-    const fresh = group.trees.init.first()
+    const fresh = group.init.first()
     // A hole in the window with nobody waiting to be placed: the head still serves.
     if (!fresh) return head
     const place = this.place(fresh)
@@ -109,16 +111,17 @@ export class RoundRobin implements Balancer {
   }
 
   private switchTrees(group: Group): void {
-    const {init, next} = group.trees
-    group.trees = {init: next, next: init}
-    for (const s of group.trees.init.values()) this.place(s).tree = 'init'
-    for (const s of group.trees.next.values()) this.place(s).tree = 'next'
+    const init = group.next
+    const next = group.init
+    group.init = init
+    group.next = next
+    for (let i = 0; i < init.size; i++) this.place(init.valueAt(i)!).tree = 'init'
+    for (let i = 0; i < next.size; i++) this.place(next.valueAt(i)!).tree = 'next'
     group.currWeight = group.nextWeight
     group.currPos = group.currWeight
   }
 
-  private advance(group: Group, s: LbServer): void {
-    const place = this.place(s)
+  private advance(group: Group, place: Place): void {
     if (place.npos === 0) place.lpos = group.currPos
     else place.lpos = place.npos
     place.npos = (place.npos === 0 ? group.currPos : place.npos) + Math.floor(group.nextWeight / place.eweight)
@@ -163,9 +166,10 @@ export class RoundRobin implements Balancer {
         chosen = avoided
         break
       }
-      this.advance(group, s)
-      this.dequeue(group, s)
-      this.place(s).tree = undefined
+      const place = this.place(s)
+      this.advance(group, place)
+      this.dequeue(group, s, place)
+      place.tree = undefined
       group.currPos++
       if (!saturated(s)) {
         if (s !== context.avoid || avoided) {
