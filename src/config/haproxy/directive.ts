@@ -25,19 +25,20 @@ export function toDirective(line: CstLine, words: Word[], prefix: 'no' | 'defaul
 }
 
 class LineDirective implements Directive {
-  readonly cst: CstLine
+  // `declare`: set by the constructor only (no per-construction field initializer, see Line in cst.ts).
+  declare readonly cst: CstLine
   /** A field, not a getter: the checks read every directive's name (a call each time on a cold JIT). */
-  readonly name: string
-  readonly keyword: string
-  #words: Word[] | undefined
-  #args: string[] | undefined
+  declare readonly name: string
+  declare readonly keyword: string
+  declare private ownWords: Word[] | undefined
+  declare private argValues: string[] | undefined
 
   constructor(line: CstLine, name: string, keyword: string, words: Word[] | undefined) {
     this.cst = line
     this.name = name
     this.keyword = keyword
-    this.#words = words
-    this.#args = undefined
+    this.ownWords = words
+    this.argValues = undefined
   }
 
   get file(): string {
@@ -58,7 +59,7 @@ class LineDirective implements Directive {
 
   /** Kept once read: a plain line makes new words on each read (see cst.ts). */
   get words(): Word[] {
-    return (this.#words ??= this.cst.words)
+    return (this.ownWords ??= this.cst.words)
   }
 
   get prefix(): 'no' | 'default' | undefined {
@@ -66,27 +67,27 @@ class LineDirective implements Directive {
   }
 
   get args(): string[] {
-    return (this.#args ??= wordValues(this.words, 1))
+    return (this.argValues ??= wordValues(this.words, 1))
   }
 }
 
 /** `no option x`, `default option x`: the words after the prefix. */
 class PrefixedDirective extends LineDirective {
-  readonly #words: Word[]
-  readonly #prefix: 'no' | 'default'
+  declare private readonly unprefixed: Word[]
+  declare private readonly prefixWord: 'no' | 'default'
 
   constructor(line: CstLine, name: string, keyword: string, words: Word[], prefix: 'no' | 'default') {
     super(line, name, keyword, undefined)
-    this.#words = words
-    this.#prefix = prefix
+    this.unprefixed = words
+    this.prefixWord = prefix
   }
 
   override get words(): Word[] {
-    return this.#words
+    return this.unprefixed
   }
 
   override get prefix(): 'no' | 'default' {
-    return this.#prefix
+    return this.prefixWord
   }
 }
 

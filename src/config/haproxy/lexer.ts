@@ -35,8 +35,9 @@ export interface Word {
  * of five (a 20,000-server parse keeps 30,000 words).
  */
 class PlainWord implements Word {
-  readonly value: string
-  readonly column: number
+  // `declare`: set by the constructor only (no per-construction field initializer).
+  declare readonly value: string
+  declare readonly column: number
 
   constructor(value: string, column: number) {
     this.value = value

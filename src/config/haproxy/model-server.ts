@@ -20,15 +20,16 @@ const UNAPPLIED: ServerFields = {weight: 1, check: false, inter: DEFAULT_INTER, 
 const SERVER_ADDRESS = {who: 'server', bind: false}
 
 class ModelServer implements Server {
-  readonly directive: Directive
+  // `declare`: set by the constructor only (no per-construction field initializer, see Line in cst.ts).
+  declare readonly directive: Directive
   // Name and family are fields, not getters: the checks read them for every server (duplicate names are
   // compared pairwise), and a getter is a call each time on a cold JIT.
-  readonly name: string
-  readonly family: SocketAddress['family']
+  declare readonly name: string
+  declare readonly family: SocketAddress['family']
   /** Every option by name (after default-server), `true` for flags. Often shared with identical servers. */
-  options: Record<string, string | true>
-  template: {prefix: string; count: number} | undefined
-  #fields: ServerFields
+  declare options: Record<string, string | true>
+  declare template: {prefix: string; count: number} | undefined
+  declare private fields: ServerFields
 
   constructor(directive: Directive, name: string, family: SocketAddress['family'], options: Record<string, string | true>) {
     this.directive = directive
@@ -36,7 +37,7 @@ class ModelServer implements Server {
     this.family = family
     this.options = options
     this.template = undefined
-    this.#fields = UNAPPLIED
+    this.fields = UNAPPLIED
   }
 
   /** Gives the server its default-server settings (`defaults`: the proxy's effective ones, if any). */
@@ -45,11 +46,11 @@ class ModelServer implements Server {
       // The options object is often shared with identical servers: so are the fields derived from it.
       let fields = fieldsByOptions.get(this.options)
       if (fields === undefined) fieldsByOptions.set(this.options, (fields = serverFields(this.options)))
-      this.#fields = fields
+      this.fields = fields
       return
     }
     this.options = merged(defaults, this.options)
-    this.#fields = serverFields(this.options)
+    this.fields = serverFields(this.options)
   }
 
   get file(): string {
@@ -82,78 +83,78 @@ class ModelServer implements Server {
   }
 
   get weight(): number {
-    return this.#fields.weight
+    return this.fields.weight
   }
 
   get check(): boolean {
-    return this.#fields.check
+    return this.fields.check
   }
 
   get inter(): number {
-    return this.#fields.inter
+    return this.fields.inter
   }
 
   get fastinter(): number | undefined {
-    return this.#fields.fastinter
+    return this.fields.fastinter
   }
 
   get downinter(): number | undefined {
-    return this.#fields.downinter
+    return this.fields.downinter
   }
 
   get rise(): number {
-    return this.#fields.rise
+    return this.fields.rise
   }
 
   get fall(): number {
-    return this.#fields.fall
+    return this.fields.fall
   }
 
   get backup(): boolean {
-    return this.#fields.backup
+    return this.fields.backup
   }
 
   get disabled(): boolean {
-    return this.#fields.disabled
+    return this.fields.disabled
   }
 
   get ssl(): boolean {
-    return this.#fields.ssl
+    return this.fields.ssl
   }
 
   get cookie(): string | undefined {
-    return this.#fields.cookie
+    return this.fields.cookie
   }
 
   get track(): string | undefined {
-    return this.#fields.track
+    return this.fields.track
   }
 
   get resolvers(): string | undefined {
-    return this.#fields.resolvers
+    return this.fields.resolvers
   }
 
   get initAddr(): string | undefined {
-    return this.#fields.initAddr
+    return this.fields.initAddr
   }
 
   get maxconn(): number | undefined {
-    return this.#fields.maxconn
+    return this.fields.maxconn
   }
 
   get maxqueue(): number | undefined {
-    return this.#fields.maxqueue
+    return this.fields.maxqueue
   }
 
   get slowstart(): number | undefined {
-    return this.#fields.slowstart
+    return this.fields.slowstart
   }
 
   /** The typed fields as plain data (what JSON.stringify and console.log show). */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = {file: this.file, line: this.line, column: this.column, name: this.name, address: this.address, host: this.host, family: this.family}
     if (this.port !== undefined) out.port = this.port
-    Object.assign(out, this.#fields)
+    Object.assign(out, this.fields)
     if (this.template !== undefined) out.template = this.template
     out.options = this.options
     return out
