@@ -1,10 +1,11 @@
-// `npm run bench [-- SCENARIO...] [-- --json] [--duration=S --rounds=N --modes=http-keepalive,http-close,tcp --idle=N --reloads=N --nbthread=N --skip=http-proxy,direct]`:
+// `npm run bench [-- SCENARIO...] [-- --json] [--duration=S --rounds=N --modes=http-keepalive,http-close,tcp --idle=N --reloads=N --nbthread=N --skip=http-proxy,direct --pin]`:
 // benchmarks measured side by side with the real tools. Progress goes to stderr, results to stdout.
 import {benchFeatures} from './proxy/features.js'
 import {benchMemory} from './proxy/memory.js'
 import {renderFeatures, renderMemory, renderProxy, renderReload} from './proxy/report.js'
 import {benchReload} from './proxy/reload.js'
 import {benchProxy, type LoadMode, MODES} from './proxy/throughput.js'
+import {pinCpus} from './proxy/pin.js'
 import {killAll} from './proxy/process.js'
 import {findTools} from './proxy/tools.js'
 import {benchValidate, type ValidateBenchResult} from './validate.js'
@@ -49,6 +50,14 @@ if (skip?.some((t) => t !== 'http-proxy' && t !== 'direct')) {
   process.exit(2)
 }
 const reloads = flag('reloads')
+// The proxy under test alone on CPU 1, wrk and nginx on CPU 0 (bench/proxy/pin.ts).
+if (args.includes('--pin')) {
+  const refused = pinCpus()
+  if (refused) {
+    process.stderr.write(`bench: ${refused}\n`)
+    process.exit(2)
+  }
+}
 
 interface Scenario {
   run: () => Promise<{scenario: string}>

@@ -49,7 +49,7 @@ export async function startBackends(dir: string, count = 2): Promise<Backends> {
       const home = join(dir, `nginx-${i}`)
       mkdirSync(home, {recursive: true})
       writeFileSync(join(home, 'nginx.conf'), nginxConfig(home, port))
-      const proc = start(`nginx backend ${i}`, 'nginx', ['-c', join(home, 'nginx.conf'), '-p', home], {fileLimit: 65536})
+      const proc = start(`nginx backend ${i}`, 'nginx', ['-c', join(home, 'nginx.conf'), '-p', home], {fileLimit: 65536, cpu: 'load'})
       procs.push(proc)
       await waitForPort(proc, port)
       ports.push(port)

@@ -2,6 +2,7 @@
 import {type ChildProcess, spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {connect, createServer} from 'node:net'
+import {type CpuRole, onCpu} from './pin.js'
 
 export interface Running {
   name: string
@@ -34,10 +35,13 @@ export interface StartOptions {
   stdout?: number
   /** Called with each chunk of stderr (waiting for "reloaded" lines). */
   onStderr?: (text: string) => void
+  /** With --pin: the CPU it runs on (the proxy under test, or the load side: backends). */
+  cpu?: CpuRole
 }
 
 export function start(name: string, command: string, args: string[], options: StartOptions = {}): Running {
-  const [cmd, argv] = options.fileLimit ? withFileLimit(command, args, options.fileLimit) : [command, args]
+  const [pinnedCommand, pinnedArgs] = onCpu(options.cpu, command, args)
+  const [cmd, argv] = options.fileLimit ? withFileLimit(pinnedCommand, pinnedArgs, options.fileLimit) : [pinnedCommand, pinnedArgs]
   const child = spawn(cmd, argv, {stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'], env: options.env ?? process.env})
   let tail = ''
   const keep = (chunk: Buffer) => {

@@ -20,7 +20,7 @@ export function describeMachine(m: Machine): string {
 }
 
 export function renderProxy(r: ProxyBenchResult): string {
-  const out = [`proxy: wrk -t1 -c${r.connections}, ${r.durationS} s x ${r.rounds} rounds interleaved, medians; HAProxy nbthread ${r.nbthread}; ${describeMachine(r.machine)}`]
+  const out = [`proxy: wrk -t1 -c${r.connections}, ${r.durationS} s x ${r.rounds} rounds interleaved, medians; HAProxy nbthread ${r.nbthread}; ${r.pinned ? 'proxies pinned to CPU 1, wrk and nginx to CPU 0; ' : ''}${describeMachine(r.machine)}`]
   for (const mode of r.modes) {
     out.push(`${mode.what}`)
     const rows = [['target', 'req/s', 'vs haproxy', 'p50 ms', 'p99 ms', 'p99 vs haproxy', 'CPU µs/req', 'CPU vs haproxy', 'RSS MiB', 'errors']]

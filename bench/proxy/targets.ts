@@ -56,6 +56,7 @@ export async function startLbctl(options: ProxyTargetOptions, extraNodeArgs: str
   const out = options.stdoutFile ? openSync(options.stdoutFile, 'a') : undefined
   const proc = start(`${build.name} run`, process.execPath, [...extraNodeArgs, build.bin, 'run', '-f', cfg], {
     fileLimit: FILE_LIMIT,
+    cpu: 'proxy',
     ...(out !== undefined ? {stdout: out} : {}),
     onStderr: (text) => {
       reloaded += text.split('lbctl run: reloaded').length - 1
@@ -107,7 +108,7 @@ export async function startHaproxy(options: ProxyTargetOptions & {masterWorker?:
   const master = join(options.dir, 'master.sock')
   const out = options.stdoutFile ? openSync(options.stdoutFile, 'a') : undefined
   const args = options.masterWorker ? ['-W', '-S', master, '-f', cfg] : ['-db', '-f', cfg]
-  const proc = start('haproxy', 'haproxy', args, {fileLimit: FILE_LIMIT, ...(out !== undefined ? {stdout: out} : {})})
+  const proc = start('haproxy', 'haproxy', args, {fileLimit: FILE_LIMIT, cpu: 'proxy', ...(out !== undefined ? {stdout: out} : {})})
   if (out !== undefined) closeSync(out)
   let workers: number[] = []
   // The master takes signals once its CLI answers (a SIGUSR2 during its start-up is lost).
@@ -150,7 +151,7 @@ export async function startHaproxy(options: ProxyTargetOptions & {masterWorker?:
 
 export async function startHttpProxy(port: number, backends: number[]): Promise<Target> {
   const script = join(import.meta.dirname, '..', 'node-http-proxy.mjs')
-  const proc = start('node http-proxy', process.execPath, [script, String(port), ...backends.map((b) => `http://127.0.0.1:${b}`)], {fileLimit: FILE_LIMIT})
+  const proc = start('node http-proxy', process.execPath, [script, String(port), ...backends.map((b) => `http://127.0.0.1:${b}`)], {fileLimit: FILE_LIMIT, cpu: 'proxy'})
   try {
     await waitForPort(proc, port)
   } catch (error) {

@@ -10,6 +10,7 @@ import {type Machine, machine} from './machine.js'
 import {freePort} from './process.js'
 import {direct, startHaproxy, startHttpProxy, startLbctl, type Target, type TargetName} from './targets.js'
 import {findTools, lbctlBaselineBin, requireTools} from './tools.js'
+import {isPinned} from './pin.js'
 import {runWrk} from './wrk.js'
 
 export type LoadMode = 'http-keepalive' | 'http-close' | 'tcp'
@@ -67,6 +68,8 @@ export interface ProxyBenchResult {
   rounds: number
   connections: number
   nbthread: number
+  /** --pin: the proxies on CPU 1, wrk and nginx on CPU 0. */
+  pinned: boolean
   modes: ModeFigures[]
   /** Targets that could not be measured and why. */
   missing: string[]
@@ -148,6 +151,7 @@ export async function benchProxy(options: ProxyBenchOptions = {}): Promise<Proxy
       rounds,
       connections,
       nbthread,
+      pinned: isPinned(),
       modes: modes.map((mode) => summarize(mode, targets, (t) => samples.get(key(mode, t)))),
       missing: tools.missing,
     }

@@ -1,5 +1,6 @@
 // Runs wrk and reads its report: requests/s, latency percentiles, errors.
 import {execFile} from 'node:child_process'
+import {onCpu} from './pin.js'
 
 export interface WrkOptions {
   port: number
@@ -25,7 +26,8 @@ export function runWrk(o: WrkOptions): Promise<WrkResult> {
   args.push(`http://127.0.0.1:${o.port}${o.path ?? '/'}`)
   return new Promise((resolve, reject) => {
     // Bounded: wrk stops after durationS; the timeout is a safety net.
-    execFile('wrk', args, {timeout: (o.durationS + 30) * 1000}, (error, stdout, stderr) => {
+    const [command, argv] = onCpu('load', 'wrk', args)
+    execFile(command, argv, {timeout: (o.durationS + 30) * 1000}, (error, stdout, stderr) => {
       if (error) return reject(new Error(`wrk ${args.join(' ')} failed: ${error.message} ${stderr}`))
       try {
         resolve(parseWrk(stdout))
