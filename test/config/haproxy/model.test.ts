@@ -67,6 +67,8 @@ describe('typed model', () => {
       ['w2', '10.0.0.2', 8080, 1, true, 3000, 2, true, true, null, null],
     ])
     expect(web.cookie).toMatchObject({name: 'SRV', mode: 'insert'})
+    // Servers read most fields through getters: JSON still shows them as data.
+    expect(JSON.parse(JSON.stringify(web.servers[0]))).toMatchObject({name: 'w1', address: '10.0.0.1:8080', host: '10.0.0.1', family: 'ipv4', port: 8080, weight: 10, check: true, inter: 3000, cookie: 'w1', maxconn: 200})
   })
 
   it('resolves defaults inheritance (from, mode, timeouts, options)', () => {
