@@ -2,6 +2,7 @@
  * Live state of frontends, backends and servers: what balancing, health checks, sessions and the
  * runtime API read and change. A backend tells its balancer about every change (house style 8).
  */
+import {isIP} from 'node:net'
 import {type Balancer, createBalancer} from './balance/index.js'
 import type {LbServer, PickContext} from './balance/types.js'
 import type {Clock} from './clock.js'
@@ -53,6 +54,8 @@ export class ServerRuntime implements LbServer {
   readonly backup: boolean
   readonly maxconn: number
   readonly initialWeight: number
+  /** 4 or 6 for an IP literal (connected to without a lookup), 0 for a host name: decided once, not per connect. */
+  readonly family: number
   weight: number
   maint: boolean
   drain = false
@@ -84,6 +87,7 @@ export class ServerRuntime implements LbServer {
     this.backup = plan.backup
     this.maxconn = plan.maxconn
     this.initialWeight = this.weight = plan.weight
+    this.family = isIP(plan.host)
     this.maint = plan.disabled
     if (plan.check) this.health = initialHealth(plan.check.rise, plan.check.fall)
     this.lastChange = now

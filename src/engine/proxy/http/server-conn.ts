@@ -3,7 +3,7 @@
  * (`http-reuse safe`: a session's first request never takes another session's idle connection).
  */
 import {createResponseParser, type Http1Error, type Http1Sink, type RawHeaders, type ResponseHead, type ResponseParser} from '../http1/index.js'
-import {connectTcp, type ProxySocket} from '../io/index.js'
+import {connectTcp, type ProxySocket, rawConnect} from '../io/index.js'
 import type {BackendRuntime, ServerRuntime} from '../runtime.js'
 import {Deadline} from './deadline.js'
 
@@ -159,9 +159,15 @@ export function closeIdle(backend: BackendRuntime): void {
   for (const server of backend.servers) if (server.idleConns) for (const conn of [...server.idleConns]) conn.destroy()
 }
 
+/** A connection to the server: raw for an IP literal (its family known since the configuration loaded), else with a lookup. */
+export function connectTo(server: ServerRuntime, timeoutMs: number): Promise<ProxySocket> {
+  const {host, port} = server.plan
+  return server.family !== 0 ? rawConnect(host, port, timeoutMs, server.family) : connectTcp(host, port, timeoutMs)
+}
+
 /** TCP connect with `timeout connect`; `done` gets the connection, or undefined when refused or too slow. */
 export function connectServer(server: ServerRuntime, timeoutMs: number, done: (conn: ServerConn | undefined) => void): void {
-  connectTcp(server.plan.host, server.plan.port, timeoutMs).then(
+  connectTo(server, timeoutMs).then(
     (socket) => {
       socket.setNoDelay(true)
       const conn = new ServerConn(socket, server)

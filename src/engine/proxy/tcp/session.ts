@@ -4,7 +4,8 @@
  * session ends when both directions are closed, or on an error or a timeout.
  */
 import {Deadline} from '../http/deadline.js'
-import {connectTcp, type ProxySocket} from '../io/index.js'
+import type {ProxySocket} from '../io/index.js'
+import {connectTo} from '../http/server-conn.js'
 import {logStream, StreamLog} from '../log/index.js'
 import type {BackendRuntime, FrontendRuntime, ServerRuntime} from '../runtime.js'
 
@@ -113,7 +114,7 @@ export async function runTcpSession(client: ProxySocket, frontend: FrontendRunti
 }
 
 function tryConnect(server: ServerRuntime, timeoutMs: number): Promise<ProxySocket | undefined> {
-  return connectTcp(server.plan.host, server.plan.port, timeoutMs).catch(() => undefined)
+  return connectTo(server, timeoutMs).catch(() => undefined)
 }
 
 /**
