@@ -103,10 +103,17 @@ process.exitCode = failed ? 1 : 0
 function printValidate(r: ValidateBenchResult): string {
   const ms = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(0)} ms`)
   const ratio = (v: number | null) => (v === null ? 'haproxy not installed' : `${v.toFixed(2)} x haproxy -c`)
-  return [
+  const cpu = (v: number | null) => (v === null ? '' : `  (CPU ${v.toFixed(0)} ms)`)
+  const lines = [
     `validate: ${r.backends} backends, ${r.servers} servers, ${(r.bytes / 1024).toFixed(0)} KiB, median of ${r.rounds}`,
-    `  haproxy -c          ${ms(r.haproxyCheckMs)}`,
+    `  haproxy -c          ${ms(r.haproxyCheckMs)}${cpu(r.haproxyCheckCpuMs)}`,
     `  lbctl (in process)  ${ms(r.lbctlInProcessMs)}  ${ratio(r.ratioInProcess)}`,
-    `  lbctl validate CLI  ${ms(r.lbctlCliMs)}  ${ratio(r.ratioCli)}`,
-  ].join('\n')
+    `  lbctl validate CLI  ${ms(r.lbctlCliMs)}  ${ratio(r.ratioCli)}${cpu(r.lbctlCliCpuMs)}`,
+  ]
+  if (r.lbctlCliCleanEnvMs !== null) lines.push(`  the same without NODE_EXTRA_CA_CERTS  ${ms(r.lbctlCliCleanEnvMs)}  ${ratio(r.ratioCliCleanEnv)}`)
+  if (r.baseline) {
+    const clean = r.baseline.cliCleanEnvMs === null ? '' : `, ${ms(r.baseline.cliCleanEnvMs)} without NODE_EXTRA_CA_CERTS`
+    lines.push(`  baseline CLI (${r.baseline.bin})  ${ms(r.baseline.cliMs)}${cpu(r.baseline.cliCpuMs)}${clean}`)
+  }
+  return lines.join('\n')
 }
