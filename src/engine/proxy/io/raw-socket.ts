@@ -158,7 +158,7 @@ export class RawSocket extends EventEmitter implements ProxySocket, EndOfTurn {
     if (this.ending || this.destroyed) return this
     this.ending = true
     // Held writes and the FIN go out together at the end of the turn.
-    if (!this.heldForTurn) this.flushAndShutdown()
+    if (!this.heldForTurn) this.holdForTurn()
     return this
   }
 
@@ -179,13 +179,27 @@ export class RawSocket extends EventEmitter implements ProxySocket, EndOfTurn {
   private flushAndShutdown(): void {
     this.corks = 0
     this.flushCorked()
-    if (this.queuedBytes === 0) this.shutdown()
+    if (this.queuedBytes > 0 || this.destroyed) return
+    // Closing anyway and everything sent: close(2) sends the FIN after the data, as HAProxy's shutdown + close
+    // do; no shutdown request and no callback for it.
+    if (this.destroyOnFinish) this.closeNow()
+    else this.shutdown()
   }
 
   destroySoon(): void {
+    if (this.finished) {
+      this.destroy()
+      return
+    }
+    this.destroyOnFinish = true
     this.end()
-    if (this.finished) this.destroy()
-    else this.destroyOnFinish = true
+  }
+
+  private closeNow(): void {
+    this.destroyed = true
+    this.reading = false
+    this.handle.onread = ignoreRead
+    this.closeHandle()
   }
 
   destroy(error?: Error): this {
@@ -222,7 +236,9 @@ export class RawSocket extends EventEmitter implements ProxySocket, EndOfTurn {
     this.handleClosed = true
     this.closedRead = this.handle.bytesRead
     this.closedWritten = this.handle.bytesWritten
-    this.handle.close(() => this.emit('close'))
+    // The descriptor is closed now (libuv's callback would only add a call into JavaScript per socket).
+    this.handle.close()
+    process.nextTick(emitClose, this)
   }
 
   // ── internals ──
@@ -381,6 +397,10 @@ function emitDrain(socket: RawSocket): void {
   if (socket.destroyed || !socket.writableNeedDrain) return
   socket.writableNeedDrain = false
   socket.emit('drain')
+}
+
+function emitClose(socket: RawSocket): void {
+  socket.emit('close')
 }
 
 function emitError(socket: RawSocket, error: Error): void {

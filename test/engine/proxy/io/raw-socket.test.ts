@@ -239,8 +239,8 @@ describe('RawSocket on loopback', () => {
     expect(chunks.map(String)).toEqual(['abcdef'])
   })
 
-  it('end() or destroy() right after a write in the same turn: the bytes still arrive, then the FIN', async () => {
-    for (const close of ['end', 'destroy'] as const) {
+  it('end(), destroy() or destroySoon() right after a write in the same turn: the bytes still arrive, then the FIN', async () => {
+    for (const close of ['end', 'destroy', 'destroySoon'] as const) {
       let peer: Socket | undefined
       const {port} = await netServer((socket) => {
         peer = socket
@@ -249,12 +249,24 @@ describe('RawSocket on loopback', () => {
       await until(() => peer !== undefined)
       const received = collect(peer!)
       const ended = once(peer!, 'end')
+      const handle = (client as unknown as {handle: {shutdown: (...args: unknown[]) => number}}).handle
+      let shutdowns = 0
+      const shutdown = handle.shutdown.bind(handle)
+      handle.shutdown = (...args: unknown[]) => {
+        shutdowns++
+        return shutdown(...args)
+      }
+      const closed = once(client, 'close')
       client.write(Buffer.from('last '))
       client.write(Buffer.from('words'))
-      if (close === 'end') client.end()
-      else client.destroy()
+      client[close]()
       await ended
       expect(received.bytes().toString()).toBe('last words')
+      // end() half-closes (a shutdown request); destroySoon() with everything sent just closes, like HAProxy's
+      // shutdown + close in one go.
+      expect(shutdowns).toBe(close === 'end' ? 1 : 0)
+      if (close !== 'end') await closed
+      else client.destroy()
     }
   })
 
