@@ -64,7 +64,10 @@ describe.skipIf(!built || !requireBinary('tmux') || !requireBinary('haproxy'))('
 
   it('shows server, status, the whole check and sessions of every server inside the box', async () => {
     narrow.run('new-session', '-d', '-s', narrowSession, '-x', '80', '-y', '24', `${process.execPath} ${cliPath} dash --socket lb1=${lab.socket} --interval 200ms; sleep 600`)
-    let shown = await narrow.waitFor(/app\/web2\s+UP\s+L7OK/)
+    // Both rows complete in one capture (a capture can catch a row while the dash redraws it, or before the
+    // first check of web1 is in).
+    const bothUp = (text: string) => ['web1', 'web2'].every((server) => serverBox(text).filter((l) => row(server, 'UP', 'L7OK/200 \\d+ms').test(l)).length === 1)
+    let shown = await narrow.waitFor(bothUp)
     if (process.env.LBCTL_SHOW_SCREEN) process.stderr.write(shown)
     expect(Math.max(...shown.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80)
     let box = serverBox(shown)
