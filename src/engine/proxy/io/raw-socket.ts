@@ -196,17 +196,20 @@ export class RawSocket extends EventEmitter implements ProxySocket, EndOfTurn {
   }
 
   private closeNow(): void {
+    this.markDestroyed()
+    this.closeHandle()
+  }
+
+  /** Nothing more is read or written from now on; the handle closes in closeHandle. */
+  private markDestroyed(): void {
     this.destroyed = true
     this.reading = false
     this.handle.onread = ignoreRead
-    this.closeHandle()
   }
 
   destroy(error?: Error): this {
     if (this.destroyed) return this
-    this.destroyed = true
-    this.reading = false
-    this.handle.onread = ignoreRead
+    this.markDestroyed()
     // A graceful close still sends what was written; an error discards it.
     if (error !== undefined) {
       this.corked = []
@@ -227,10 +230,8 @@ export class RawSocket extends EventEmitter implements ProxySocket, EndOfTurn {
       const bytes = this.corkedBytes
       this.corked = []
       this.corkedBytes = 0
-      const req = this.writeReq()
       // A failure changes nothing now: the socket is closing anyway.
-      const error = chunks.length === 1 ? this.handle.writeBuffer(req, chunks[0]!) : this.handle.writev(req, chunks, true)
-      if (error === 0) this.queued(req, chunks, bytes)
+      this.writeOut(chunks, bytes)
     }
     // Counters (and addresses read before) stay known after close: logs are written then.
     this.handleClosed = true
@@ -264,14 +265,13 @@ export class RawSocket extends EventEmitter implements ProxySocket, EndOfTurn {
     if (this.finished) this.destroy()
   }
 
-  private send(data: Buffer): void {
+  /** Hands the chunks to libuv as one write (or writev); libuv's error, 0 when sent or queued. */
+  private writeOut(chunks: Buffer[], bytes: number): number {
     const req = this.writeReq()
-    const error = this.handle.writeBuffer(req, data)
-    if (error !== 0) {
-      this.destroy(uvError(error, 'write'))
-      return
-    }
-    this.queued(req, data, data.length)
+    const one = chunks.length === 1 ? chunks[0]! : undefined
+    const error = one !== undefined ? this.handle.writeBuffer(req, one) : this.handle.writev(req, chunks, true)
+    if (error === 0) this.queued(req, one ?? chunks, bytes)
+    return error
   }
 
   private flushCorked(): void {
@@ -281,15 +281,10 @@ export class RawSocket extends EventEmitter implements ProxySocket, EndOfTurn {
     this.corked = []
     this.corkedBytes = 0
     if (this.destroyed) return
-    if (chunks.length === 1) this.send(chunks[0]!)
-    else {
-      const req = this.writeReq()
-      const error = this.handle.writev(req, chunks, true)
-      if (error !== 0) {
-        this.destroy(uvError(error, 'write'))
-        return
-      }
-      this.queued(req, chunks, bytes)
+    const error = this.writeOut(chunks, bytes)
+    if (error !== 0) {
+      this.destroy(uvError(error, 'write'))
+      return
     }
     // Everything went out at once, yet write() said false while the bytes were corked.
     if (this.queuedBytes === 0 && this.writableNeedDrain) process.nextTick(emitDrain, this)

@@ -49,6 +49,20 @@ function until(check: () => boolean, ms = 2000): Promise<void> {
   })
 }
 
+/** A raw client connected to a raw accepted socket that reads: the chunks it receives, one per read. */
+async function connectedPair(): Promise<{client: RawSocket; chunks: Buffer[]}> {
+  let accepted: RawSocket | undefined
+  const listener = rawServer('127.0.0.1', (socket) => {
+    accepted = socket
+    socket.resume()
+  })
+  const client = await connected('127.0.0.1', listener.port()!)
+  await until(() => accepted !== undefined)
+  const chunks: Buffer[] = []
+  accepted!.on('data', (chunk) => chunks.push(chunk))
+  return {client, chunks}
+}
+
 describe('RawSocket on loopback', () => {
   it('echoes, counts bytes both ways, and reports the addresses the peer sees', async () => {
     let accepted: RawSocket | undefined
@@ -190,15 +204,7 @@ describe('RawSocket on loopback', () => {
   })
 
   it('cork gathers writes into one send; the bytes count while corked', async () => {
-    let accepted: RawSocket | undefined
-    const listener = rawServer('127.0.0.1', (socket) => {
-      accepted = socket
-      socket.resume()
-    })
-    const client = await connected('127.0.0.1', listener.port()!)
-    await until(() => accepted !== undefined)
-    const chunks: Buffer[] = []
-    accepted!.on('data', (chunk) => chunks.push(chunk))
+    const {client, chunks} = await connectedPair()
     client.cork()
     client.write(Buffer.from('a'))
     client.write(Buffer.from('bc'))
@@ -210,15 +216,7 @@ describe('RawSocket on loopback', () => {
   })
 
   it('writes of one event-loop turn leave together in one system call once the turn is over', async () => {
-    let accepted: RawSocket | undefined
-    const listener = rawServer('127.0.0.1', (socket) => {
-      accepted = socket
-      socket.resume()
-    })
-    const client = await connected('127.0.0.1', listener.port()!)
-    await until(() => accepted !== undefined)
-    const chunks: Buffer[] = []
-    accepted!.on('data', (chunk) => chunks.push(chunk))
+    const {client, chunks} = await connectedPair()
     const handle = (client as unknown as {handle: {writeBuffer: (...args: unknown[]) => number; writev: (...args: unknown[]) => number}}).handle
     let sends = 0
     for (const method of ['writeBuffer', 'writev'] as const) {
