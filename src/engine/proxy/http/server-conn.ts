@@ -33,8 +33,6 @@ export class ServerConn implements Http1Sink<ResponseHead> {
   readonly parser: ResponseParser
   owner: ConnOwner | undefined
   closed = false
-  /** In its server's idle pool (so destroy takes it out; most connections never are). */
-  pooled = false
   /** The 'drain' listener is added on the first write the server does not take at once. */
   private drainListened = false
   /** `timeout server` while used, the idle purge delay while parked; reads and `touch()` push it back. */
@@ -73,10 +71,7 @@ export class ServerConn implements Http1Sink<ResponseHead> {
   destroy(): void {
     if (!this.closed) {
       this.closed = true
-      if (this.pooled) {
-        this.pooled = false
-        this.server.idleConns?.delete(this)
-      }
+      this.server.idleConns?.delete(this)
       this.owner = undefined
     }
     this.timer.stop()
@@ -138,7 +133,6 @@ export function releaseIdle(conn: ServerConn): void {
   const set = (server.idleConns ??= new Set())
   if (set.size >= MAX_IDLE) return conn.destroy()
   conn.park()
-  conn.pooled = true
   set.add(conn)
 }
 
@@ -147,7 +141,6 @@ export function takeIdle(server: ServerRuntime): ServerConn | undefined {
   if (!set) return undefined
   for (const conn of set) {
     set.delete(conn)
-    conn.pooled = false
     if (!conn.closed && !conn.socket.destroyed) return conn
   }
   return undefined
