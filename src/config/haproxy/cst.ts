@@ -5,7 +5,8 @@
 import {type Diagnostic, diagnostic} from '../diagnostics.js'
 import type {SourceFile} from '../source.js'
 import {evaluateCondition} from './cfgcond.js'
-import {type Env, isPlainText, type LexComment, type LexedLine, type LexError, lexLine, splitPlainWords, type Word, type WordCache} from './lexer.js'
+import {type Env, firstWordStart, isPlainText, type LexComment, type LexedLine, type LexError, lexLine, splitPlainWords, type Word, type WordCache} from './lexer.js'
+import type {Directive} from './model.js'
 import {isSectionKeyword, SECTION_KINDS, type SectionKind} from './keywords/sections.js'
 
 export type LineKind = 'blank' | 'comment' | 'section' | 'directive' | 'conditional'
@@ -36,42 +37,57 @@ interface FileWords {
 }
 
 /**
- * One line of the CST. Number, kind and `active` are plain fields: the build reads them on every line, and a
- * getter is a call each time on a cold JIT. The line ending and the lexer's comment and errors (rare) share
- * one field.
+ * One line of the CST, and the model's Directive for it once the build accepts it (see acceptDirective):
+ * a big config has one directive per line (28,000 for 20,000 servers) and the parse keeps them all, so
+ * the line is the directive rather than a second object pointing at it. Number, kind, `active`, name and
+ * keyword are plain fields: the build and the checks read them on every line, and a getter is a call each
+ * time on a cold JIT. The line ending and the lexer's comment and errors (rare) share one field.
  *
  * A plain directive line (no quote, escape or `#`, at most 128 characters) keeps no words: `words` splits
  * its text again each time it is read (a new array; the same values, columns and kinds of word), which
  * does not depend on the environment. A parse keeps most of a big config's lines this way, and most of
  * them (server lines) are never read again once the model is built: keeping their words was a third of
- * the memory a parse holds.
+ * the memory a parse holds. Once the line is a directive, words read are kept (a rule reading them word
+ * by word splits once).
  */
-class Line implements CstLine {
+class Line implements CstLine, Directive {
   // `declare`: fields set by the constructor only. Declared class fields would be defined once more by an
   // initializer V8 runs on every construction (ES2022 class fields), 32,000 times for a big config.
-  declare readonly file: string
   declare readonly line: number
   declare readonly text: string
   declare readonly kind: LineKind
   declare active: boolean
+  /** The directive's first word and keyword (see acceptDirective); '' until the build accepts the line. */
+  declare name: string
+  declare keyword: string
   declare private readonly src: FileWords
-  declare private readonly ownWords: Word[] | undefined
+  declare private ownWords: Word[] | undefined
+  declare private argValues: string[] | undefined
   /** The line ending's index in EOLS, or the lexer's result (with the ending) when the line has a comment or errors. */
   declare private readonly extra: number | {eol: number; lexed: LexedLine}
 
   constructor(src: FileWords, line: number, text: string, eol: number, kind: LineKind, words: Word[] | undefined, lexed: LexedLine | undefined, active: boolean) {
-    this.file = src.path
     this.line = line
     this.text = text
     this.kind = kind
     this.active = active
+    this.name = ''
+    this.keyword = ''
     this.src = src
     this.ownWords = words
+    this.argValues = undefined
     this.extra = lexed !== undefined && (lexed.comment !== undefined || lexed.errors.length > 0) ? {eol, lexed} : eol
   }
 
+  get file(): string {
+    return this.src.path
+  }
+
   get words(): Word[] {
-    return this.ownWords ?? (splitPlainWords(this.text, this.src.cache) as Word[])
+    if (this.ownWords !== undefined) return this.ownWords
+    const words = splitPlainWords(this.text, this.src.cache) as Word[]
+    if (this.name !== '') this.ownWords = words
+    return words
   }
 
   get eol(): string {
@@ -85,6 +101,53 @@ class Line implements CstLine {
   get errors(): LexError[] {
     return typeof this.extra === 'number' ? NO_ERRORS : this.extra.lexed.errors
   }
+
+  /** As a Directive: the line it was read from is itself. */
+  get cst(): CstLine {
+    return this
+  }
+
+  get column(): number {
+    return firstWordColumn(this)
+  }
+
+  get prefix(): undefined {
+    return undefined
+  }
+
+  get args(): string[] {
+    return (this.argValues ??= wordValues(this.words, 1))
+  }
+
+  /** Makes the line the directive `name`/`keyword`, keeping `words` (the line's own) when given. */
+  accept(name: string, keyword: string, words: Word[] | undefined): Directive {
+    this.name = name
+    this.keyword = keyword
+    if (words !== undefined) this.ownWords = words
+    return this
+  }
+}
+
+/** Where the line's first word starts (1-based). */
+export function firstWordColumn(line: CstLine): number {
+  const text = line.text
+  // Without quotes or escapes the first word starts at the first non-blank; otherwise ask the words.
+  return isPlainText(text) ? firstWordStart(text) + 1 : (line.words[0] as Word).column
+}
+
+/**
+ * The Directive for a line the build accepted without a `no`/`default` prefix: the line itself (see Line).
+ * `words`: the line's words when the directive keeps them.
+ */
+export function acceptDirective(line: CstLine, name: string, keyword: string, words: Word[] | undefined): Directive {
+  return (line as Line).accept(name, keyword, words)
+}
+
+/** The values of words[from..], in an array of exactly that length (push would leave spare capacity). */
+export function wordValues(words: Word[], from: number): string[] {
+  const out = new Array<string>(Math.max(0, words.length - from))
+  for (let i = from; i < words.length; i++) out[i - from] = (words[i] as Word).value
+  return out
 }
 
 /** Plain lines this long or shorter cannot have more than 64 words (HAProxy's limit, reported by the lexer). */
