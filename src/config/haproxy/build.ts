@@ -24,6 +24,7 @@ import {
   type OtherSection,
   type Proxy,
   type RuleSet,
+  type StatsSettings,
   type UserlistUser,
 } from './model.js'
 import {applyServerDefaults, merged, toServer} from './model-server.js'
@@ -47,6 +48,18 @@ export function buildModel(files: HaproxyFileCst[]): BuildResult {
   return {model: b.model, diagnostics: b.diagnostics}
 }
 
+/** The empty list proxies share until they get an element (never pushed to: see append). */
+const NONE = Object.freeze([]) as readonly never[] as never[]
+/** The stats settings of a proxy without stats lines, shared (stats() gives a proxy its own). */
+const NO_STATS: StatsSettings = Object.freeze({...emptyStats(), auth: NONE, scope: NONE})
+
+/** `list` with `item` added: a new array in place of the shared empty one. */
+function append<T>(list: T[], item: T): T[] {
+  if (list === NONE) return [item]
+  list.push(item)
+  return list
+}
+
 function loc(file: string, line: number, column: number): Location {
   return {file, line, column}
 }
@@ -59,6 +72,8 @@ class Builder {
   private readonly inheritsFrom = new Map<Proxy, Proxy | undefined>()
   /** Proxies with a `no log` line (it stops the defaults' log from applying). */
   private readonly noLog = new Set<Proxy>()
+  /** The ACL names declared so far in the proxy being read (made at its first ACL). */
+  private declared: Set<string> | undefined
 
   section(section: CstSection): void {
     const header = section.header
@@ -178,16 +193,17 @@ class Builder {
       column: at.column,
       kind,
       name,
-      binds: [],
+      // Shared empty lists (most proxies of a big config have no bind, ACL, rule...): see append.
+      binds: NONE,
       servers: [],
       defaultServer: {},
-      acls: [],
-      useBackends: [],
-      rules: [],
+      acls: NONE,
+      useBackends: NONE,
+      rules: NONE,
       options: {},
       timeouts: {},
-      stats: emptyStats(),
-      logs: [],
+      stats: NO_STATS,
+      logs: NONE,
       directives: [],
       effective: UNRESOLVED,
     }
@@ -205,9 +221,9 @@ class Builder {
     }
     this.inheritsFrom.set(p, parent)
 
-    const declared = new Set<string>()
+    this.declared = undefined
     const named = kind !== 'defaults' || name !== ''
-    this.walk(section, kind, name, named, (d, words) => this.proxyDirective(p, d, words, declared))
+    this.walk(section, kind, name, named, (d, words) => this.proxyDirective(p, d, words))
 
     if (kind === 'defaults') {
       this.model.defaults.push(p)
@@ -222,7 +238,7 @@ class Builder {
   }
 
   /** Records one accepted proxy directive into the model, checking the conditions it carries. */
-  private proxyDirective(p: Proxy, d: Directive, words: Word[], declared: Set<string>): void {
+  private proxyDirective(p: Proxy, d: Directive, words: Word[]): void {
     p.directives.push(d)
     const first = d.name
     if (first === 'server') {
@@ -231,8 +247,8 @@ class Builder {
       return
     }
     // ACL and use_backend lines too go through the words: thousands of generated ones need no args array.
-    if (first === 'acl') return this.acl(p, d, words, declared)
-    if (first === 'use_backend') return this.useBackend(p, d, words, declared)
+    if (first === 'acl') return this.acl(p, d, words)
+    if (first === 'use_backend') return this.useBackend(p, d, words)
     const a = d.args
     switch (first) {
       case 'mode':
@@ -263,7 +279,7 @@ class Builder {
         if (d.prefix === 'no') {
           p.logs = []
           this.noLog.add(p)
-        } else p.logs.push(d)
+        } else p.logs = append(p.logs, d)
         break
       case 'cookie': {
         const opts = a.slice(1)
@@ -272,7 +288,7 @@ class Builder {
         break
       }
       case 'bind':
-        p.binds.push(toBind(d))
+        p.binds = append(p.binds, toBind(d))
         break
       case 'server-template': {
         const range = (a[1] ?? '1').split('-').map(Number)
@@ -297,14 +313,14 @@ class Builder {
         const action = words[actionIndex]?.value ?? ''
         const rule: Proxy['rules'][number] = {file: d.file, line: d.line, column: d.column, set, action, args: words.slice(actionIndex + 1, c === -1 ? undefined : c).map((w) => w.value), directive: d}
         if (c !== -1) {
-          const cond = this.condition(p, d, words, c, `an '${first} ${action}' condition`, declared)
+          const cond = this.condition(p, d, words, c, `an '${first} ${action}' condition`)
           if (cond) rule.condition = cond
         }
-        p.rules.push(rule)
+        p.rules = append(p.rules, rule)
         break
       }
       case 'stats':
-        this.stats(p, d, words, declared)
+        this.stats(p, d, words)
         break
       case 'redirect':
       case 'monitor':
@@ -313,32 +329,32 @@ class Builder {
       case 'ignore-persist':
       case 'stick': {
         const c = conditionIndex(words, 1)
-        if (c !== -1) this.condition(p, d, words, c, `an '${first}' condition`, declared)
+        if (c !== -1) this.condition(p, d, words, c, `an '${first}' condition`)
         break
       }
     }
   }
 
-  private acl(p: Proxy, d: Directive, words: Word[], declared: Set<string>): void {
+  private acl(p: Proxy, d: Directive, words: Word[]): void {
     const name = words[1]?.value
     if (name === undefined) return
-    declared.add(name)
-    p.acls.push({file: d.file, line: d.line, column: d.column, name, criterion: words[2]?.value ?? '', args: wordValues(words, 3), directive: d})
+    ;(this.declared ??= new Set()).add(name)
+    p.acls = append(p.acls, {file: d.file, line: d.line, column: d.column, name, criterion: words[2]?.value ?? '', args: wordValues(words, 3), directive: d})
   }
 
-  private useBackend(p: Proxy, d: Directive, words: Word[], declared: Set<string>): void {
+  private useBackend(p: Proxy, d: Directive, words: Word[]): void {
     const c = conditionIndex(words, 2)
     const sw: Proxy['useBackends'][number] = {file: d.file, line: d.line, column: d.column, backend: words[1]?.value ?? '', directive: d}
     if (c !== -1) {
-      const cond = this.condition(p, d, words, c, 'switching rule', declared)
+      const cond = this.condition(p, d, words, c, 'switching rule')
       if (cond) sw.condition = cond
     }
-    p.useBackends.push(sw)
+    p.useBackends = append(p.useBackends, sw)
   }
 
-  private stats(p: Proxy, d: Directive, words: Word[], declared: Set<string>): void {
+  private stats(p: Proxy, d: Directive, words: Word[]): void {
     const a = d.args
-    const st = p.stats
+    const st = p.stats === NO_STATS ? (p.stats = emptyStats()) : p.stats
     switch (a[0]) {
       case 'enable':
         st.enabled = true
@@ -375,7 +391,7 @@ class Builder {
       case 'admin': {
         const c = conditionIndex(words, 2)
         if (c !== -1) {
-          const cond = this.condition(p, d, words, c, "a 'stats admin' rule", declared)
+          const cond = this.condition(p, d, words, c, "a 'stats admin' rule")
           if (cond) st.admin = cond
         }
         break
@@ -386,7 +402,7 @@ class Builder {
   }
 
   /** Parses a condition, checks its ACL names exist (declared above in this proxy) and its anonymous ACLs. */
-  private condition(p: Proxy, d: Directive, words: Word[], start: number, label: string, declared: Set<string>): Condition | undefined {
+  private condition(p: Proxy, d: Directive, words: Word[], start: number, label: string): Condition | undefined {
     const parsed = parseCondition(words, start)
     if ('error' in parsed) {
       this.report('error', 'haproxy/invalid-condition', d.file, d.cst, parsed.word, `error detected while parsing ${label} : ${parsed.error}.`)
@@ -403,7 +419,7 @@ class Builder {
         }
         const name = term.name as string
         aclNames.push(name)
-        if (!declared.has(name) && !PREDEFINED_ACLS.has(name)) {
+        if (this.declared?.has(name) !== true && !PREDEFINED_ACLS.has(name)) {
           this.report('error', 'haproxy/undefined-acl', d.file, d.cst, term.word, `error detected while parsing ${label} : no such ACL : '${name}'.`, [
             `declare it above this line in ${p.kind} '${p.name}': acl ${name} <criterion> <pattern>`,
           ])
@@ -502,9 +518,9 @@ class Builder {
       const base: InheritedSettings = parent ? resolve(parent, depth + 1) : {mode: 'tcp', timeouts: {}, options: {}, defaultServer: {}, stats: emptyStats()}
       const e: InheritedSettings = {
         mode: p.mode ?? base.mode,
-        timeouts: merged(base.timeouts, p.timeouts),
-        options: merged(base.options, p.options),
-        defaultServer: merged(base.defaultServer, p.defaultServer),
+        timeouts: inherited(base.timeouts, p.timeouts),
+        options: inherited(base.options, p.options),
+        defaultServer: inherited(base.defaultServer, p.defaultServer),
         stats: p.stats.enabled || p.stats.auth.length > 0 ? p.stats : base.stats,
       }
       const balance = p.balance ?? base.balance
@@ -534,6 +550,20 @@ class Builder {
       for (let si = 0; si < servers.length; si++) applyServerDefaults(servers[si] as Proxy['servers'][number], hasDefaults ? defaults : undefined)
     }
   }
+}
+
+/**
+ * `{...base, ...own}`, or one of them itself when the other is empty: thousands of backends inherit the
+ * same timeouts and set none (nothing changes these records once the model is built).
+ */
+function inherited<T>(base: Record<string, T>, own: Record<string, T>): Record<string, T> {
+  if (isEmpty(own)) return base
+  return isEmpty(base) ? own : merged(base, own)
+}
+
+function isEmpty(record: object): boolean {
+  for (const _ in record) return false
+  return true
 }
 
 /** A directive line HAProxy reads (it has words: a line's kind is 'directive' only then). */
