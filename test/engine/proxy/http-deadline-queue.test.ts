@@ -1,7 +1,7 @@
 /** Deadlines share one queue and one timer per length: order, moves between lengths, expiry inside an expiry. */
 import {performance} from 'node:perf_hooks'
 import {describe, expect, it} from 'vitest'
-import {Deadline} from '../../../src/engine/proxy/http/deadline.js'
+import {Deadline} from '../../../src/engine/proxy/timers/deadline.js'
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

@@ -2,7 +2,7 @@
 import {performance} from 'node:perf_hooks'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import type {ProxyEngine} from '../../../src/engine/proxy/engine.js'
-import {Deadline} from '../../../src/engine/proxy/http/deadline.js'
+import {Deadline} from '../../../src/engine/proxy/timers/deadline.js'
 import {echoBackend, type EchoBackend, RawClient} from './http-helpers.js'
 import {freePort, startEngine} from './helpers.js'
 

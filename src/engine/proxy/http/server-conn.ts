@@ -3,9 +3,9 @@
  * (`http-reuse safe`: a session's first request never takes another session's idle connection).
  */
 import {createResponseParser, type Http1Error, type Http1Sink, type RawHeaders, type ResponseHead, type ResponseParser} from '../http1/index.js'
-import {connectTcp, type ProxySocket, rawConnect} from '../io/index.js'
+import {connectTcp, connectTcpThen, type ProxySocket, rawConnect} from '../io/index.js'
 import type {BackendRuntime, ServerRuntime} from '../runtime.js'
-import {Deadline} from './deadline.js'
+import {Deadline} from '../timers/deadline.js'
 
 /** What a connection reports to the transaction using it. */
 export interface ConnOwner {
@@ -36,7 +36,7 @@ export class ServerConn implements Http1Sink<ResponseHead> {
   /** The 'drain' listener is added on the first write the server does not take at once. */
   private drainListened = false
   /** `timeout server` while used, the idle purge delay while parked; reads and `touch()` push it back. */
-  private readonly timer = new Deadline(() => this.gone('timeout'))
+  private readonly timer = new Deadline(() => (this.owner ? this.gone('timeout') : this.destroy(true)))
   private timeoutMs = 0
 
   constructor(
@@ -68,14 +68,19 @@ export class ServerConn implements Http1Sink<ResponseHead> {
     owner?.onServerGone(reason)
   }
 
-  destroy(): void {
+  /**
+   * `reset`: an idle connection nobody will use is closed the way HAProxy closes those (SO_LINGER 0, a reset):
+   * one packet instead of the FIN exchange, and no TIME_WAIT socket per request under a new connection per request.
+   */
+  destroy(reset = false): void {
     if (!this.closed) {
       this.closed = true
       this.server.idleConns?.delete(this)
       this.owner = undefined
     }
     this.timer.stop()
-    this.socket.destroy()
+    if (reset) this.socket.resetAndDestroy()
+    else this.socket.destroy()
   }
 
   onHead(head: ResponseHead): void {
@@ -129,9 +134,9 @@ export class ServerConn implements Http1Sink<ResponseHead> {
 export function releaseIdle(conn: ServerConn): void {
   if (conn.closed) return
   const server = conn.server
-  if (server.backend.retired) return conn.destroy()
+  if (server.backend.retired) return conn.destroy(true)
   const set = (server.idleConns ??= new Set())
-  if (set.size >= MAX_IDLE) return conn.destroy()
+  if (set.size >= MAX_IDLE) return conn.destroy(true)
   conn.park()
   set.add(conn)
 }
@@ -149,7 +154,7 @@ export function takeIdle(server: ServerRuntime): ServerConn | undefined {
 /** Closes every idle connection of a backend, and those its sessions give back later (engine stop, reload). */
 export function closeIdle(backend: BackendRuntime): void {
   backend.retired = true
-  for (const server of backend.servers) if (server.idleConns) for (const conn of [...server.idleConns]) conn.destroy()
+  for (const server of backend.servers) if (server.idleConns) for (const conn of [...server.idleConns]) conn.destroy(true)
 }
 
 /** A connection to the server: raw for an IP literal (its family known since the configuration loaded), else with a lookup. */
@@ -158,16 +163,18 @@ export function connectTo(server: ServerRuntime, timeoutMs: number): Promise<Pro
   return server.family !== 0 ? rawConnect(host, port, timeoutMs, server.family) : connectTcp(host, port, timeoutMs)
 }
 
-/** TCP connect with `timeout connect`; `done` gets the connection, or undefined when refused or too slow. */
+/**
+ * TCP connect with `timeout connect`; `done` gets the connection, or undefined when refused or too slow. The
+ * socket reads from the start (the response is read as soon as it comes).
+ */
 export function connectServer(server: ServerRuntime, timeoutMs: number, done: (conn: ServerConn | undefined) => void): void {
-  connectTo(server, timeoutMs).then(
-    (socket) => {
-      socket.setNoDelay(true)
-      const conn = new ServerConn(socket, server)
-      // Sockets come paused: the response is read from now on.
-      socket.resume()
-      done(conn)
-    },
-    () => done(undefined),
-  )
+  const {host, port} = server.plan
+  connectTcpThen(host, port, {timeoutMs, family: server.family, reading: true}, (_error, socket) => {
+    if (!socket) return done(undefined)
+    socket.setNoDelay(true)
+    const conn = new ServerConn(socket, server)
+    // A raw socket reads already; one from node:net comes paused.
+    socket.resume()
+    done(conn)
+  })
 }

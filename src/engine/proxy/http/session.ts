@@ -22,7 +22,7 @@ import {END_OF_TRAILERS, htxHeadersSize, htxHeadSize, htxMessageSize} from '../l
 import {errorCloses, errorResponse} from './errors.js'
 import {type ClientFraming, clientFraming, clientIp, clientResponseHead, ForwardedFor, serverRequestHead} from './heads.js'
 import {connectServer, type ConnOwner, releaseIdle, type ServerConn, takeIdle} from './server-conn.js'
-import {Deadline} from './deadline.js'
+import {Deadline} from '../timers/deadline.js'
 import type {HttpSettings} from './settings.js'
 
 /** HAProxy waits this long before retrying the same server after a refused connection. */

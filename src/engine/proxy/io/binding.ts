@@ -47,6 +47,8 @@ export interface TcpHandle {
   writev(req: WriteReq, chunks: Buffer[], allBuffers: true): number
   shutdown(req: ShutdownReq): number
   close(callback?: () => void): void
+  /** Closes with SO_LINGER 0 (a reset); 0, or libuv's error with the handle left open. */
+  reset(callback?: () => void): number
   setNoDelay(noDelay: boolean): number
   getpeername(out: AddressOut): number
   getsockname(out: AddressOut): number

@@ -1,6 +1,6 @@
 export type {ProxySocket} from './types.js'
 export {HIGH_WATER_MARK, RawSocket} from './raw-socket.js'
-export {connectTcp, rawConnect} from './connect.js'
+export {type ConnectDone, connectTcp, connectTcpThen, rawConnect, rawConnectThen, type RawConnectOptions} from './connect.js'
 export {RawListener, rawListen} from './listen.js'
 export {netSocketOver} from './net-socket.js'
 export type {TcpHandle} from './binding.js'

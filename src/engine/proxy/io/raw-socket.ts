@@ -6,7 +6,6 @@
  * the same way across turns. Half-open like net.Socket with `allowHalfOpen: true`: the peer's FIN emits
  * 'end' and this side stays writable until end().
  */
-import {EventEmitter} from 'node:events'
 import {
   type AddressOut,
   kLastWriteWasAsync,
@@ -21,6 +20,7 @@ import {
   type WriteReq,
   WriteWrap,
 } from './binding.js'
+import {SocketEvents} from './socket-events.js'
 import {atEndOfTurn, type EndOfTurn} from './turn.js'
 import type {ProxySocket} from './types.js'
 
@@ -37,7 +37,7 @@ const readBuffer = Buffer.allocUnsafeSlow(64 * 1024)
 
 let spareWriteReq: WriteReq | undefined
 
-export class RawSocket extends EventEmitter implements ProxySocket, EndOfTurn {
+export class RawSocket extends SocketEvents implements ProxySocket, EndOfTurn {
   destroyed = false
   readableEnded = false
   writableNeedDrain = false
@@ -49,6 +49,8 @@ export class RawSocket extends EventEmitter implements ProxySocket, EndOfTurn {
   /** The FIN went out ('finish' emitted). */
   private finished = false
   private destroyOnFinish = false
+  /** resetAndDestroy(): the handle closes with a reset (SO_LINGER 0) instead of a FIN. */
+  private reset = false
   private corks = 0
   /** Its writes wait for the end of this event-loop turn (one cork held until endOfTurn). */
   private heldForTurn = false
@@ -223,6 +225,23 @@ export class RawSocket extends EventEmitter implements ProxySocket, EndOfTurn {
     return this
   }
 
+  /**
+   * Closes with a reset (RST), dropping anything not sent, as HAProxy closes the server connections it does not
+   * keep (SO_LINGER 0): one packet instead of the FIN exchange, and no TIME_WAIT socket left behind.
+   */
+  resetAndDestroy(): this {
+    if (this.destroyed) return this
+    this.reset = true
+    this.corked = []
+    this.corkedBytes = 0
+    this.markDestroyed()
+    if (!this.heldForTurn) {
+      this.heldForTurn = true
+      atEndOfTurn(this)
+    }
+    return this
+  }
+
   /** The handle closes at the end of the turn, like writes go: the FINs of a burst wake the peer once. */
   private closeHandle(): void {
     const chunks = this.corked
@@ -238,8 +257,10 @@ export class RawSocket extends EventEmitter implements ProxySocket, EndOfTurn {
     this.closedRead = this.handle.bytesRead
     this.closedWritten = this.handle.bytesWritten
     // The descriptor is closed now (libuv's callback would only add a call into JavaScript per socket).
-    this.handle.close()
-    process.nextTick(emitClose, this)
+    // libuv refuses a reset once a shutdown was requested: that socket just closes.
+    if (!this.reset || this.shutdownSent || this.handle.reset() !== 0) this.handle.close()
+    // Already a turn after destroy(), and after any 'error' (a tick): no tick of its own needed.
+    this.emit('close')
   }
 
   // ── internals ──
@@ -394,11 +415,7 @@ function emitDrain(socket: RawSocket): void {
   socket.emit('drain')
 }
 
-function emitClose(socket: RawSocket): void {
-  socket.emit('close')
-}
-
 function emitError(socket: RawSocket, error: Error): void {
-  // A session always listens for errors; without a listener EventEmitter would throw from here.
+  // A session always listens for errors; EventEmitter would throw without a listener.
   if (socket.listenerCount('error') > 0) socket.emit('error', error)
 }

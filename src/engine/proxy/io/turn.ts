@@ -17,5 +17,11 @@ export function atEndOfTurn(task: EndOfTurn): void {
 function runHeld(): void {
   const tasks = held
   held = []
-  for (const task of tasks) task.endOfTurn()
+  let i = 0
+  try {
+    for (; i < tasks.length; i++) tasks[i]!.endOfTurn()
+  } finally {
+    // A task that threw (a 'close' listener's bug) must not leave the others' writes and closes undone.
+    for (i++; i < tasks.length; i++) atEndOfTurn(tasks[i]!)
+  }
 }

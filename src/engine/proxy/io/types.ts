@@ -25,6 +25,8 @@ export interface ProxySocket {
   /** FIN after the queued writes, then 'finish'. */
   end(): this
   destroy(): this
+  /** Closes at once with a reset (RST) instead of a FIN; unsent bytes are dropped. Plain TCP only (net.Socket throws on TLS). */
+  resetAndDestroy(): this
   /** Ends, then destroys once the writes are flushed. */
   destroySoon(): void
   readonly destroyed: boolean

@@ -3,7 +3,7 @@
  * redispatch, then pipe bytes both ways with backpressure. A FIN is passed on (half-close) and the
  * session ends when both directions are closed, or on an error or a timeout.
  */
-import {Deadline} from '../http/deadline.js'
+import {Deadline} from '../timers/deadline.js'
 import type {ProxySocket} from '../io/index.js'
 import {connectTo} from '../http/server-conn.js'
 import {logStream, StreamLog} from '../log/index.js'

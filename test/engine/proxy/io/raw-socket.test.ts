@@ -1,7 +1,8 @@
 import {once} from 'node:events'
 import {createServer, connect as netConnect, Socket as NetSocket, type Server, type Socket} from 'node:net'
 import {afterEach, describe, expect, it} from 'vitest'
-import {connectTcp, HIGH_WATER_MARK, rawConnect, type RawListener, rawListen, RawSocket} from '../../../../src/engine/proxy/io/index.js'
+import {TCP} from '../../../../src/engine/proxy/io/binding.js'
+import {connectTcp, HIGH_WATER_MARK, rawConnect, rawConnectThen, type RawListener, rawListen, RawSocket} from '../../../../src/engine/proxy/io/index.js'
 import {freePort} from '../../../helpers/ports.js'
 
 const cleanups: Array<() => unknown> = []
@@ -39,6 +40,11 @@ async function connected(host: string, port: number): Promise<RawSocket> {
   const socket = await rawConnect(host, port, 2000)
   cleanups.push(() => socket.destroy())
   return socket
+}
+
+/** The next time a RawSocket emits `event` (events.once wants a whole EventEmitter). */
+function nextEvent(socket: RawSocket, event: 'close' | 'end' | 'finish' | 'drain'): Promise<void> {
+  return new Promise((resolve) => socket.once(event, () => resolve()))
 }
 
 function until(check: () => boolean, ms = 2000): Promise<void> {
@@ -89,7 +95,7 @@ describe('RawSocket on loopback', () => {
     expect(accepted!.localAddress).toBe('127.0.0.1')
     // Counters and addresses stay readable after close (logs are written then).
     client.destroy()
-    await once(client, 'close')
+    await nextEvent(client, 'close')
     expect(client.bytesRead).toBe(11)
     expect(client.remotePort).toBe(listener.port())
   })
@@ -138,16 +144,16 @@ describe('RawSocket on loopback', () => {
     })
     const client = await connected('127.0.0.1', port)
     const received = collect(client)
-    const finished = once(client, 'finish')
+    const finished = nextEvent(client, 'finish')
     client.resume()
     client.write(Buffer.from('question'))
     client.end()
     expect(client.write(Buffer.from('late'))).toBe(false)
     await finished
-    await once(client, 'end')
+    await nextEvent(client, 'end')
     expect(received.bytes().toString()).toBe('got question')
     expect(client.readableEnded).toBe(true)
-    await once(client, 'close')
+    await nextEvent(client, 'close')
     expect(client.destroyed).toBe(true)
   })
 
@@ -172,7 +178,7 @@ describe('RawSocket on loopback', () => {
     }
     expect(full).toBe(true)
     expect(client.writableNeedDrain).toBe(true)
-    const drained = once(client, 'drain')
+    const drained = nextEvent(client, 'drain')
     peer!.resume()
     await drained
     expect(client.writableNeedDrain).toBe(false)
@@ -254,7 +260,7 @@ describe('RawSocket on loopback', () => {
         shutdowns++
         return shutdown(...args)
       }
-      const closed = once(client, 'close')
+      const closed = nextEvent(client, 'close')
       client.write(Buffer.from('last '))
       client.write(Buffer.from('words'))
       client[close]()
@@ -284,7 +290,7 @@ describe('RawSocket on loopback', () => {
     client.destroy()
     expect(client.destroyed).toBe(true)
     expect(client.write(Buffer.from('x'))).toBe(false)
-    await once(client, 'close')
+    await nextEvent(client, 'close')
     // What the kernel already took still arrives, then the FIN.
     const ended = once(peer!, 'end')
     peer!.resume()
@@ -308,6 +314,78 @@ describe('RawSocket on loopback', () => {
     client.resetAndDestroy()
     await until(() => events.includes('close'))
     expect(events).toEqual(['ECONNRESET', 'close'])
+  })
+
+  it('resetAndDestroy: the peer gets a reset (no FIN), bytes still held are dropped, close follows', async () => {
+    let peer: Socket | undefined
+    const {port} = await netServer((socket) => {
+      peer = socket
+    })
+    const client = await connected('127.0.0.1', port)
+    await until(() => peer !== undefined)
+    const received = collect(peer!)
+    const events: string[] = []
+    peer!.on('end', () => events.push('end'))
+    peer!.on('error', (error) => events.push((error as NodeJS.ErrnoException).code ?? 'error'))
+    const handle = (client as unknown as {handle: {reset: (...args: unknown[]) => number; close: (...args: unknown[]) => void}}).handle
+    const calls: string[] = []
+    for (const method of ['reset', 'close'] as const) {
+      const original = handle[method].bind(handle) as (...args: unknown[]) => never
+      handle[method] = (...args: unknown[]) => {
+        calls.push(method)
+        return original(...args)
+      }
+    }
+    const closed = nextEvent(client, 'close')
+    client.write(Buffer.from('never sent'))
+    client.resetAndDestroy()
+    expect(client.destroyed).toBe(true)
+    // Like every close, at the end of the turn.
+    expect(calls).toEqual([])
+    await closed
+    expect(calls).toEqual(['reset'])
+    await until(() => events.length > 0)
+    expect(events).toEqual(['ECONNRESET'])
+    expect(received.bytes().length).toBe(0)
+  })
+
+  it('rawConnectThen with reading: the read is asked for right after connect(2), before it completes; the socket comes reading', async () => {
+    const {port} = await netServer((socket) => socket.end('banner\r\n'))
+    const proto = TCP.prototype as unknown as Record<'connect' | 'readStart', (...args: unknown[]) => number>
+    const calls: string[] = []
+    const originals = {connect: proto.connect, readStart: proto.readStart}
+    // The accepting net server reads through the same prototype: only the connecting handle counts.
+    const connecting: unknown[] = []
+    for (const method of ['connect', 'readStart'] as const) {
+      proto[method] = function (this: unknown, ...args: unknown[]) {
+        if (method === 'connect') connecting.push(this)
+        if (connecting.includes(this)) calls.push(method)
+        return originals[method].apply(this, args)
+      }
+    }
+    cleanups.push(() => Object.assign(proto, originals))
+    const socket = await new Promise<RawSocket>((resolve, reject) =>
+      rawConnectThen('127.0.0.1', port, {timeoutMs: 2000, reading: true}, (error, connected) => {
+        calls.push('done')
+        if (connected) resolve(connected)
+        else reject(error)
+      }),
+    )
+    cleanups.push(() => socket.destroy())
+    expect(calls).toEqual(['connect', 'readStart', 'done'])
+    expect(socket.isPaused()).toBe(false)
+    const received = collect(socket)
+    await until(() => received.bytes().toString() === 'banner\r\n')
+    // A refused connect with a read asked for still ends with the error, once.
+    const refused = await freePort()
+    const errors = await new Promise<string[]>((resolve) => {
+      const seen: string[] = []
+      rawConnectThen('127.0.0.1', refused, {timeoutMs: 2000, reading: true}, (error) => {
+        seen.push((error as NodeJS.ErrnoException).code ?? 'none')
+        setTimeout(() => resolve(seen), 20)
+      })
+    })
+    expect(errors).toEqual(['ECONNREFUSED'])
   })
 
   it('a refused connection rejects with the error net gives', async () => {
