@@ -9,10 +9,13 @@ export function duplicateBinds(ctx: RuleContext): void {
   const taken = new Map<string, {proxy: Proxy; bind: Bind}>()
   const anyByPort = new Map<number, {proxy: Proxy; bind: Bind}>()
   const specific: {host: string; port: number; proxy: Proxy; bind: Bind}[] = []
-  for (const p of ctx.model.proxies) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
     if (p.kind === 'backend') continue
-    for (const b of p.binds) {
-      for (const a of b.addresses) {
+    for (let bi = 0; bi < p.binds.length; bi++) {
+      const b = p.binds[bi] as Proxy['binds'][number]
+      for (let ai = 0; ai < b.addresses.length; ai++) {
+        const a = b.addresses[ai] as Proxy['binds'][number]['addresses'][number]
         if (a.port === undefined || a.family === 'unix' || a.family === 'abns' || a.family === 'fd' || a.family === 'sockpair') continue
         const host = ANY.has(a.host) ? '*' : a.host
         const key = `${host}:${a.port}`
@@ -39,10 +42,13 @@ export function duplicateBinds(ctx: RuleContext): void {
 export function vipBinds(ctx: RuleContext): void {
   if (ctx.options.vips.length === 0 || ctx.options.nonlocalBind) return
   const vips = new Set(ctx.options.vips.map((v) => v.replace(/\/\d+$/, '')))
-  for (const p of ctx.model.proxies) {
-    for (const b of p.binds) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
+    for (let bi = 0; bi < p.binds.length; bi++) {
+      const b = p.binds[bi] as Proxy['binds'][number]
       if (b.transparent) continue
-      for (const a of b.addresses) {
+      for (let ai = 0; ai < b.addresses.length; ai++) {
+        const a = b.addresses[ai] as Proxy['binds'][number]['addresses'][number]
         if (!vips.has(a.host)) continue
         report(ctx, 'warning', 'haproxy/vip-bind', b.directive, `bind ${a.text} uses the keepalived VIP ${a.host}: on the BACKUP node the address is absent and haproxy fails to start ("cannot bind socket").`, ["set net.ipv4.ip_nonlocal_bind=1 (sysctl) on every node, or add 'transparent' to this bind", 'or bind to *:PORT'], b.directive.words[1])
       }

@@ -2,7 +2,7 @@
 import {type Diagnostic, diagnostic, type Severity} from '../../diagnostics.js'
 import type {HaproxyCheckOptions, HaproxyConfigParse} from '../index.js'
 import type {Word} from '../lexer.js'
-import type {Directive, HaproxyModel, Location, Proxy} from '../model.js'
+import type {Directive, HaproxyModel, Location, Proxy, Server} from '../model.js'
 
 export interface RuleContext {
   parse: HaproxyConfigParse
@@ -76,7 +76,8 @@ export function proxyDirectivesNamed(ctx: RuleContext, name: IndexedDirectiveNam
   let index = directiveIndexes.get(ctx)
   if (index === undefined) {
     index = new Map()
-    for (const proxy of ctx.model.proxies) {
+    for (let proxyi = 0; proxyi < ctx.model.proxies.length; proxyi++) {
+      const proxy = ctx.model.proxies[proxyi] as Proxy
       const directives = directivesWithoutServers(ctx, proxy)
       for (let di = 0; di < directives.length; di++) {
         const directive = directives[di] as Directive
@@ -89,6 +90,44 @@ export function proxyDirectivesNamed(ctx: RuleContext, name: IndexedDirectiveNam
     directiveIndexes.set(ctx, index)
   }
   return index.get(name) ?? []
+}
+
+export interface ProxyServer {
+  proxy: Proxy
+  server: Server
+}
+
+/** The few servers some rule must look at, found in one pass over every server (see serversOfNote). */
+export interface ServersOfNote {
+  /** Servers with `track` or `resolvers`, in file order. */
+  referencing: ProxyServer[]
+  /** Servers (not templates) whose address is a host name, in file order. */
+  hostNamed: ProxyServer[]
+}
+
+const notableServers = new WeakMap<RuleContext, ServersOfNote>()
+
+/**
+ * The servers the reference, option-conflict and host-name rules check, made once per check: a big config
+ * has tens of thousands of servers and few of them track, use resolvers or name a host, so three passes
+ * over all of them (on a cold JIT) become one.
+ */
+export function serversOfNote(ctx: RuleContext): ServersOfNote {
+  let found = notableServers.get(ctx)
+  if (found !== undefined) return found
+  found = {referencing: [], hostNamed: []}
+  const proxies = ctx.model.proxies
+  for (let pi = 0; pi < proxies.length; pi++) {
+    const proxy = proxies[pi] as Proxy
+    const servers = proxy.servers
+    for (let si = 0; si < servers.length; si++) {
+      const server = servers[si] as Server
+      if (server.track !== undefined || server.resolvers !== undefined) found.referencing.push({proxy, server})
+      if (server.family === 'host' && server.template === undefined) found.hostNamed.push({proxy, server})
+    }
+  }
+  notableServers.set(ctx, found)
+  return found
 }
 
 const QUOTE_OR_ESCAPE = /["'\\]/

@@ -6,8 +6,8 @@
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {dirname, isAbsolute, join} from 'node:path'
 import {isIPv4, isIPv6} from '../keywords/args.js'
-import type {Directive, Server} from '../model.js'
-import {argsMayContain, directivesWithoutServers, envSeverity, report, type RuleContext} from './context.js'
+import type {Directive, Proxy} from '../model.js'
+import {argsMayContain, directivesWithoutServers, envSeverity, report, type RuleContext, serversOfNote} from './context.js'
 
 function readNames(path: string): Set<string> | undefined {
   try {
@@ -64,8 +64,10 @@ export function certificateFiles(ctx: RuleContext): void {
   const caBase = ctx.model.global?.directives.find((d) => d.keyword === 'ca-base')?.args[0]
   const resolvePath = pathResolver(ctx)
   const resolve = (path: string, base: string | undefined, file: string) => resolvePath(isAbsolute(path) || base === undefined ? path : join(base, path), file)
-  for (const p of ctx.model.proxies) {
-    for (const b of p.binds) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
+    for (let bi = 0; bi < p.binds.length; bi++) {
+      const b = p.binds[bi] as Proxy['binds'][number]
       const d = b.directive
       for (let i = 1; i < d.args.length; i++) {
         const name = d.args[i]
@@ -146,15 +148,13 @@ export function patternFiles(ctx: RuleContext): void {
 }
 
 export function serverHostnames(ctx: RuleContext): void {
+  const hostNamed = serversOfNote(ctx).hostNamed
+  if (hostNamed.length === 0) return
   const known = hostsFileNames()
-  for (const p of ctx.model.proxies) {
-    for (let si = 0; si < p.servers.length; si++) {
-      const s = p.servers[si] as Server
-      if (s.family !== 'host' || s.template) continue
-      if (isIPv4(s.host) || isIPv6(s.host) || known.has(s.host)) continue
-      const init = s.initAddr ?? (typeof p.effective.defaultServer['init-addr'] === 'string' ? p.effective.defaultServer['init-addr'] : undefined)
-      if (init?.split(',').includes('none') || s.resolvers !== undefined) continue
-      report(ctx, envSeverity(ctx), 'haproxy/unresolved-host', s.directive, `'server ${p.name}/${s.name}' : host name '${s.host}' must resolve when haproxy starts (haproxy -c fails with "could not resolve address").`, [`use an IP address, add '${s.host}' to /etc/hosts, or add 'init-addr last,libc,none' to start without it`], s.directive.words[2])
-    }
+  for (const {proxy: p, server: s} of hostNamed) {
+    if (isIPv4(s.host) || isIPv6(s.host) || known.has(s.host)) continue
+    const init = s.initAddr ?? (typeof p.effective.defaultServer['init-addr'] === 'string' ? p.effective.defaultServer['init-addr'] : undefined)
+    if (init?.split(',').includes('none') || s.resolvers !== undefined) continue
+    report(ctx, envSeverity(ctx), 'haproxy/unresolved-host', s.directive, `'server ${p.name}/${s.name}' : host name '${s.host}' must resolve when haproxy starts (haproxy -c fails with "could not resolve address").`, [`use an IP address, add '${s.host}' to /etc/hosts, or add 'init-addr last,libc,none' to start without it`], s.directive.words[2])
   }
 }

@@ -1,4 +1,8 @@
-/** Runs every rule family over a parsed configuration. */
+/**
+ * Runs every rule family over a parsed configuration. The rules walk the model's lists with indexed loops:
+ * they run once per check, mostly on a cold JIT, where a for-of allocates an iterator result per element
+ * (4.5 MB for 20,000 servers).
+ */
 import type {Diagnostic} from '../../diagnostics.js'
 import type {HaproxyCheckOptions, HaproxyConfigParse} from '../index.js'
 import {duplicateBinds, vipBinds} from './binds.js'

@@ -1,4 +1,5 @@
 /** Capacity settings that contradict each other: ulimit-n vs maxconn, frontend maxconn above the global one. */
+import type {Proxy} from '../model.js'
 import {report, type RuleContext} from './context.js'
 
 /** HAProxy needs two file descriptors per connection plus a few for listeners, logs and checks. */
@@ -17,7 +18,8 @@ export function ulimitVsMaxconn(ctx: RuleContext): void {
 export function frontendMaxconn(ctx: RuleContext): void {
   const globalMax = ctx.model.global?.maxconn
   if (globalMax === undefined) return
-  for (const p of ctx.model.proxies) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
     if (p.maxconn !== undefined && p.maxconn > globalMax) {
       const at = p.directives.find((d) => d.keyword === 'maxconn') ?? p
       report(ctx, 'warning', 'haproxy/maxconn-above-global', at, `${p.kind} '${p.name}' allows maxconn ${p.maxconn}, above the global maxconn ${globalMax}: the global limit wins.`, [`raise the global maxconn or lower this one to ${globalMax}`])

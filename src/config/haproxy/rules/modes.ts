@@ -5,7 +5,8 @@ import {report, type RuleContext} from './context.js'
 const L7_BALANCE = new Set(['uri', 'url_param', 'hdr', 'rdp-cookie'])
 
 export function httpSettingsInTcpMode(ctx: RuleContext): void {
-  for (const p of ctx.model.proxies) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
     const e = p.effective
     if (e.mode !== 'tcp') continue
     const label = `${p.kind === 'listen' ? 'proxy' : p.kind} '${p.name}'`
@@ -31,7 +32,8 @@ export function httpSettingsInTcpMode(ctx: RuleContext): void {
 }
 
 export function missingTimeouts(ctx: RuleContext): void {
-  for (const p of ctx.model.proxies) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
     const missing = missingTimeoutNames(p)
     if (missing.length === 0) continue
     const label = `${p.kind === 'listen' ? 'proxy' : p.kind} '${p.name}'`

@@ -2,7 +2,7 @@
  * Rule-order traps: rules HAProxy will never reach, and rules written in an order HAProxy does not
  * follow (it processes tcp-request, then http-request, then redirect, then use_backend, whatever the file says).
  */
-import type {Directive} from '../model.js'
+import type {Directive, Proxy} from '../model.js'
 import {directivesWithoutServers, report, type RuleContext} from './context.js'
 
 /** Actions that end the evaluation of their rule set. */
@@ -16,10 +16,16 @@ const FINAL_ACTIONS: Record<string, Set<string>> = {
   'tcp-response content': new Set(['accept', 'reject', 'close', 'silent-drop']),
 }
 
+const isUnconditional = (sw: Proxy['useBackends'][number]): boolean => sw.condition === undefined
+
 export function unreachableRules(ctx: RuleContext): void {
-  for (const p of ctx.model.proxies) {
-    const firstFinal = new Map<string, Directive>()
-    for (const r of p.rules) {
+  // One map for every proxy, cleared for those with rules (a clear makes a new table; most proxies of a big config have no rule).
+  const firstFinal = new Map<string, Directive>()
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
+    if (p.rules.length > 0) firstFinal.clear()
+    for (let ri = 0; ri < p.rules.length; ri++) {
+      const r = p.rules[ri] as Proxy['rules'][number]
       const blocker = firstFinal.get(r.set)
       if (blocker) {
         report(ctx, 'warning', 'haproxy/unreachable-rule', r.directive, `this '${r.set} ${r.action}' rule is never evaluated: the unconditional '${blocker.args.join(' ')}' at line ${blocker.line} ends ${r.set} processing first.`, [`move it above line ${blocker.line}, or give that rule a condition`])
@@ -27,9 +33,10 @@ export function unreachableRules(ctx: RuleContext): void {
       }
       if (r.condition === undefined && FINAL_ACTIONS[r.set]?.has(r.action)) firstFinal.set(r.set, r.directive)
     }
-    const unconditional = p.useBackends.find((sw) => sw.condition === undefined)
+    const unconditional = p.useBackends.find(isUnconditional)
     if (unconditional) {
-      for (const sw of p.useBackends) {
+      for (let swi = 0; swi < p.useBackends.length; swi++) {
+        const sw = p.useBackends[swi] as Proxy['useBackends'][number]
         if (sw.line > unconditional.line) {
           report(ctx, 'warning', 'haproxy/unreachable-rule', sw.directive, `'use_backend ${sw.backend}' is never evaluated: 'use_backend ${unconditional.backend}' at line ${unconditional.line} has no condition and always matches first.`, ['give the earlier use_backend a condition, or use default_backend for the fallback'])
         }
@@ -43,7 +50,8 @@ export function unreachableRules(ctx: RuleContext): void {
 
 /** HAProxy's own "rule placed after ... will still be processed before" warnings. */
 export function misorderedRules(ctx: RuleContext): void {
-  for (const p of ctx.model.proxies) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
     let seenHttpRequest: Directive | undefined
     let seenRedirect: Directive | undefined
     let seenTcpContent: Directive | undefined

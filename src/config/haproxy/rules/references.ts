@@ -6,13 +6,14 @@
 import type {Word} from '../lexer.js'
 import {type Directive, hasBackendCap, hasFrontendCap, type Proxy, type Server} from '../model.js'
 import {didYouMean} from '../keywords/args.js'
-import {proxyDirectivesNamed, report, type RuleContext, where} from './context.js'
+import {proxyDirectivesNamed, report, type RuleContext, serversOfNote, where} from './context.js'
 
 export function duplicateProxies(ctx: RuleContext): void {
   // Frontends and backends live in separate namespaces; a listen is both, so it clashes with either.
   const frontends = new Map<string, Proxy>()
   const backends = new Map<string, Proxy>()
-  for (const p of ctx.model.proxies) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
     const clash = (hasFrontendCap(p) ? frontends.get(p.name) : undefined) ?? (hasBackendCap(p) ? backends.get(p.name) : undefined)
     if (clash) {
       const kind = p.kind === 'listen' ? 'proxy' : p.kind
@@ -29,7 +30,8 @@ export function duplicateProxies(ctx: RuleContext): void {
 const PAIRWISE_SERVERS = 24
 
 export function duplicateServers(ctx: RuleContext): void {
-  for (const p of ctx.model.proxies) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
     const servers = p.servers
     const seen = servers.length > PAIRWISE_SERVERS ? new Map<string, number>() : undefined
     for (let si = 0; si < servers.length; si++) {
@@ -57,12 +59,16 @@ const isDynamic = (name: string): boolean => name.includes('%[')
 
 export function undefinedBackends(ctx: RuleContext): void {
   const backendNames = new Map<string, Proxy>()
-  for (const p of ctx.model.proxies) if (hasBackendCap(p) && !backendNames.has(p.name)) backendNames.set(p.name, p)
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
+    if (hasBackendCap(p) && !backendNames.has(p.name)) backendNames.set(p.name, p)
+  }
   const suggest = (name: string): string[] => {
     const guess = didYouMean(name, backendNames.keys())
     return guess ? [`did you mean '${guess}'?`] : [`declare 'backend ${name}' or fix the name`]
   }
-  for (const p of ctx.model.proxies) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
     // haproxy -c resolves default_backend even where it is ignored (a backend, or inherited from defaults).
     const db = p.effective.defaultBackend
     const mode = p.effective.mode
@@ -73,7 +79,8 @@ export function undefinedBackends(ctx: RuleContext): void {
       else if (hasFrontendCap(p)) checkModes(ctx, p, target, mode, 'default_backend', at)
     }
     if (!hasFrontendCap(p)) continue
-    for (const sw of p.useBackends) {
+    for (let swi = 0; swi < p.useBackends.length; swi++) {
+      const sw = p.useBackends[swi] as Proxy['useBackends'][number]
       if (isDynamic(sw.backend)) continue
       const target = backendNames.get(sw.backend)
       if (!target) report(ctx, 'error', 'haproxy/undefined-backend', sw.directive, `Proxy '${p.name}': unable to find required use_backend: '${sw.backend}'.`, suggest(sw.backend), sw.directive.words[1])
@@ -90,31 +97,27 @@ function checkModes(ctx: RuleContext, fe: Proxy, be: Proxy, mode: string, how: s
 }
 
 export function serverReferences(ctx: RuleContext): void {
-  // Made at the first server that needs them: most configs have neither track nor resolvers.
-  let resolvers: Set<string> | undefined
-  let byName: Map<string, Proxy> | undefined
-  for (const p of ctx.model.proxies) {
-    for (let si = 0; si < p.servers.length; si++) {
-      const s = p.servers[si] as Server
-      if (s.track === undefined && s.resolvers === undefined) continue
-      resolvers ??= new Set(ctx.model.others.filter((o) => o.kind === 'resolvers').map((o) => o.name))
-      byName ??= new Map(ctx.model.proxies.filter(hasBackendCap).map((p) => [p.name, p]))
-      if (s.track !== undefined) {
-        const [proxyName, serverName] = s.track.includes('/') ? s.track.split('/', 2) : [p.name, s.track]
-        const target = byName.get(proxyName ?? '')
-        if (!target || !target.servers.some((x) => x.name === serverName)) {
-          report(ctx, 'error', 'haproxy/undefined-server', s.directive, `'server ${p.name}/${s.name}' : unable to find required server '${s.track}' for tracking.`, ['track an existing server: track BACKEND/SERVER'])
-        }
+  const referencing = serversOfNote(ctx).referencing
+  if (referencing.length === 0) return
+  const resolvers = new Set(ctx.model.others.filter((o) => o.kind === 'resolvers').map((o) => o.name))
+  const byName = new Map(ctx.model.proxies.filter(hasBackendCap).map((p) => [p.name, p]))
+  for (const {proxy: p, server: s} of referencing) {
+    if (s.track !== undefined) {
+      const [proxyName, serverName] = s.track.includes('/') ? s.track.split('/', 2) : [p.name, s.track]
+      const target = byName.get(proxyName ?? '')
+      if (!target || !target.servers.some((x) => x.name === serverName)) {
+        report(ctx, 'error', 'haproxy/undefined-server', s.directive, `'server ${p.name}/${s.name}' : unable to find required server '${s.track}' for tracking.`, ['track an existing server: track BACKEND/SERVER'])
       }
-      if (s.resolvers !== undefined && !resolvers.has(s.resolvers)) {
-        report(ctx, 'error', 'haproxy/undefined-resolvers', s.directive, `backend '${p.name}', server '${s.name}': unable to find required resolvers '${s.resolvers}'`, [`declare 'resolvers ${s.resolvers}' with a nameserver`])
-      }
+    }
+    if (s.resolvers !== undefined && !resolvers.has(s.resolvers)) {
+      report(ctx, 'error', 'haproxy/undefined-resolvers', s.directive, `backend '${p.name}', server '${s.name}': unable to find required resolvers '${s.resolvers}'`, [`declare 'resolvers ${s.resolvers}' with a nameserver`])
     }
   }
 }
 
 export function frontendWithoutBind(ctx: RuleContext): void {
-  for (const p of ctx.model.proxies) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
     if (p.kind === 'frontend' && p.binds.length === 0) {
       report(ctx, 'warning', 'haproxy/no-bind', p, `frontend '${p.name}' has no 'bind' directive. Please declare it as a backend if this was intended.`, ["add 'bind :80' (or the address to listen on)"])
     }
@@ -125,27 +128,37 @@ export function frontendWithoutBind(ctx: RuleContext): void {
 export function unusedBackends(ctx: RuleContext): void {
   const used = new Set<string>()
   let dynamic = false
-  for (const p of ctx.model.proxies) {
-    for (const sw of p.useBackends) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
+    for (let swi = 0; swi < p.useBackends.length; swi++) {
+      const sw = p.useBackends[swi] as Proxy['useBackends'][number]
       if (isDynamic(sw.backend)) dynamic = true
       used.add(sw.backend)
     }
     if (p.effective.defaultBackend !== undefined) used.add(p.effective.defaultBackend)
   }
   if (dynamic) return
-  for (const p of ctx.model.backends) {
+  for (let pi = 0; pi < ctx.model.backends.length; pi++) {
+    const p = ctx.model.backends[pi] as Proxy
     if (!used.has(p.name)) report(ctx, 'warning', 'haproxy/unused-backend', p, `backend '${p.name}' is never used: no use_backend or default_backend names it.`, [`route to it ('use_backend ${p.name} if ...' / 'default_backend ${p.name}') or remove it`])
   }
 }
 
 /** lbctl: ACLs declared but never used in any condition of their proxy. */
 export function unusedAcls(ctx: RuleContext): void {
-  for (const p of ctx.model.proxies) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
     if (p.acls.length === 0) continue
     const used = new Set<string>()
     const add = (names: string[] | undefined) => names?.forEach((n) => used.add(n))
-    for (const sw of p.useBackends) add(sw.condition?.aclNames)
-    for (const r of p.rules) add(r.condition?.aclNames)
+    for (let swi = 0; swi < p.useBackends.length; swi++) {
+      const sw = p.useBackends[swi] as Proxy['useBackends'][number]
+      add(sw.condition?.aclNames)
+    }
+    for (let ri = 0; ri < p.rules.length; ri++) {
+      const r = p.rules[ri] as Proxy['rules'][number]
+      add(r.condition?.aclNames)
+    }
     add(p.stats.admin?.aclNames)
     // Other conditional keywords (redirect, monitor, use-server...) only show up as raw words.
     // Through the words (args are their values after the first), so no args array is made per line.
@@ -158,7 +171,8 @@ export function unusedAcls(ctx: RuleContext): void {
       }
     }
     const reported = new Set<string>()
-    for (const acl of p.acls) {
+    for (let acli = 0; acli < p.acls.length; acli++) {
+      const acl = p.acls[acli] as Proxy['acls'][number]
       if (used.has(acl.name) || reported.has(acl.name)) continue
       reported.add(acl.name)
       report(ctx, 'warning', 'haproxy/unused-acl', acl.directive, `ACL '${acl.name}' is declared in ${p.kind} '${p.name}' but never used.`, ['use it in a condition (if/unless) or remove it'], acl.directive.words[1])
@@ -168,7 +182,8 @@ export function unusedAcls(ctx: RuleContext): void {
 
 /** haproxy -c: `option transparent` routes to the original destination, so a balance algorithm contradicts it. */
 export function transparentWithBalance(ctx: RuleContext): void {
-  for (const p of ctx.model.proxies) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
     if (!hasBackendCap(p)) continue
     const t = p.effective.options.transparent
     if (t?.enabled && p.effective.balance) {
@@ -181,7 +196,8 @@ export function transparentWithBalance(ctx: RuleContext): void {
 export function externalCheckCommand(ctx: RuleContext): void {
   // Only proxies that set it or inherit it can be concerned: skip the walk when no section has it.
   if (proxyDirectivesNamed(ctx, 'external-check').length === 0 && !ctx.model.defaults.some((p) => p.directives.some((d) => d.name === 'external-check'))) return
-  for (const p of ctx.model.proxies) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
     if (!p.directives.some((d) => d.keyword === 'external-check command') && !p.inheritsFrom?.directives.some((d) => d.keyword === 'external-check command')) continue
     const all = [...(p.inheritsFrom?.directives ?? []), ...p.directives]
     const command = all.filter((d) => d.keyword === 'external-check command').pop()

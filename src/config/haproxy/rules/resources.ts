@@ -1,7 +1,7 @@
 /** References to named resources haproxy -c resolves after parsing: stick tables, caches, userlists, servers. */
 import {EXPERIMENTAL_ACTIONS} from '../keywords/rules.js'
-import {type Directive, hasBackendCap, type Proxy, type Server} from '../model.js'
-import {argsMayContain, directivesWithoutServers, proxyDirectivesNamed, report, type RuleContext} from './context.js'
+import {type Directive, hasBackendCap, type Proxy} from '../model.js'
+import {argsMayContain, directivesWithoutServers, proxyDirectivesNamed, report, type RuleContext, serversOfNote} from './context.js'
 import {stickTableNames} from './sections.js'
 
 /** `stick on|match|store-*` without `table X` needs a stick-table in the same proxy. */
@@ -19,13 +19,15 @@ export function stickTables(ctx: RuleContext): void {
 
 export function cacheReferences(ctx: RuleContext): void {
   const caches = new Set(ctx.model.others.filter((o) => o.kind === 'cache').map((o) => o.name))
-  for (const p of ctx.model.proxies) {
-    const reported = new Set<string>()
-    for (const r of p.rules) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
+    let reported: Set<string> | undefined
+    for (let ri = 0; ri < p.rules.length; ri++) {
+      const r = p.rules[ri] as Proxy['rules'][number]
       if (r.action !== 'cache-use' && r.action !== 'cache-store') continue
       const name = r.args[0] ?? ''
-      if (caches.has(name) || reported.has(name)) continue
-      reported.add(name)
+      if (caches.has(name) || reported?.has(name) === true) continue
+      ;(reported ??= new Set()).add(name)
       report(ctx, 'error', 'haproxy/undefined-cache', r.directive, `proxy '${p.name}': unable to find the cache '${name}' referenced by the filter 'cache'.`, [`declare 'cache ${name}' with total-max-size`])
     }
   }
@@ -36,7 +38,8 @@ const HTTP_AUTH = ['http_auth']
 export function userlistReferences(ctx: RuleContext): void {
   const lists = ctx.model.userlists
   const pattern = /http_auth(?:_group)?\(([^),]+)/g
-  for (const p of ctx.model.proxies) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
     const directives = directivesWithoutServers(ctx, p)
     for (let di = 0; di < directives.length; di++) {
       const d = directives[di] as Directive
@@ -55,12 +58,9 @@ export function userlistReferences(ctx: RuleContext): void {
 }
 
 export function serverOptionConflicts(ctx: RuleContext): void {
-  for (const p of ctx.model.proxies) {
-    for (let si = 0; si < p.servers.length; si++) {
-      const s = p.servers[si] as Server
-      if (s.track !== undefined && s.check) {
-        report(ctx, 'error', 'haproxy/conflicting-settings', s.directive, `'server ${p.name}/${s.name}' : unable to enable checks and tracking at the same time!`, ["remove 'check' (the tracked server's checks decide) or remove 'track'"])
-      }
+  for (const {proxy: p, server: s} of serversOfNote(ctx).referencing) {
+    if (s.track !== undefined && s.check) {
+      report(ctx, 'error', 'haproxy/conflicting-settings', s.directive, `'server ${p.name}/${s.name}' : unable to enable checks and tracking at the same time!`, ["remove 'check' (the tracked server's checks decide) or remove 'track'"])
     }
   }
 }
@@ -81,7 +81,8 @@ export function useServerTargets(ctx: RuleContext): void {
 export function experimentalActions(ctx: RuleContext): void {
   if (ctx.model.global?.directives.some((d) => d.name === 'expose-experimental-directives')) return
   for (const p of [...ctx.model.defaults, ...ctx.model.proxies]) {
-    for (const r of p.rules) {
+    for (let ri = 0; ri < p.rules.length; ri++) {
+      const r = p.rules[ri] as Proxy['rules'][number]
       if (EXPERIMENTAL_ACTIONS.has(r.action)) {
         report(ctx, 'error', 'haproxy/experimental', r.directive, `'${r.action}' action is experimental, must be allowed via a global 'expose-experimental-directives'`, ["add 'expose-experimental-directives' to the global section"])
       }

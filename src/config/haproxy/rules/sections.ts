@@ -1,4 +1,5 @@
 /** Whole-section requirements haproxy -c enforces after parsing: stick tables, userlist groups, program, cache. */
+import type {Proxy} from '../model.js'
 import {proxyDirectivesNamed, report, type RuleContext} from './context.js'
 
 /** `track-sc0 <key> [table <name>]` needs a stick-table in the named proxy, or in its own. */
@@ -11,8 +12,10 @@ export function stickTableNames(ctx: RuleContext): Set<string> {
 
 export function trackedTables(ctx: RuleContext): void {
   const tables = stickTableNames(ctx)
-  for (const p of ctx.model.proxies) {
-    for (const r of p.rules) {
+  for (let pi = 0; pi < ctx.model.proxies.length; pi++) {
+    const p = ctx.model.proxies[pi] as Proxy
+    for (let ri = 0; ri < p.rules.length; ri++) {
+      const r = p.rules[ri] as Proxy['rules'][number]
       const m = /^track-sc(\d+)$/.exec(r.action)
       if (!m) continue
       const t = r.args.indexOf('table')
