@@ -74,6 +74,13 @@ class Builder {
   private readonly noLog = new Set<Proxy>()
   /** The ACL names declared so far in the proxy being read (made at its first ACL). */
   private declared: Set<string> | undefined
+  /** The proxy whose section walk is reading. */
+  private proxyRead: Proxy | undefined
+  /**
+   * walk's callback for every proxy section: one function, where a closure per section made V8 throw away
+   * walk's optimized code at the second section (it had only seen the first one's closure).
+   */
+  private readonly acceptProxyDirective = (d: Directive, words: Word[]): void => this.proxyDirective(this.proxyRead as Proxy, d, words)
 
   section(section: CstSection): void {
     const header = section.header
@@ -222,8 +229,9 @@ class Builder {
     this.inheritsFrom.set(p, parent)
 
     this.declared = undefined
+    this.proxyRead = p
     const named = kind !== 'defaults' || name !== ''
-    this.walk(section, kind, name, named, (d, words) => this.proxyDirective(p, d, words))
+    this.walk(section, kind, name, named, this.acceptProxyDirective)
 
     if (kind === 'defaults') {
       this.model.defaults.push(p)
@@ -540,8 +548,12 @@ class Builder {
       done.add(p)
       return e
     }
-    for (const d of this.model.defaults) resolve(d, 0)
-    for (const p of this.model.proxies) {
+    for (let di = 0; di < this.model.defaults.length; di++) {
+      const d = this.model.defaults[di] as Proxy
+      resolve(d, 0)
+    }
+    for (let pi = 0; pi < this.model.proxies.length; pi++) {
+      const p = this.model.proxies[pi] as Proxy
       resolve(p, 0)
       // Servers pick up default-server settings from the defaults chain too (most configs have none).
       const defaults = p.effective.defaultServer

@@ -6,6 +6,7 @@ import {type Diagnostic, diagnostic} from '../diagnostics.js'
 import type {SourceFile} from '../source.js'
 import {evaluateCondition} from './cfgcond.js'
 import {type Env, firstWordStart, isPlainText, type LexComment, type LexedLine, type LexError, lexLine, splitPlainWords, type Word, type WordCache} from './lexer.js'
+import {directiveKeyword} from './directive-keyword.js'
 import type {Directive} from './model.js'
 import {isSectionKeyword, SECTION_KINDS, type SectionKind} from './keywords/sections.js'
 
@@ -39,9 +40,9 @@ interface FileWords {
 /**
  * One line of the CST, and the model's Directive for it once the build accepts it (see acceptDirective):
  * a big config has one directive per line (28,000 for 20,000 servers) and the parse keeps them all, so
- * the line is the directive rather than a second object pointing at it. Number, kind, `active`, name and
- * keyword are plain fields: the build and the checks read them on every line, and a getter is a call each
- * time on a cold JIT. The line ending and the lexer's comment and errors (rare) share one field.
+ * the line is the directive rather than a second object pointing at it. Number, kind, `active` and name
+ * are plain fields: the build and the checks read them on every line, and a getter is a call each time on a
+ * cold JIT. The keyword is made when first read (see keyword). The line ending and the lexer's comment and errors (rare) share one field.
  *
  * A plain directive line (no quote, escape or `#`, at most 128 characters) keeps no words: `words` splits
  * its text again each time it is read (a new array; the same values, columns and kinds of word), which
@@ -57,9 +58,9 @@ class Line implements CstLine, Directive {
   declare readonly text: string
   declare readonly kind: LineKind
   declare active: boolean
-  /** The directive's first word and keyword (see acceptDirective); '' until the build accepts the line. */
+  /** The directive's first word (see acceptDirective); '' until the build accepts the line. */
   declare name: string
-  declare keyword: string
+  declare private ownKeyword: string
   declare private readonly src: FileWords
   declare private ownWords: Word[] | undefined
   declare private argValues: string[] | undefined
@@ -72,7 +73,7 @@ class Line implements CstLine, Directive {
     this.kind = kind
     this.active = active
     this.name = ''
-    this.keyword = ''
+    this.ownKeyword = ''
     this.src = src
     this.ownWords = words
     this.argValues = undefined
@@ -119,10 +120,19 @@ class Line implements CstLine, Directive {
     return (this.argValues ??= wordValues(this.words, 1))
   }
 
-  /** Makes the line the directive `name`/`keyword`, keeping `words` (the line's own) when given. */
-  accept(name: string, keyword: string, words: Word[] | undefined): Directive {
+  /**
+   * Made when first read (by the checks, most often), not by the build's loop over every line: `timeout
+   * connect` is a string made by concatenation, and V8 threw away the loop's optimized code at the first
+   * such line it had not seen before (the first backend's `option httpchk`).
+   */
+  get keyword(): string {
+    if (this.ownKeyword === '' && this.name !== '') this.ownKeyword = directiveKeyword(this.words)
+    return this.ownKeyword
+  }
+
+  /** Makes the line the directive `name`, keeping `words` (the line's own) when given. */
+  accept(name: string, words: Word[] | undefined): Directive {
     this.name = name
-    this.keyword = keyword
     if (words !== undefined) this.ownWords = words
     return this
   }
@@ -139,8 +149,8 @@ export function firstWordColumn(line: CstLine): number {
  * The Directive for a line the build accepted without a `no`/`default` prefix: the line itself (see Line).
  * `words`: the line's words when the directive keeps them.
  */
-export function acceptDirective(line: CstLine, name: string, keyword: string, words: Word[] | undefined): Directive {
-  return (line as Line).accept(name, keyword, words)
+export function acceptDirective(line: CstLine, name: string, words: Word[] | undefined): Directive {
+  return (line as Line).accept(name, words)
 }
 
 /** The values of words[from..], in an array of exactly that length (push would leave spare capacity). */

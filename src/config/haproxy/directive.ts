@@ -5,25 +5,20 @@
  * checks read server lines through their words, so most are never made).
  */
 import {acceptDirective, type CstLine, firstWordColumn, wordValues} from './cst.js'
+import {directiveKeyword} from './directive-keyword.js'
 import type {Word} from './lexer.js'
 import type {Directive} from './model.js'
 
 export {wordValues}
-
-/** Keywords whose identity includes their second word (`timeout connect`, `option httplog`, `stats auth`). */
-const TWO_WORD = new Set(['timeout', 'option', 'stats', 'capture', 'tcp-request', 'tcp-response', 'http-check', 'tcp-check', 'rate-limit', 'stick', 'email-alert', 'compression', 'external-check', 'monitor'])
 
 /**
  * `words`: the line's words without its `no`/`default` prefix, if any. A directive keeps them, except a
  * server line's: most of a big config, and read again only to report a problem or run the engine.
  */
 export function toDirective(line: CstLine, words: Word[], prefix: 'no' | 'default' | undefined): Directive {
-  const first = words[0] as Word
-  const second = words[1]
-  const name = first.value
-  const keyword = TWO_WORD.has(name) && second !== undefined ? `${name} ${second.value}` : name
-  if (prefix !== undefined) return new PrefixedDirective(line, name, keyword, words, prefix)
-  return acceptDirective(line, name, keyword, name === 'server' ? undefined : words)
+  const name = (words[0] as Word).value
+  if (prefix !== undefined) return new PrefixedDirective(line, name, directiveKeyword(words), words, prefix)
+  return acceptDirective(line, name, name === 'server' ? undefined : words)
 }
 
 /** `no option x`, `default option x`: the words after the prefix. */

@@ -234,12 +234,18 @@ function lexSpecialLine(text: string, env: Env): LexedLine {
   return comment === undefined ? {words, errors} : {words, comment, errors}
 }
 
-/** The plain word text[start, end) (whose hash is `key`), from the cache or made and cached. */
-function sharedWord(cache: WordCache, key: number, text: string, start: number, end: number): Word {
+/**
+ * The plain word text[start, end): from the cache when it is short and was made before (`key` is its hash),
+ * otherwise made (and cached when short). One place makes every plain word, cached or not: V8 optimizes
+ * splitPlainWords while reading the first lines, whose words are all short, and code with a separate path
+ * for long words was thrown away at the first address.
+ */
+function plainWord(cache: WordCache | undefined, key: number, text: string, start: number, end: number): Word {
   const column = start + 1
-  const endColumn = end + 1
-  const found = cache.get(key)
+  const shared = cache !== undefined && end - start <= MAX_SHARED_WORD
+  const found = shared ? cache.get(key) : undefined
   if (found !== undefined) {
+    const endColumn = end + 1
     if (!Array.isArray(found)) {
       if (found.column === column && found.endColumn === endColumn && isTextAt(found.value, text, start)) return found
     } else {
@@ -247,6 +253,7 @@ function sharedWord(cache: WordCache, key: number, text: string, start: number, 
     }
   }
   const word = new PlainWord(text.slice(start, end), column)
+  if (!shared) return word
   if (found === undefined) cache.set(key, word)
   else if (Array.isArray(found)) found.push(word)
   else cache.set(key, [found, word])
@@ -304,13 +311,10 @@ export function splitPlainWords(text: string, cache: WordCache | undefined): Wor
       const tab = text.indexOf('\t', start)
       if (tab !== -1 && tab < i) i = tab
     }
-    if (cache === undefined || i - start > MAX_SHARED_WORD) {
-      scratch[count++] = new PlainWord(text.slice(start, i), start + 1)
-      continue
-    }
+    // Long words are not shared (see MAX_SHARED_WORD): no need to hash them.
     let hash = c + start * 131
-    for (let k = start + 1; k < i; k++) hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0
-    scratch[count++] = sharedWord(cache, hash & 0x3fffffff, text, start, i)
+    if (i - start <= MAX_SHARED_WORD) for (let k = start + 1; k < i; k++) hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0
+    scratch[count++] = plainWord(cache, hash & 0x3fffffff, text, start, i)
   }
   return count === 0 ? NO_WORDS : scratch.slice(0, count)
 }
