@@ -3,12 +3,12 @@
  * keyword spec. Files combine like `haproxy -f a -f b`: each file starts outside of any section.
  */
 import {type Diagnostic, diagnostic, type Severity} from '../diagnostics.js'
-import {type CstLine, type CstSection, type HaproxyFileCst, releaseWordCache} from './cst.js'
+import {acceptDirective, type CstLine, type CstSection, type HaproxyFileCst, plainServerHead, releaseWordCache} from './cst.js'
 import {checkAclExpression, parseCondition, PREDEFINED_ACLS, type ParsedCondition} from './keywords/acl.js'
-import {atoi, parseSocketAddress, parseTime} from './keywords/args.js'
+import {atoi, parseSocketAddress, parseTime, serverAddressFamily} from './keywords/args.js'
 import {BIND_OPTIONS as BIND_ARG_COUNTS} from './keywords/bind.js'
 import {checkDirective, lookupKeyword, unknownKeyword} from './keywords/index.js'
-import {SERVER_OPTIONS as SERVER_ARG_COUNTS} from './keywords/server.js'
+import {checkedServerOptions, SERVER_OPTIONS as SERVER_ARG_COUNTS} from './keywords/server.js'
 import {isProxyKind, SECTION_SPECS, type ProxyKind, type SectionKind} from './keywords/sections.js'
 import {conditionIndex, type KeywordContext} from './keywords/spec.js'
 import {joinValues, toDirective, wordValues} from './directive.js'
@@ -27,7 +27,7 @@ import {
   type StatsSettings,
   type UserlistUser,
 } from './model.js'
-import {applyServerDefaults, merged, toServer} from './model-server.js'
+import {applyServerDefaults, knownServer, merged, sharedOptionsOf, toServer} from './model-server.js'
 
 export interface BuildResult {
   model: HaproxyModel
@@ -52,6 +52,14 @@ export function buildModel(files: HaproxyFileCst[]): BuildResult {
 const NONE = Object.freeze([]) as readonly never[] as never[]
 /** The stats settings of a proxy without stats lines, shared (stats() gives a proxy its own). */
 const NO_STATS: StatsSettings = Object.freeze({...emptyStats(), auth: NONE, scope: NONE})
+
+/** The empty record proxies share for their timeouts, options and default-server settings until they set one (see own). */
+const NO_ENTRIES = Object.freeze({}) as Record<string, never>
+
+/** `record` itself, or a new one in place of the shared empty one, to add entries to. */
+function own<T>(record: Record<string, T>): Record<string, T> {
+  return record === NO_ENTRIES ? {} : record
+}
 
 /** `list` with `item` added: a new array in place of the shared empty one. */
 function append<T>(list: T[], item: T): T[] {
@@ -203,12 +211,12 @@ class Builder {
       // Shared empty lists (most proxies of a big config have no bind, ACL, rule...): see append.
       binds: NONE,
       servers: [],
-      defaultServer: {},
+      defaultServer: NO_ENTRIES,
       acls: NONE,
       useBackends: NONE,
       rules: NONE,
-      options: {},
-      timeouts: {},
+      options: NO_ENTRIES,
+      timeouts: NO_ENTRIES,
       stats: NO_STATS,
       logs: NONE,
       directives: [],
@@ -269,12 +277,12 @@ class Builder {
       }
       case 'timeout': {
         const t = parseTime(a[1] ?? '')
-        if (t.ok && a[0] !== undefined) p.timeouts[a[0]] = {file: d.file, line: d.line, column: d.column, ms: t.value}
+        if (t.ok && a[0] !== undefined) (p.timeouts = own(p.timeouts))[a[0]] = {file: d.file, line: d.line, column: d.column, ms: t.value}
         break
       }
       case 'option': {
         const optName = a[0]
-        if (optName !== undefined) p.options[optName] = {file: d.file, line: d.line, column: d.column, enabled: d.prefix !== 'no', args: a.slice(1)}
+        if (optName !== undefined) (p.options = own(p.options))[optName] = {file: d.file, line: d.line, column: d.column, enabled: d.prefix !== 'no', args: a.slice(1)}
         break
       }
       case 'maxconn':
@@ -304,7 +312,7 @@ class Builder {
         break
       }
       case 'default-server':
-        Object.assign(p.defaultServer, readOptions(a, 0, 'server'))
+        Object.assign((p.defaultServer = own(p.defaultServer)), readOptions(a, 0, 'server'))
         break
       case 'default_backend':
         p.defaultBackend = {name: a[0] ?? '', location: loc(d.file, d.line, d.column)}
@@ -454,9 +462,11 @@ class Builder {
         this.report(severity, code, line.file, line, word ?? ctx.words[0], message, suggestions)
       },
     }
+    const serverSection = kind === 'backend' || kind === 'listen'
     for (let li = 0; li < section.body.length; li++) {
       const line = section.body[li] as CstLine
       if (!isDirectiveLine(line)) continue
+      if (serverSection && this.knownServerLine(line)) continue
       // Read once: a plain line splits its text on each read (see cst.ts).
       let words = line.words
       let prefix: 'no' | 'default' | undefined
@@ -487,6 +497,27 @@ class Builder {
       if (!checkDirective(s, ctx, named)) continue
       accept(toDirective(line, words, prefix), words)
     }
+  }
+
+  /**
+   * Reads a `server` line of a backend or listen whose option text was checked and modelled before (on an
+   * earlier server line): it then needs its first three words only, and the checks of the usual path would
+   * report nothing (the keyword is in place, a valid address, options known good). A generated config's
+   * servers are most of its lines, and splitting each one's options into words again was a tenth of
+   * validating it. False for any other line, which walk reads as usual.
+   */
+  private knownServerLine(line: CstLine): boolean {
+    const head = plainServerHead(line)
+    if (head === undefined || !checkedServerOptions(head.options)) return false
+    const options = sharedOptionsOf(head.options)
+    const address = head.words[2] as Word
+    const family = options === undefined ? undefined : serverAddressFamily(address.value)
+    if (options === undefined || family === undefined) return false
+    const p = this.proxyRead as Proxy
+    const d = acceptDirective(line, 'server', undefined)
+    p.directives.push(d)
+    p.servers.push(knownServer(d, (head.words[1] as Word).value, family, options))
+    return true
   }
 
   private context(line: CstLine, kind: SectionKind, name: string, words: Word[]): KeywordContext {

@@ -130,12 +130,31 @@ class Line implements CstLine, Directive {
     return this.ownKeyword
   }
 
+  serverHead(): {words: Word[]; options: string} | undefined {
+    if (this.ownWords !== undefined) return undefined
+    const text = this.text
+    const words = splitPlainWords(text, this.src.cache, 3) as Word[]
+    const address = words[2]
+    if (address === undefined || (words[0] as Word).value !== 'server') return undefined
+    let i = address.endColumn - 1
+    while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++
+    return {words, options: text.slice(i)}
+  }
+
   /** Makes the line the directive `name`, keeping `words` (the line's own) when given. */
   accept(name: string, words: Word[] | undefined): Directive {
     this.name = name
     if (words !== undefined) this.ownWords = words
     return this
   }
+}
+
+/**
+ * The first three words of a plain `server` line that keeps no words (see Line), and its text from the
+ * fourth word on (plainWordsKey's key: '' without options); undefined for any other line.
+ */
+export function plainServerHead(line: CstLine): {words: Word[]; options: string} | undefined {
+  return (line as Line).serverHead()
 }
 
 /** Where the line's first word starts (1-based). */

@@ -288,8 +288,8 @@ export function plainWords(text: string, cache: WordCache | undefined): Word[] |
   return SPECIAL.test(text) ? undefined : splitPlainWords(text, cache)
 }
 
-/** plainWords for a text known to be plain (isPlainText). */
-export function splitPlainWords(text: string, cache: WordCache | undefined): Word[] | undefined {
+/** plainWords for a text known to be plain (isPlainText); with `limit`, its first `limit` words only. */
+export function splitPlainWords(text: string, cache: WordCache | undefined, limit = MAX_LINE_WORDS + 1): Word[] | undefined {
   // Words gather in a reused array, copied once at the exact size: pushing into a fresh array reallocates
   // it several times and keeps spare capacity, a third of a 20,000-server parse's memory.
   const scratch = plainScratch
@@ -297,7 +297,7 @@ export function splitPlainWords(text: string, cache: WordCache | undefined): Wor
   const n = text.length
   const tabs = text.includes('\t')
   let i = 0
-  while (i < n) {
+  while (i < n && count < limit) {
     const c = text.charCodeAt(i)
     if (c === 32 || c === 9) {
       i++

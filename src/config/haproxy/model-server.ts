@@ -186,6 +186,14 @@ export function applyServerDefaults(s: Server, defaults: Record<string, string |
 const sharedServerOptions = new Map<string, Record<string, string | true>>()
 const MAX_SHARED_OPTIONS = 4096
 
+/** The options object of servers written with the option text `key` (plainWordsKey), if one was made. */
+export const sharedOptionsOf = (key: string): Record<string, string | true> | undefined => sharedServerOptions.get(key)
+
+/** A server from a `server` line whose name, address family and options object are already known. */
+export function knownServer(d: Directive, name: string, family: SocketAddress['family'], options: Record<string, string | true>): Server {
+  return new ModelServer(d, name, family, options)
+}
+
 function serverOptions(lineText: string, words: Word[], optionsFrom: number): Record<string, string | true> {
   const key = plainWordsKey(words, optionsFrom, lineText)
   if (key === undefined) return readServerOptions(words, optionsFrom)

@@ -66,6 +66,9 @@ export function plainWordsKey(words: readonly Word[], from: number, lineText: st
 
 const lastKey: {words: readonly Word[] | undefined; from: number; lineText: string | undefined; key: string | undefined} = {words: undefined, from: 0, lineText: undefined, key: undefined}
 
+/** `key` (plainWordsKey of a server line's options) was checked before without error. */
+export const checkedServerOptions = (key: string): boolean => cleanOptions.has(key)
+
 type ServerKeyword = 'server' | 'server-template' | 'default-server'
 
 /** How messages name the line: `'server b/s1'`, `'server-template b/web'`, `'default-server'` (made for messages only). */
