@@ -32,6 +32,23 @@ describe('repeated server lines', () => {
     expect(a1?.options).toEqual({check: true, weight: '5'})
   })
 
+  it('reports and models a server line whose options were seen before exactly like one with options of its own', () => {
+    // The same lines twice: with one option text throughout (after its first line, each server line is read
+    // from its first three words), and with a different option text on every line (each read word by word).
+    const lines = (options: (i: number) => string) =>
+      `${PRELUDE}backend a\n    server s1 127.0.0.1:80 ${options(1)}\n    server s2 127.0.0.1:99999 ${options(2)}\n    server s1 127.0.0.2:80 ${options(3)}\n` +
+      `    server s3 web.invalid:80 ${options(4)}\n    no server s4 127.0.0.4:80 ${options(5)}\nfrontend f\n    bind 127.0.0.1:18081\n    default_backend a\n    server s5 127.0.0.5:80 ${options(6)}\n` +
+      `listen l\n    bind 127.0.0.1:18082\n    server s6 127.0.0.6:80 ${options(7)}\n    server s7 [::1]:80 ${options(8)}\n    server s8 127.0.0.8 ${options(9)}\n`
+    const same = lines(() => 'check inter 2s rise 2 fall 3')
+    const distinct = lines((i) => `check inter 2s rise 2 fall ${i + 2}`)
+    const shape = (text: string) => diagnose(text).map((d) => [d.code, d.line, d.column, d.message.replace(/fall \d+/, 'fall N')])
+    expect(shape(same)).toEqual(shape(distinct))
+    expect(shape(same).map(([code, line]) => [code, line])).toEqual(expect.arrayContaining([['haproxy/invalid-address', 8], ['haproxy/duplicate-server', 9], ['haproxy/invalid-prefix', 11], ['haproxy/misplaced-keyword', 15]]))
+    const servers = (text: string) => parseText(text).model.proxies.flatMap((p) => p.servers.map((s) => [p.name, s.name, s.address, s.family, s.port, s.check, s.inter, s.line, s.directive.keyword, s.directive.args.length]))
+    expect(servers(same)).toEqual(servers(distinct))
+    expect(servers(same)).toHaveLength(7) // not the prefixed line nor the one in a frontend
+  })
+
   it('gives a directive its unescaped arguments, server lines included', () => {
     const text = `${PRELUDE}backend a\n    server s1 127.0.0.1:80 check\n    http-request set-header X-A "a b" if { path /x }\n`
     const directives = parseText(text).model.backends[0]?.directives ?? []
