@@ -165,3 +165,15 @@ export const pairs = (raw: string[]): [string, string][] => {
   for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!])
   return out
 }
+
+/** One request on its own connection (`Connection: close`); resolves with the whole answer once the proxy closed it. */
+export function closeRequest(port: number, path = '/'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({port, host: '127.0.0.1'})
+    let text = ''
+    socket.on('data', (d: Buffer) => (text += d.toString('latin1')))
+    socket.on('error', reject)
+    socket.on('close', () => resolve(text))
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`)
+  })
+}

@@ -2,9 +2,10 @@
  * Idle server connections that are not kept are closed the way HAProxy closes them (SO_LINGER 0: a reset, no
  * FIN exchange and no TIME_WAIT socket per request): past the pool's 32 per server, and at stop.
  */
-import {connect, createServer, type Server, type Socket} from 'node:net'
+import {createServer, type Server, type Socket} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {ProxyEngine} from '../../../src/engine/proxy/engine.js'
+import {closeRequest} from './http-helpers.js'
 import {freePort, startEngine, waitFor} from './helpers.js'
 
 /** An HTTP/1.1 server answering every request `ok`, recording how each connection ended. */
@@ -41,17 +42,6 @@ function endingsServer(): Promise<{port: number; ended: string[]; open: () => nu
       }),
     ),
   )
-}
-
-function closeRequest(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({port, host: '127.0.0.1'})
-    let text = ''
-    socket.on('data', (d: Buffer) => (text += d.toString('latin1')))
-    socket.on('error', reject)
-    socket.on('close', () => resolve(text))
-    socket.write('GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n')
-  })
 }
 
 describe('idle server connections not kept', () => {

@@ -3,24 +3,11 @@
  * when it ends (no promise tracks it), its server connection goes to the server's idle pool, and the pool's
  * connections serve later requests of keep-alive clients (`http-reuse safe`: never a session's first request).
  */
-import {connect} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {ProxyEngine} from '../../../src/engine/proxy/engine.js'
 import {RuntimeApiClient} from '../../../src/observe/runtime-api.js'
-import {echoBackend, type EchoBackend, RawClient} from './http-helpers.js'
+import {closeRequest, echoBackend, type EchoBackend, RawClient} from './http-helpers.js'
 import {freePort, startEngine, waitFor} from './helpers.js'
-
-/** One request on its own connection; resolves with the whole answer once the proxy closed it. */
-function closeRequest(port: number, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({port, host: '127.0.0.1'})
-    let text = ''
-    socket.on('data', (d: Buffer) => (text += d.toString('latin1')))
-    socket.on('error', reject)
-    socket.on('close', () => resolve(text))
-    socket.write(`GET ${path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`)
-  })
-}
 
 describe('a new connection per request', () => {
   let s1: EchoBackend
