@@ -466,7 +466,7 @@ class Builder {
     for (let li = 0; li < section.body.length; li++) {
       const line = section.body[li] as CstLine
       if (!isDirectiveLine(line)) continue
-      if (serverSection && this.knownServerLine(line)) continue
+      if (this.knownServerLine(line, serverSection)) continue
       // Read once: a plain line splits its text on each read (see cst.ts).
       let words = line.words
       let prefix: 'no' | 'default' | undefined
@@ -506,17 +506,18 @@ class Builder {
    * servers are most of its lines, and splitting each one's options into words again was a tenth of
    * validating it. False for any other line, which walk reads as usual.
    */
-  private knownServerLine(line: CstLine): boolean {
-    const head = plainServerHead(line)
+  private knownServerLine(line: CstLine, serverSection: boolean): boolean {
+    // The flag is tested here rather than before the call: V8 threw away walk's optimized code at the first
+    // backend when the call had not been made in the sections before.
+    const head = serverSection ? plainServerHead(line) : undefined
     if (head === undefined || !checkedServerOptions(head.options)) return false
     const options = sharedOptionsOf(head.options)
-    const address = head.words[2] as Word
-    const family = options === undefined ? undefined : serverAddressFamily(address.value)
+    const family = options === undefined ? undefined : serverAddressFamily(head.address)
     if (options === undefined || family === undefined) return false
     const p = this.proxyRead as Proxy
     const d = acceptDirective(line, 'server', undefined)
     p.directives.push(d)
-    p.servers.push(knownServer(d, (head.words[1] as Word).value, family, options))
+    p.servers.push(knownServer(d, head.name, family, options))
     return true
   }
 

@@ -5,7 +5,7 @@
 import {type Diagnostic, diagnostic} from '../diagnostics.js'
 import type {SourceFile} from '../source.js'
 import {evaluateCondition} from './cfgcond.js'
-import {type Env, firstWordStart, isPlainText, type LexComment, type LexedLine, type LexError, lexLine, splitPlainWords, type Word, type WordCache} from './lexer.js'
+import {type Env, firstWordStart, isPlainText, type LexComment, type LexedLine, type LexError, lexLine, readPlainWords, readWords, splitPlainWords, type Word, type WordCache} from './lexer.js'
 import {directiveKeyword} from './directive-keyword.js'
 import type {Directive} from './model.js'
 import {isSectionKeyword, SECTION_KINDS, type SectionKind} from './keywords/sections.js'
@@ -130,15 +130,17 @@ class Line implements CstLine, Directive {
     return this.ownKeyword
   }
 
-  serverHead(): {words: Word[]; options: string} | undefined {
+  serverHead(): ServerHead | undefined {
     if (this.ownWords !== undefined) return undefined
     const text = this.text
-    const words = splitPlainWords(text, this.src.cache, 3) as Word[]
-    const address = words[2]
-    if (address === undefined || (words[0] as Word).value !== 'server') return undefined
+    if (readPlainWords(text, this.src.cache, 3) !== 3 || (readWords[0] as Word).value !== 'server') return undefined
+    const address = readWords[2] as Word
     let i = address.endColumn - 1
     while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++
-    return {words, options: text.slice(i)}
+    serverHead.name = (readWords[1] as Word).value
+    serverHead.address = address.value
+    serverHead.options = text.slice(i)
+    return serverHead
   }
 
   /** Makes the line the directive `name`, keeping `words` (the line's own) when given. */
@@ -149,11 +151,21 @@ class Line implements CstLine, Directive {
   }
 }
 
+/** A `server` line's name, address and text from its fourth word on (plainWordsKey's key: '' without options). */
+export interface ServerHead {
+  name: string
+  address: string
+  options: string
+}
+
+/** plainServerHead's answer, one object reused: valid until its next call. */
+const serverHead: ServerHead = {name: '', address: '', options: ''}
+
 /**
- * The first three words of a plain `server` line that keeps no words (see Line), and its text from the
- * fourth word on (plainWordsKey's key: '' without options); undefined for any other line.
+ * The head of a plain `server` line that keeps no words (see Line), read without making its words array;
+ * undefined for any other line. The answer is valid until the next call.
  */
-export function plainServerHead(line: CstLine): {words: Word[]; options: string} | undefined {
+export function plainServerHead(line: CstLine): ServerHead | undefined {
   return (line as Line).serverHead()
 }
 
