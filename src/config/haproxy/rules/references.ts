@@ -164,7 +164,7 @@ export function unusedAcls(ctx: RuleContext): void {
     // Through the words (args are their values after the first), so no args array is made per line.
     for (let di = 0; di < p.directives.length; di++) {
       const d = p.directives[di] as Directive
-      if (d.keyword === 'acl') continue
+      if (d.name === 'acl') continue
       for (let i = 1; i < d.words.length; i++) {
         const a = (d.words[i] as Word).value
         used.add(a.startsWith('!') ? a.slice(1) : a)
