@@ -68,6 +68,15 @@ function append<T>(list: T[], item: T): T[] {
   return list
 }
 
+/** What walk's loops share while reading one section. */
+interface SectionWalk {
+  kind: SectionKind
+  named: boolean
+  accept: (d: Directive, words: Word[]) => void
+  ctx: KeywordContext
+  current: {line: CstLine | undefined}
+}
+
 function loc(file: string, line: number, column: number): Location {
   return {file, line, column}
 }
@@ -462,41 +471,62 @@ class Builder {
         this.report(severity, code, line.file, line, word ?? ctx.words[0], message, suggestions)
       },
     }
-    const serverSection = kind === 'backend' || kind === 'listen'
-    for (let li = 0; li < section.body.length; li++) {
-      const line = section.body[li] as CstLine
-      if (!isDirectiveLine(line)) continue
-      if (this.knownServerLine(line, serverSection)) continue
-      // Read once: a plain line splits its text on each read (see cst.ts).
-      let words = line.words
-      let prefix: 'no' | 'default' | undefined
-      const head = words[0]?.value
-      if ((head === 'no' || head === 'default') && words.length > 1) {
-        prefix = head
-        words = words.slice(1)
-      }
-      const keywordWord = words[0] as Word
-      const s = lookupKeyword(kind, keywordWord.value)
-      if (s === undefined) {
-        this.unknown(line, kind, words)
-        continue
-      }
-      if (prefix !== undefined && !(s.name === 'option' || s.name === 'log')) {
-        this.report('error', 'haproxy/invalid-prefix', line.file, line, line.words[0], `'${prefix}' prefix is not supported for keyword '${s.name}'.`)
-        continue
-      }
-      // One reusable context per section: allocating one per line dominates on 20,000-server configs.
-      current.line = line
-      ctx.file = line.file
-      ctx.lineNo = line.line
-      ctx.words = words
-      ctx.lineText = line.text
-      ctx.where = ''
-      if (prefix !== undefined) ctx.prefix = prefix
-      else if (ctx.prefix !== undefined) delete ctx.prefix // a delete is a slow runtime call: only when set
-      if (!checkDirective(s, ctx, named)) continue
-      accept(toDirective(line, words, prefix), words)
+    const walk: SectionWalk = {kind, named, accept, ctx, current}
+    const body = section.body
+    if (kind === 'backend' || kind === 'listen') {
+      this.walkServerSection(body, walk)
+      return
     }
+    for (let li = 0; li < body.length; li++) {
+      const line = body[li] as CstLine
+      if (isDirectiveLine(line)) this.readLine(line, walk)
+    }
+  }
+
+  /**
+   * walk's loop for a section that can have servers, with the known-server-line shortcut. A loop of its own:
+   * V8 optimizes a loop while it runs (a frontend of thousands of lines), and code optimized before the
+   * first server line was thrown away there; this one is first run, and optimized, on backends.
+   */
+  private walkServerSection(body: CstLine[], walk: SectionWalk): void {
+    for (let li = 0; li < body.length; li++) {
+      const line = body[li] as CstLine
+      if (isDirectiveLine(line) && !this.knownServerLine(line)) this.readLine(line, walk)
+    }
+  }
+
+  /** Checks one directive line with its keyword's spec and hands it to the walk's `accept` if accepted. */
+  private readLine(line: CstLine, walk: SectionWalk): void {
+    const {kind, ctx, current} = walk
+    // Read once: a plain line splits its text on each read (see cst.ts).
+    let words = line.words
+    let prefix: 'no' | 'default' | undefined
+    const head = words[0]?.value
+    if ((head === 'no' || head === 'default') && words.length > 1) {
+      prefix = head
+      words = words.slice(1)
+    }
+    const keywordWord = words[0] as Word
+    const s = lookupKeyword(kind, keywordWord.value)
+    if (s === undefined) {
+      this.unknown(line, kind, words)
+      return
+    }
+    if (prefix !== undefined && !(s.name === 'option' || s.name === 'log')) {
+      this.report('error', 'haproxy/invalid-prefix', line.file, line, line.words[0], `'${prefix}' prefix is not supported for keyword '${s.name}'.`)
+      return
+    }
+    // One reusable context per section: allocating one per line dominates on 20,000-server configs.
+    current.line = line
+    ctx.file = line.file
+    ctx.lineNo = line.line
+    ctx.words = words
+    ctx.lineText = line.text
+    ctx.where = ''
+    if (prefix !== undefined) ctx.prefix = prefix
+    else if (ctx.prefix !== undefined) delete ctx.prefix // a delete is a slow runtime call: only when set
+    if (!checkDirective(s, ctx, walk.named)) return
+    walk.accept(toDirective(line, words, prefix), words)
   }
 
   /**
@@ -506,10 +536,8 @@ class Builder {
    * servers are most of its lines, and splitting each one's options into words again was a tenth of
    * validating it. False for any other line, which walk reads as usual.
    */
-  private knownServerLine(line: CstLine, serverSection: boolean): boolean {
-    // The flag is tested here rather than before the call: V8 threw away walk's optimized code at the first
-    // backend when the call had not been made in the sections before.
-    const head = serverSection ? plainServerHead(line) : undefined
+  private knownServerLine(line: CstLine): boolean {
+    const head = plainServerHead(line)
     if (head === undefined || !checkedServerOptions(head.options)) return false
     const options = sharedOptionsOf(head.options)
     const family = options === undefined ? undefined : serverAddressFamily(head.address)
