@@ -5,7 +5,7 @@
 import {type Diagnostic, diagnostic, type Severity} from '../diagnostics.js'
 import {acceptDirective, type CstLine, type CstSection, type HaproxyFileCst, plainServerHead, releaseWordCache} from './cst.js'
 import {checkAclExpression, parseCondition, PREDEFINED_ACLS, type ParsedCondition} from './keywords/acl.js'
-import {atoi, parseSocketAddress, parseTime, serverAddressFamily} from './keywords/args.js'
+import {atoi, invalidNameChar, NAME_CHARS_HINT, parseSocketAddress, parseTime, serverAddressFamily} from './keywords/args.js'
 import {BIND_OPTIONS as BIND_ARG_COUNTS} from './keywords/bind.js'
 import {checkDirective, lookupKeyword, unknownKeyword} from './keywords/index.js'
 import {checkedServerOptions, SERVER_OPTIONS as SERVER_ARG_COUNTS} from './keywords/server.js'
@@ -52,6 +52,9 @@ export function buildModel(files: HaproxyFileCst[]): BuildResult {
 const NONE = Object.freeze([]) as readonly never[] as never[]
 /** The stats settings of a proxy without stats lines, shared (stats() gives a proxy its own). */
 const NO_STATS: StatsSettings = Object.freeze({...emptyStats(), auth: NONE, scope: NONE})
+
+/** Sections whose name haproxy checks character by character (defaults, cache and program names it does not). */
+const NAMED_SECTIONS: ReadonlySet<string> = new Set(['frontend', 'backend', 'listen', 'userlist', 'peers', 'resolvers', 'mailers', 'http-errors', 'ring'])
 
 /** The empty record proxies share for their timeouts, options and default-server settings until they set one (see own). */
 const NO_ENTRIES = Object.freeze({}) as Record<string, never>
@@ -115,6 +118,14 @@ class Builder {
     }
     if (spec.name === 'none' && hw[1] !== undefined) {
       this.report('error', 'haproxy/too-many-arguments', file, header, hw[1], `'${kind}' cannot handle unexpected argument '${hw[1].value}'.`)
+    }
+    const nameWord = hw[1]
+    if (nameWord !== undefined && NAMED_SECTIONS.has(kind)) {
+      const bad = invalidNameChar(nameWord.value)
+      if (bad !== undefined) {
+        const message = kind === 'ring' ? `invalid ring name '${nameWord.value}' (character '${bad}' is not permitted).` : `character '${bad}' is not permitted in '${kind}' name '${nameWord.value}'.`
+        this.report('error', 'haproxy/invalid-name', file, header, nameWord, message, [NAME_CHARS_HINT])
+      }
     }
     let from: string | undefined
     if (spec.from && hw[2] !== undefined) {
@@ -541,7 +552,7 @@ class Builder {
     if (head === undefined || !checkedServerOptions(head.options)) return false
     const options = sharedOptionsOf(head.options)
     const family = options === undefined ? undefined : serverAddressFamily(head.address)
-    if (options === undefined || family === undefined) return false
+    if (options === undefined || family === undefined || invalidNameChar(head.name) !== undefined) return false
     const p = this.proxyRead as Proxy
     const d = acceptDirective(line, 'server', undefined)
     p.directives.push(d)

@@ -1,6 +1,6 @@
 /** `acl` declarations and `if`/`unless` conditions: fetch names, matchers, and the ACL names a condition uses. */
 import type {Word} from '../lexer.js'
-import {didYouMean} from './args.js'
+import {didYouMean, invalidNameChar, NAME_CHARS_HINT} from './args.js'
 import {error, warning} from './common.js'
 import {ACL_KEYWORDS, CONVERTERS, SAMPLE_FETCHES} from './fetches-2.6.js'
 import {spec, type KeywordContext, type KeywordSpec} from './spec.js'
@@ -184,9 +184,9 @@ export const ACL_KEYWORD: KeywordSpec = spec({
   missing: "'acl' expects an ACL name and a criterion.",
   validate(ctx) {
     const name = ctx.words[1] as Word
-    const bad = /[^A-Za-z0-9_.:-]/.exec(name.value)
-    if (bad) {
-      error(ctx, `character '${bad[0]}' is not permitted in acl name '${name.value}'.`, name, [], 'haproxy/invalid-name')
+    const bad = invalidNameChar(name.value)
+    if (bad !== undefined) {
+      error(ctx, `character '${bad}' is not permitted in acl name '${name.value}'.`, name, [NAME_CHARS_HINT], 'haproxy/invalid-name')
       return
     }
     checkAclExpression(ctx, ctx.words.slice(2), `ACL '${name.value}'`)

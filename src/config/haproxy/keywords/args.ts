@@ -331,3 +331,15 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   }
   return bestDistance <= limit ? best : undefined
 }
+
+/** The first character haproxy refuses in a proxy, server or ACL name (its invalid_char(): letters, digits and `-_.:` only). */
+export function invalidNameChar(name: string): string | undefined {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i)
+    const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46 || c === 58 || c === 95
+    if (!ok) return name[i]
+  }
+  return undefined
+}
+
+export const NAME_CHARS_HINT = 'names take letters, digits and - _ . : only'

@@ -1,6 +1,6 @@
 /** `server`, `default-server` and `server-template` with the 2.6 server options and their ranges. */
 import type {Word} from '../lexer.js'
-import {didYouMean, parseInteger, parseSocketAddress, parseTime, serverAddressFamily} from './args.js'
+import {didYouMean, invalidNameChar, NAME_CHARS_HINT, parseInteger, parseSocketAddress, parseTime, serverAddressFamily} from './args.js'
 import {error} from './common.js'
 import type {ProxyKind} from './sections.js'
 import {spec, type KeywordContext, type KeywordSpec} from './spec.js'
@@ -149,7 +149,12 @@ function serverPlacement(keyword: string) {
     kind === 'frontend' ? `'${keyword}' not allowed because frontend '${name}' has no backend capability.` : kind === 'defaults' ? `'${keyword}' not allowed in 'defaults' section.` : undefined
 }
 
-/** Parses and checks a server address; returns it when valid. */
+function checkName(ctx: KeywordContext, word: Word | undefined, what: string): void {
+  const bad = word === undefined ? undefined : invalidNameChar(word.value)
+  if (bad !== undefined) error(ctx, `character '${bad}' is not permitted in ${what} '${word!.value}'.`, word!, [NAME_CHARS_HINT], 'haproxy/invalid-name')
+}
+
+/** Parses and checks a server address; returns it when valid. `who` unquoted: `server b/s1`. */
 export function checkServerAddress(ctx: KeywordContext, word: Word, who: string) {
   const parsed = parseSocketAddress(word.value, {who, bind: false})
   if (!parsed.ok) {
@@ -168,13 +173,14 @@ export const SERVER_KEYWORDS: KeywordSpec[] = [
     missing: "'server' expects <name> and <addr>[:<port>] as arguments.",
     validate(ctx) {
       const name = ctx.words[1]?.value ?? ''
+      checkName(ctx, ctx.words[1], 'server name')
       const addr = ctx.words[2]
       // A valid address parses the same whoever asks; only a failure is parsed again for its message.
-      if (addr !== undefined && serverAddressFamily(addr.value) === undefined) checkServerAddress(ctx, addr, serverWho(ctx, 'server', name))
+      if (addr !== undefined && serverAddressFamily(addr.value) === undefined) checkServerAddress(ctx, addr, `server ${ctx.sectionName}/${name}`)
       checkServerOptions(ctx, 3, 'server', name)
     },
     ok: ['server web1 127.0.0.1:80 check inter 3s rise 1 fall 2', 'server s1 127.0.0.1:8000 maxconn 32', 'server ms1.srv1 127.0.0.1:8080 cookie ms1.srv1 maxconn 300 check inter 2000ms rise 2 fall 3', 'server s2 127.0.0.1:80 weight 256 backup', 'server s3 127.0.0.1 check port 8080', 'server s4 127.0.0.1:80 disabled', 'server s5 [::1]:80 weight 0', 'server s6 127.0.0.1:80 weight x'],
-    fail: ['server s1', 'server s2 127.0.0.1:80 weight 300', 'server s2 127.0.0.1:80 weight -1', 'server s4 127.0.0.1:80 inter 2x', 'server s5 127.0.0.1:80 foo', 'server s6 127.0.0.1:80 rise 0', 'server s7 127.0.0.1:99999', 'server s9 127.0.0.1:80 check inter', 'server s10 127.0.0.1:80-90', 'server s11 127.0.0.1:80 cookie', 'server s12 127.0.0.1:80 observe layer9', 'server s13 127.0.0.1:80 inter 0', 'server s14 127.0.0.1:abc'],
+    fail: ['server s1', 'server s2 127.0.0.1:80 weight 300', 'server s2 127.0.0.1:80 weight -1', 'server s4 127.0.0.1:80 inter 2x', 'server s5 127.0.0.1:80 foo', 'server s6 127.0.0.1:80 rise 0', 'server s7 127.0.0.1:99999', 'server s9 127.0.0.1:80 check inter', 'server s10 127.0.0.1:80-90', 'server s11 127.0.0.1:80 cookie', 'server s12 127.0.0.1:80 observe layer9', 'server s13 127.0.0.1:80 inter 0', 'server s14 127.0.0.1:abc', 'server s$15 127.0.0.1:80'],
   }),
   spec({
     name: 'default-server',
@@ -192,13 +198,14 @@ export const SERVER_KEYWORDS: KeywordSpec[] = [
     missing: "'server-template' expects <prefix> <nb | range> <addr>[:<port>] as arguments.",
     validate(ctx) {
       const prefix = ctx.words[1]?.value ?? ''
+      checkName(ctx, ctx.words[1], 'server-template prefix')
       const range = ctx.words[2]
       if (range !== undefined && !/^[0-9]+(-[0-9]+)?$/.test(range.value)) error(ctx, `'server-template ${prefix}' : invalid range '${range.value}'.`, range)
       const addr = ctx.words[3]
-      if (addr !== undefined) checkServerAddress(ctx, addr, `'server-template ${ctx.sectionName}/${prefix}'`)
+      if (addr !== undefined) checkServerAddress(ctx, addr, `server-template ${ctx.sectionName}/${prefix}`)
       checkServerOptions(ctx, 4, 'server-template', prefix)
     },
     ok: ['server-template web 1-3 127.0.0.1:80 check'],
-    fail: ['server-template web'],
+    fail: ['server-template web', 'server-template w$ 1-2 127.0.0.1:80'],
   }),
 ]

@@ -5,7 +5,7 @@
  */
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {dirname, isAbsolute, join} from 'node:path'
-import {isIPv4, isIPv6} from '../keywords/args.js'
+import {isIPv4, isIPv6, parseSocketAddress} from '../keywords/args.js'
 import type {Directive, Proxy} from '../model.js'
 import {argsMayContain, directivesWithoutServers, envSeverity, report, type RuleContext, serversOfNote} from './context.js'
 
@@ -153,6 +153,8 @@ export function serverHostnames(ctx: RuleContext): void {
   const known = hostsFileNames()
   for (const {proxy: p, server: s} of hostNamed) {
     if (isIPv4(s.host) || isIPv6(s.host) || known.has(s.host)) continue
+    // An address that does not parse (`127.0.0.1:99999`) was reported as such, not as a name to resolve.
+    if (!parseSocketAddress(s.address, {who: 'server', bind: false}).ok) continue
     const init = s.initAddr ?? (typeof p.effective.defaultServer['init-addr'] === 'string' ? p.effective.defaultServer['init-addr'] : undefined)
     if (init?.split(',').includes('none') || s.resolvers !== undefined) continue
     report(ctx, envSeverity(ctx), 'haproxy/unresolved-host', s.directive, `'server ${p.name}/${s.name}' : host name '${s.host}' must resolve when haproxy starts (haproxy -c fails with "could not resolve address").`, [`use an IP address, add '${s.host}' to /etc/hosts, or add 'init-addr last,libc,none' to start without it`], s.directive.words[2])
