@@ -1,4 +1,5 @@
 /** The keyword registry: which keywords each section accepts, and the generic checks every directive gets. */
+import {ARG_LIMITS} from './arg-limits.js'
 import {ACL_KEYWORD} from './acl.js'
 import {didYouMean} from './args.js'
 import {BIND_KEYWORD} from './bind.js'
@@ -25,6 +26,12 @@ function register(section: string, s: KeywordSpec): void {
 }
 for (const s of [...GLOBAL_KEYWORDS, ...MISC_KEYWORDS]) for (const section of s.sections ?? []) register(section, s)
 for (const s of PROXY_SPECS) register('proxy', s)
+for (const [section, limits] of Object.entries(ARG_LIMITS)) {
+  for (const [name, max] of Object.entries(limits)) {
+    const s = bySection.get(section)?.get(name)
+    if (s !== undefined) s.maxArgs ??= max
+  }
+}
 
 export function lookupKeyword(section: SectionKind, name: string): KeywordSpec | undefined {
   return bySection.get(isProxyKind(section) ? 'proxy' : section)?.get(name)
