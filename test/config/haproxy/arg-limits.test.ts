@@ -1,7 +1,8 @@
-/** ARG_LIMITS: lbctl refuses one argument too many like haproxy -c, and the limits are haproxy's own. */
+/** ARG_LIMITS and options without arguments: lbctl refuses one argument too many like haproxy -c, and the limits are haproxy's own. */
 import {describe, expect, it} from 'vitest'
 import {ARG_LIMITS} from '../../../src/config/haproxy/keywords/arg-limits.js'
 import {lookupKeyword} from '../../../src/config/haproxy/keywords/index.js'
+import {OPTION_KEYWORD, OPTIONS} from '../../../src/config/haproxy/keywords/options.js'
 import {requireBinary} from '../../helpers/oracles.js'
 import {errors, haproxyAccepts, parseText, pool, wrapExample} from './helpers.js'
 
@@ -20,7 +21,7 @@ describe('arguments past the limit', () => {
   })
 })
 
-describe.skipIf(!requireBinary('haproxy'))('the limits are haproxy 2.6 own', () => {
+describe.skipIf(!requireBinary('haproxy'))('the limits are haproxy 2.6's own', () => {
   it('for every entry, haproxy -c takes some line with that many arguments and refuses one more', async () => {
     const wrong = await pool(entries, 8, async ({section, name, max}) => {
       const spec = specOf(section, name)
@@ -31,6 +32,25 @@ describe.skipIf(!requireBinary('haproxy'))('the limits are haproxy 2.6 own', () 
         return !more.accepted && more.output.includes('cannot handle unexpected argument') ? undefined : `${section} ${name}: haproxy takes ${max + 1} arguments`
       }
       return `${section} ${name}: no line of ${max} arguments accepted`
+    })
+    expect(wrong.filter(Boolean)).toEqual([])
+  })
+})
+
+describe('options', () => {
+  const fixed = Object.entries(OPTIONS).filter(([, o]) => !o.removed && o.validate === undefined && o.args === undefined).map(([name]) => name)
+  const open = Object.entries(OPTIONS).filter(([, o]) => o.args !== undefined).map(([name]) => name)
+
+  it.each(fixed)('`option %s` takes no argument', (name) => {
+    const found = errors(parseText(wrapExample(OPTION_KEYWORD, `option ${name} bogus`)).diagnostics)
+    expect(found.map((d) => d.message)).toContain(`'option ${name}' cannot handle unexpected argument 'bogus'.`)
+  })
+
+  it.skipIf(!requireBinary('haproxy'))('haproxy -c refuses an argument to each of them, and takes words after the others', async () => {
+    const wrong = await pool([...fixed.map((name) => ({name, takes: false})), ...open.map((name) => ({name, takes: true}))], 8, async ({name, takes}) => {
+      const result = await haproxyAccepts(wrapExample(OPTION_KEYWORD, `option ${name} bogus`))
+      const refused = !result.accepted && result.output.includes(`'option ${name}' cannot handle unexpected argument 'bogus'`)
+      return takes === result.accepted && takes !== refused ? undefined : `option ${name}: haproxy ${result.accepted ? 'takes' : 'refuses'} an argument`
     })
     expect(wrong.filter(Boolean)).toEqual([])
   })

@@ -12,6 +12,8 @@ export interface OptionSpec {
   /** Checks the words after `option <name>` (index 2 onwards in ctx.words). */
   validate?: (ctx: KeywordContext) => void
   removed?: string
+  /** Takes words after its name that `validate` does not check; any other option without `validate` takes none. */
+  args?: 'unchecked'
   /** HAProxy names it differently in the "ignored" warning (e.g. 'httpchk'). */
 }
 
@@ -56,7 +58,7 @@ export const OPTIONS: Record<string, OptionSpec> = {
   'tcp-smart-accept': {cap: 'fe'},
   'tcp-smart-connect': {cap: 'be'},
   transparent: {cap: 'be'},
-  redispatch: {cap: 'be'},
+  redispatch: {args: 'unchecked', cap: 'be'},
   tcpka: {cap: 'both'},
   httplog: {
     cap: 'both',
@@ -66,7 +68,7 @@ export const OPTIONS: Record<string, OptionSpec> = {
       if (w !== undefined && w.value !== 'clf') error(ctx, "keyword 'httplog' only supports option 'clf'.", w)
     },
   },
-  httpslog: {cap: 'both', http: true},
+  httpslog: {args: 'unchecked', cap: 'both', http: true},
   tcplog: {cap: 'both'},
   httpclose: {cap: 'both', http: true},
   'http-keep-alive': {cap: 'both', http: true},
@@ -88,9 +90,9 @@ export const OPTIONS: Record<string, OptionSpec> = {
     },
   },
   originalto: {cap: 'both', http: true, validate: (ctx) => (needArg('except', '<address>[/mask]')(ctx), needArg('header', '<header_name>')(ctx))},
-  httpchk: {cap: 'be'},
+  httpchk: {args: 'unchecked', cap: 'be'},
   'ssl-hello-chk': {cap: 'be'},
-  smtpchk: {cap: 'be'},
+  smtpchk: {args: 'unchecked', cap: 'be'},
   'pgsql-check': {cap: 'be', validate: needArg('user', '<username>')},
   'redis-check': {cap: 'be'},
   'mysql-check': {cap: 'be', validate: needArg('user', '<username>')},
@@ -134,6 +136,11 @@ function checkOption(ctx: KeywordContext): void {
     error(ctx, opt.removed, nameWord, [], 'haproxy/removed-keyword')
     return
   }
+  const extra = ctx.words[2]
+  if (extra !== undefined && opt.validate === undefined && opt.args === undefined) {
+    error(ctx, `'option ${name}' cannot handle unexpected argument '${extra.value}'.`, extra, [], 'haproxy/too-many-arguments')
+    return
+  }
   if (ctx.prefix === undefined) opt.validate?.(ctx)
   const kind = ctx.section as ProxyKind
   if (kind === 'backend' && BACKEND_IGNORED_LOG.has(name)) {
@@ -150,5 +157,5 @@ export const OPTION_KEYWORD: KeywordSpec = spec({
   proxy: 'XXXX',
   validate: checkOption,
   ok: ['option httplog', 'option dontlognull', 'option forwardfor except 127.0.0.0/8', 'option redispatch', 'option http-server-close', 'option httpchk GET /healthCheck.html', 'option tcplog', 'option http-keep-alive', 'option abortonclose', 'option httpclose', 'option httpchk', 'option mysql-check user haproxy', 'option forwardfor header X-Real-IP if-none'],
-  fail: ['option nosuch', 'option forceclose', 'option httplog foo', 'option forwardfor except', 'option http_proxy', 'option'],
+  fail: ['option nosuch', 'option forceclose', 'option httplog foo', 'option forwardfor except', 'option http_proxy', 'option', 'option dontlognull x', 'option http-server-close x', 'option tcp-check x'],
 })
