@@ -21,7 +21,7 @@ describe('arguments past the limit', () => {
   })
 })
 
-describe.skipIf(!requireBinary('haproxy'))('the limits are haproxy 2.6's own', () => {
+describe.skipIf(!requireBinary('haproxy'))('the limits are the ones haproxy 2.6 applies', () => {
   it('for every entry, haproxy -c takes some line with that many arguments and refuses one more', async () => {
     const wrong = await pool(entries, 8, async ({section, name, max}) => {
       const spec = specOf(section, name)
