@@ -1,6 +1,6 @@
 /** The `global` section's keywords (HAProxy 2.6, configuration.txt §3). */
 import {atol, parseInteger, parseTime} from './args.js'
-import {checkLog, error, intArg, noArgs, warning} from './common.js'
+import {checkLog, error, noArgs, warning} from './common.js'
 import {spec, type KeywordContext, type KeywordSpec} from './spec.js'
 
 const G = ['global'] as const
@@ -9,6 +9,22 @@ function positiveInt(label: string, message?: string) {
   return (ctx: KeywordContext): void => {
     const w = ctx.words[1]
     if (w !== undefined && !parseInteger(w.value).ok) error(ctx, message ?? `'${label}' expects a positive integer argument.`, w)
+  }
+}
+
+/** An integer of at least `min` (haproxy reads it with atoi: garbage is 0, so below the minimum). */
+function atLeast(label: string, min: number, message: string) {
+  return (ctx: KeywordContext): void => {
+    const w = ctx.words[1]
+    if (w !== undefined && atol(w.value) < min) error(ctx, message, w)
+  }
+}
+
+/** Read with atol() by haproxy: garbage is 0, accepted; lbctl warns. */
+function atolValue(label: string) {
+  return (ctx: KeywordContext): void => {
+    const w = ctx.words[1]
+    if (w !== undefined && !/^\s*[-+]?[0-9]/.test(w.value)) warning(ctx, `'${label}' expects an integer, '${w.value}' is read as 0`, w, 'haproxy/suspicious-value')
   }
 }
 
@@ -55,7 +71,7 @@ const checked: KeywordSpec[] = [
     minArgs: 1,
     missing: "'ulimit-n' expects an integer argument.",
     maxArgs: 1,
-    validate: positiveInt('ulimit-n', "'ulimit-n' expects an integer argument."),
+    validate: atolValue('ulimit-n'),
     ok: ['ulimit-n 65535'],
     fail: ['ulimit-n'],
   }),
@@ -123,7 +139,11 @@ const checked: KeywordSpec[] = [
     ok: ['stats socket /var/lib/haproxy/stats', 'stats socket /run/haproxy.sock mode 660 level admin', 'stats timeout 30s'],
     fail: ['stats socket', 'stats foo', 'stats timeout 1x', 'stats socket /tmp/s level foo'],
   }),
-  spec({name: 'spread-checks', minArgs: 1, validate: intArg(1, 'spread-checks', 0, 50, () => "'spread-checks' needs a positive value in range 0..50."), ok: ['spread-checks 5'], fail: ['spread-checks 60']}),
+  spec({name: 'spread-checks', minArgs: 1, validate: (ctx) => {
+    atolValue('spread-checks')(ctx)
+    const n = atol(ctx.words[1]?.value ?? '0')
+    if (n < 0 || n > 50) error(ctx, "'spread-checks' needs a positive value in range 0..50.", ctx.words[1])
+  }, ok: ['spread-checks 5'], fail: ['spread-checks 60', 'spread-checks -1']}),
   spec({name: 'hard-stop-after', minArgs: 1, missing: "'hard-stop-after' expects <time> as argument.", validate: timeValue('hard-stop-after'), ok: ['hard-stop-after 30s'], fail: ['hard-stop-after 1x']}),
   spec({name: 'close-spread-time', minArgs: 1, validate: timeValue('close-spread-time')}),
   spec({name: 'grace', minArgs: 1, validate: timeValue('grace')}),
@@ -134,9 +154,9 @@ const checked: KeywordSpec[] = [
   spec({name: 'node', minArgs: 1, missing: "'node' requires valid node name - non-empty string with digits(0-9), letters(A-Z, a-z), dot(.), hyphen(-) or underscode(_).", fail: ['node']}),
   spec({name: 'ssl-default-bind-ciphers', minArgs: 1, missing: "global statement 'ssl-default-bind-ciphers' expects a cipher suite as an argument.", fail: ['ssl-default-bind-ciphers']}),
   spec({name: 'ssl-default-server-ciphers', minArgs: 1, missing: "global statement 'ssl-default-server-ciphers' expects a cipher suite as an argument."}),
-  spec({name: 'tune.bufsize', minArgs: 1, missing: "'tune.bufsize' expects a positive integer argument.", validate: positiveInt('tune.bufsize'), ok: ['tune.bufsize 32768'], fail: ['tune.bufsize abc']}),
+  spec({name: 'tune.bufsize', minArgs: 1, missing: "'tune.bufsize' expects a positive integer argument.", validate: atLeast('tune.bufsize', 1, "'tune.bufsize' expects a positive integer argument."), ok: ['tune.bufsize 32768'], fail: ['tune.bufsize abc', 'tune.bufsize 0', 'tune.bufsize -1']}),
   spec({name: 'tune.maxrewrite', minArgs: 1, validate: positiveInt('tune.maxrewrite')}),
-  spec({name: 'tune.ssl.default-dh-param', minArgs: 1, validate: positiveInt('tune.ssl.default-dh-param'), ok: ['tune.ssl.default-dh-param 2048']}),
+  spec({name: 'tune.ssl.default-dh-param', minArgs: 1, validate: atLeast('tune.ssl.default-dh-param', 1024, "'tune.ssl.default-dh-param' expects a value >= 1024."), ok: ['tune.ssl.default-dh-param 2048'], fail: ['tune.ssl.default-dh-param 512']}),
   spec({
     name: 'tune.ssl.capture-cipherlist-size',
     deprecated: {since: '2.6', removedIn: '2.7', message: "'tune.ssl.capture-cipherlist-size' is deprecated and will be removed in version 2.7. Please use 'tune.ssl.capture-buffer-size' instead."},

@@ -85,6 +85,14 @@ function checkTimeout(ctx: KeywordContext): void {
   }
 }
 
+/** The word at `index`, when present, must start a condition (`if`/`unless`). */
+function onlyCondition(index: number, message: (word: string) => string) {
+  return (ctx: KeywordContext): void => {
+    const w = ctx.words[index]
+    if (w !== undefined && w.value !== 'if' && w.value !== 'unless') error(ctx, message(w.value), w, ['a condition starts with `if` or `unless`'], 'haproxy/unexpected-argument')
+  }
+}
+
 const COOKIE_OPTIONS = ['rewrite', 'insert', 'prefix', 'indirect', 'nocache', 'postonly', 'preserve', 'httponly', 'secure', 'domain', 'maxidle', 'maxlife', 'dynamic', 'attr']
 
 function checkCookie(ctx: KeywordContext): void {
@@ -98,7 +106,14 @@ function checkCookie(ctx: KeywordContext): void {
     }
     if (['rewrite', 'insert', 'prefix'].includes(w.value)) modes++
     if (['domain', 'maxidle', 'maxlife', 'attr'].includes(w.value)) {
-      if (ctx.words[i + 1] === undefined) error(ctx, `'cookie' : '${w.value}' expects a value.`, w, [], 'haproxy/missing-argument')
+      const value = ctx.words[i + 1]
+      if (value === undefined) error(ctx, `'cookie' : '${w.value}' expects a value.`, w, [], 'haproxy/missing-argument')
+      else if (w.value === 'maxidle' || w.value === 'maxlife') {
+        // Digits, then a unit letter if any: haproxy's parse_time_err names the first character that is neither.
+        const next = /^[0-9]+(.?)/.exec(value.value)
+        const bad = next === null ? (value.value[0] ?? '') : next[1] !== '' && !'smhdu'.includes(next[1] as string) ? next[1] : undefined
+        if (bad !== undefined) error(ctx, `unexpected character '${bad}' in argument to <${w.value}>.`, value, ['a delay such as 30m, 8h or 3600'], 'haproxy/invalid-argument')
+      }
       i++
     }
   }
@@ -161,12 +176,12 @@ const CORE: KeywordSpec[] = [
   spec({name: 'fullconn', proxy: 'XwXX', misplaced: (kind, name) => (kind === 'frontend' ? `'fullconn' ignored because frontend '${name}' has no backend capability. Maybe you want 'maxconn' instead ?` : undefined), minArgs: 1, missing: "'fullconn' expects an integer argument."}),
   spec({name: 'backlog', proxy: 'XXXw', minArgs: 1, missing: "'backlog' expects an integer argument."}),
   spec({name: 'retries', proxy: 'XwXX', misplaced: noBackend('retries'), minArgs: 1, missing: "'retries' expects an integer argument.", ok: ['retries 3'], fail: ['retries']}),
-  spec({name: 'cookie', proxy: 'XwXX', misplaced: noBackend('cookie'), minArgs: 1, missing: "'cookie' expects <cookie_name> as argument.", validate: checkCookie, ok: ['cookie SERVERID insert indirect nocache', 'cookie JSESSIONID prefix', 'cookie SRV insert maxidle 30m maxlife 8h', 'cookie WEBSRV insert indirect nocache httponly secure'], fail: ['cookie', 'cookie X foo', 'cookie X insert rewrite']}),
+  spec({name: 'cookie', proxy: 'XwXX', misplaced: noBackend('cookie'), minArgs: 1, missing: "'cookie' expects <cookie_name> as argument.", validate: checkCookie, ok: ['cookie SERVERID insert indirect nocache', 'cookie JSESSIONID prefix', 'cookie SRV insert maxidle 30m maxlife 8h', 'cookie WEBSRV insert indirect nocache httponly secure'], fail: ['cookie', 'cookie X foo', 'cookie X insert rewrite', 'cookie X insert maxidle 10x', 'cookie X insert maxlife -1s']}),
   spec({name: 'default_backend', proxy: 'XXXw', minArgs: 1, missing: "'default_backend' expects a backend name.", maxArgs: 1, ok: ['default_backend app'], fail: ['default_backend']}),
-  spec({name: 'use_backend', proxy: '-XXw', minArgs: 1, missing: "'use_backend' expects a backend name.", condition: true, ok: ['use_backend app if { path_beg /api }', 'use_backend app'], fail: ['use_backend']}),
-  spec({name: 'use-server', proxy: '-wXX', misplaced: noBackend('use-server'), minArgs: 1, missing: "'use-server' expects a server name.", condition: true}),
-  spec({name: 'force-persist', proxy: '-wXX', misplaced: noBackend('force-persist'), condition: true}),
-  spec({name: 'ignore-persist', proxy: '-wXX', misplaced: noBackend('ignore-persist'), condition: true}),
+  spec({name: 'use_backend', proxy: '-XXw', minArgs: 1, missing: "'use_backend' expects a backend name.", condition: true, validate: onlyCondition(2, (w) => `unexpected keyword '${w}' after switching rule, only 'if' and 'unless' are allowed.`), ok: ['use_backend app if { path_beg /api }', 'use_backend app'], fail: ['use_backend', 'use_backend app x']}),
+  spec({name: 'use-server', proxy: '-wXX', misplaced: noBackend('use-server'), minArgs: 1, missing: "'use-server' expects a server name.", condition: true, validate: onlyCondition(2, () => "'use-server' requires either 'if' or 'unless' followed by a condition."), fail: ['use-server s1 x']}),
+  spec({name: 'force-persist', proxy: '-wXX', misplaced: noBackend('force-persist'), condition: true, validate: onlyCondition(1, () => "'force-persist' requires either 'if' or 'unless' followed by a condition."), fail: ['force-persist x']}),
+  spec({name: 'ignore-persist', proxy: '-wXX', misplaced: noBackend('ignore-persist'), condition: true, validate: onlyCondition(1, () => "'ignore-persist' requires either 'if' or 'unless' followed by a condition."), fail: ['ignore-persist x']}),
   spec({name: 'redirect', proxy: '-XXX', minArgs: 2, missing: "'redirect' expects 'code', 'prefix', 'location', 'scheme', 'set-cookie', 'clear-cookie', 'drop-query' or 'append-slash' (was '').", condition: true, validate(ctx) {
     const w = ctx.words[1]
     if (w !== undefined && !['location', 'prefix', 'scheme'].includes(w.value)) error(ctx, `'redirect' expects 'code', 'prefix', 'location', 'scheme', 'set-cookie', 'clear-cookie', 'drop-query' or 'append-slash' (was '${w.value}').`, w)
@@ -181,7 +196,8 @@ const CORE: KeywordSpec[] = [
   spec({name: 'http-reuse', proxy: 'XwXX', misplaced: noBackend('http-reuse'), minArgs: 1, validate(ctx) {
     const w = ctx.words[1]
     if (w !== undefined && !['never', 'safe', 'aggressive', 'always'].includes(w.value)) error(ctx, `'http-reuse' only supports 'never', 'safe', 'aggressive', 'always'`, w)
-  }, ok: ['http-reuse safe'], fail: ['http-reuse sometimes']}),
+    else if (w !== undefined && ctx.words[2] !== undefined) error(ctx, `'http-reuse ${w.value}' cannot handle unexpected argument '${ctx.words[2].value}'.`, ctx.words[2], [], 'haproxy/too-many-arguments')
+  }, ok: ['http-reuse safe'], fail: ['http-reuse sometimes', 'http-reuse safe x']}),
   spec({name: 'http-send-name-header', proxy: 'XwXX', misplaced: noBackend('http-send-name-header')}),
   spec({name: 'monitor-uri', proxy: 'XXXw', minArgs: 1, missing: "'monitor-uri' expects an URI.", ok: ['monitor-uri /haproxy_test']}),
   spec({name: 'monitor', proxy: '-XXw', minArgs: 1, condition: true, validate(ctx) {
@@ -199,8 +215,9 @@ const CORE: KeywordSpec[] = [
       if (ctx.words[3]?.value !== 'len' || ctx.words[4] === undefined) error(ctx, "'capture cookie' expects <cookie_name> 'len' <len>.", ctx.words[1])
     } else if (what === 'request' || what === 'response') {
       if (ctx.words[2]?.value !== 'header' || ctx.words[4]?.value !== 'len' || ctx.words[5] === undefined) error(ctx, `'capture ${what} header' expects <header_name> 'len' <len>.`, ctx.words[1])
+      else if (ctx.words[6] !== undefined) error(ctx, `'capture ${what}' cannot handle unexpected argument '${ctx.words[6].value}'.`, ctx.words[6], [], 'haproxy/too-many-arguments')
     } else error(ctx, "'capture' expects 'cookie', 'request header' or 'response header'.", ctx.words[1] ?? ctx.words[0])
-  }, ok: ['capture request header Host len 40', 'capture cookie SRV len 32'], fail: ['capture request header Host', 'capture foo']}),
+  }, ok: ['capture request header Host len 40', 'capture cookie SRV len 32'], fail: ['capture request header Host', 'capture foo', 'capture request header Host len 40 x']}),
   spec({name: 'declare', proxy: '-XX-', misplaced: (kind) => (kind === 'backend' ? "'declare' only available in frontend or listen section" : kind === 'defaults' ? "'declare' not available in default section" : undefined), minArgs: 1}),
   spec({name: 'stick-table', proxy: '-XXX', misplaced: (kind) => (kind === 'defaults' ? "'stick-table' is not supported in 'defaults' section." : undefined), minArgs: 1}),
   spec({name: 'stick', proxy: '-wXX', misplaced: noBackend('stick'), minArgs: 1}),
