@@ -7,6 +7,7 @@ import {atol, parseInteger} from './args.js'
 import {checkLog, error, timeArg, warning} from './common.js'
 import type {ProxyKind} from './sections.js'
 import {spec, type KeywordContext, type KeywordSpec} from './spec.js'
+import type {Word} from '../lexer.js'
 
 const noBackend = (kw: string) => (kind: ProxyKind, name: string) => kind === 'frontend' ? `'${kw}' ignored because frontend '${name}' has no backend capability.` : undefined
 
@@ -82,6 +83,36 @@ function checkTimeout(ctx: KeywordContext): void {
   if ((need === 'be' && kind === 'frontend') || (need === 'fe' && kind === 'backend')) {
     const lacks = need === 'be' ? 'backend' : 'frontend'
     warning(ctx, `'timeout ${name.value}' will be ignored because ${kind} '${ctx.sectionName}' has no ${lacks} capability`, name)
+  }
+}
+
+const REDIRECT_WORDS = "'code', 'prefix', 'location', 'scheme', 'set-cookie', 'clear-cookie', 'drop-query', 'ignore-empty' or 'append-slash'"
+
+/** `redirect location|prefix|scheme <to> [code N] [set-cookie X] [clear-cookie X] [drop-query] [append-slash] [ignore-empty] [if|unless ...]`. */
+function checkRedirect(ctx: KeywordContext): void {
+  const rule = `error detected in ${ctx.section} '${ctx.sectionName}' while parsing redirect rule :`
+  const kind = ctx.words[1]
+  if (kind !== undefined && !['location', 'prefix', 'scheme'].includes(kind.value)) {
+    error(ctx, `'redirect' expects ${REDIRECT_WORDS.replace(", 'ignore-empty'", '')} (was '${kind.value}').`, kind)
+    return
+  }
+  for (let i = 3; i < ctx.words.length; i++) {
+    const w = ctx.words[i] as Word
+    if (w.value === 'if' || w.value === 'unless') return
+    if (w.value === 'drop-query' || w.value === 'append-slash' || w.value === 'ignore-empty') continue
+    if (w.value !== 'code' && w.value !== 'set-cookie' && w.value !== 'clear-cookie') {
+      error(ctx, `${rule} expects ${REDIRECT_WORDS} (was '${w.value}').`, w, [], 'haproxy/invalid-argument')
+      return
+    }
+    const value = ctx.words[++i]
+    if (value === undefined) {
+      error(ctx, `${rule} missing argument for '${w.value}'.`, w, [], 'haproxy/missing-argument')
+      return
+    }
+    if (w.value === 'code' && !['301', '302', '303', '307', '308'].includes(value.value)) {
+      error(ctx, `${rule} 'code': unsupported HTTP code '${value.value}' (must be one of 301, 302, 303, 307 or 308).`, value, [], 'haproxy/invalid-argument')
+      return
+    }
   }
 }
 
@@ -182,10 +213,7 @@ const CORE: KeywordSpec[] = [
   spec({name: 'use-server', proxy: '-wXX', misplaced: noBackend('use-server'), minArgs: 1, missing: "'use-server' expects a server name.", condition: true, validate: onlyCondition(2, () => "'use-server' requires either 'if' or 'unless' followed by a condition."), fail: ['use-server s1 x']}),
   spec({name: 'force-persist', proxy: '-wXX', misplaced: noBackend('force-persist'), condition: true, validate: onlyCondition(1, () => "'force-persist' requires either 'if' or 'unless' followed by a condition."), fail: ['force-persist x']}),
   spec({name: 'ignore-persist', proxy: '-wXX', misplaced: noBackend('ignore-persist'), condition: true, validate: onlyCondition(1, () => "'ignore-persist' requires either 'if' or 'unless' followed by a condition."), fail: ['ignore-persist x']}),
-  spec({name: 'redirect', proxy: '-XXX', minArgs: 2, missing: "'redirect' expects 'code', 'prefix', 'location', 'scheme', 'set-cookie', 'clear-cookie', 'drop-query' or 'append-slash' (was '').", condition: true, validate(ctx) {
-    const w = ctx.words[1]
-    if (w !== undefined && !['location', 'prefix', 'scheme'].includes(w.value)) error(ctx, `'redirect' expects 'code', 'prefix', 'location', 'scheme', 'set-cookie', 'clear-cookie', 'drop-query' or 'append-slash' (was '${w.value}').`, w)
-  }, ok: ['redirect scheme https if !{ ssl_fc }', 'redirect prefix http://www.example.com code 301', 'redirect location /maintenance.html'], fail: ['redirect foo /x']}),
+  spec({name: 'redirect', proxy: '-XXX', minArgs: 2, missing: "'redirect' expects 'code', 'prefix', 'location', 'scheme', 'set-cookie', 'clear-cookie', 'drop-query' or 'append-slash' (was '').", condition: true, validate: checkRedirect, ok: ['redirect scheme https if !{ ssl_fc }', 'redirect prefix http://www.example.com code 301', 'redirect location /maintenance.html', 'redirect location /m drop-query append-slash set-cookie A=1 code 308'], fail: ['redirect foo /x', 'redirect prefix /x code', 'redirect prefix /x code 304', 'redirect location /m x']}),
   spec({name: 'description', proxy: '-XXX', minArgs: 1}),
   spec({name: 'id', proxy: '-XXX', minArgs: 1}),
   spec({name: 'disabled', proxy: 'XXXX', maxArgs: 0}),

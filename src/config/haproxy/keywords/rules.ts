@@ -1,5 +1,5 @@
 /** Rule keywords whose order matters: http-request, http-response, http-after-response, tcp-request, tcp-response. */
-import {didYouMean} from './args.js'
+import {didYouMean, parseInteger} from './args.js'
 import {error, timeArg} from './common.js'
 import {spec, conditionIndex, type KeywordContext, type KeywordSpec} from './spec.js'
 
@@ -59,6 +59,9 @@ const MAX_ARGS: Record<string, number> = {
   'set-tos': 1, 'set-priority-class': 1, 'set-priority-offset': 1, 'strict-mode': 1, 'del-header': 3, 'set-status': 3,
 }
 
+/** Actions whose first argument may be followed by this word and a value. */
+const OPTIONAL_PAIR: Record<string, string> = {'set-status': 'reason', 'del-header': '-m'}
+
 /** Actions HAProxy 2.6 only accepts after `expose-experimental-directives` in global. */
 export const EXPERIMENTAL_ACTIONS = new Set(['normalize-uri'])
 
@@ -89,7 +92,17 @@ function checkRuleAction(ctx: KeywordContext, set: string, actionIndex: number):
     const where = `${ctx.section} '${ctx.sectionName}'`
     error(ctx, `error detected in ${where} while parsing '${keyword} ${action.value}' rule : expects exactly ${exact} argument${exact === 1 ? '' : 's'}.`, action, [], 'haproxy/wrong-argument-count')
   }
-  const max = MAX_ARGS[matched]
+  if (matched === 'set-status') {
+    const code = ctx.words[actionIndex + 1]
+    const n = code === undefined ? undefined : parseInteger(code.value)
+    if (code !== undefined && (!n?.ok || n.value < 100 || n.value > 999)) {
+      error(ctx, `error detected in ${ctx.section} '${ctx.sectionName}' while parsing '${keyword} ${action.value}' rule : expects an integer status code between 100 and 999.`, code, [], 'haproxy/invalid-argument')
+    }
+  }
+  // An optional `reason <text>` / `-m <method>` after the first argument: only as a whole pair.
+  const pair = OPTIONAL_PAIR[matched]
+  const pairAt = actionIndex + 2
+  const max = pair !== undefined && (ctx.words[pairAt]?.value !== pair || pairAt + 1 >= argEnd) ? 1 : MAX_ARGS[matched]
   const extra = max === undefined || argc <= max ? undefined : ctx.words[actionIndex + 1 + max]
   if (extra !== undefined) {
     const rule = `'${keyword} ${action.value}'`
@@ -145,7 +158,7 @@ export const RULE_KEYWORDS: KeywordSpec[] = [
     ['http-request deny if { src 10.0.0.1 }', 'http-request set-header X-Forwarded-Proto https if { ssl_fc }', 'http-request redirect scheme https unless { ssl_fc }', 'http-request set-var(txn.host) req.hdr(host)', 'http-request allow', 'http-request add-header X-Real-IP %[src]', 'http-request replace-path /old(.*) /new\\1', 'http-request del-header X-Debug -m beg'],
     ['http-request foo', 'http-request set-header X', 'http-request add-header X-A', 'http-request set-path', 'http-request replace-path /a'],
   ),
-  httpRule('http-response', ['http-response set-header X-Frame-Options DENY', 'http-response del-header Server', 'http-response set-status 503 reason "Down"'], ['http-response foo', 'http-response del-header', 'http-response set-status']),
+  httpRule('http-response', ['http-response set-header X-Frame-Options DENY', 'http-response del-header Server', 'http-response set-status 503 reason "Down"', 'http-response del-header Server -m beg', 'http-response set-status 404 if TRUE'], ['http-response foo', 'http-response del-header', 'http-response set-status', 'http-response set-status 99', 'http-response set-status x', 'http-response set-status 503 reason', 'http-response del-header Server x', 'http-response del-header Server -m']),
   httpRule('http-after-response', ['http-after-response set-header X-A b'], ['http-after-response deny']),
   spec({
     name: 'tcp-request',
