@@ -76,7 +76,9 @@ describe.skipIf(!built || !requireBinary('tmux') || !requireBinary('haproxy'))('
 
     // Last in the file: it stops a backend.
     await lab.backends[0]!.stop()
-    shown = await narrow.waitFor(/app\/web1\s+DOWN/, 5000)
+    // Again both rows in one capture: web1 down, web2 still up.
+    const web1Down = (text: string) => serverBox(text).some((l) => row('web1', 'DOWN', 'L4CON \\d+ms').test(l)) && serverBox(text).some((l) => row('web2', 'UP', 'L7OK/200 \\d+ms').test(l))
+    shown = await narrow.waitFor(web1Down, 5000)
     box = serverBox(shown)
     expect(box.filter((l) => row('web1', 'DOWN', 'L4CON \\d+ms').test(l))).toHaveLength(1)
     expect(box.filter((l) => row('web2', 'UP', 'L7OK/200 \\d+ms').test(l))).toHaveLength(1)
