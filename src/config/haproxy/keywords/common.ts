@@ -52,7 +52,7 @@ const LOG_FORMATS = new Set(['local', 'rfc3164', 'rfc5424', 'priority', 'short',
 export function checkLog(ctx: KeywordContext, inProxy: boolean): void {
   if (ctx.prefix === 'no') return
   const args = ctx.words.slice(1)
-  if (inProxy && args[0]?.value === 'global') return
+  if (inProxy && args[0]?.value === 'global' && args.length === 1) return
   let i = 1
   const target = ctx.words[i]
   if (target === undefined || ctx.words.length < 3) {

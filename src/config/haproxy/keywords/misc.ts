@@ -1,8 +1,9 @@
 /** Keywords of the non-proxy sections: userlist, peers, resolvers, mailers, program, http-errors, ring, cache, fcgi-app, log-forward. */
-import {parseSocketAddress} from './args.js'
+import {parseInteger, parseSocketAddress} from './args.js'
 import {checkLog, error, timeArg} from './common.js'
 import type {SectionKind} from './sections.js'
 import {spec, type KeywordContext, type KeywordSpec} from './spec.js'
+import type {Word} from '../lexer.js'
 
 const inSection = (section: SectionKind, specs: KeywordSpec[]): KeywordSpec[] => specs.map((s) => ({...s, sections: [section]}))
 
@@ -34,7 +35,12 @@ const USERLIST = inSection('userlist', [
     ok: ['user admin insecure-password secret', 'user bob password $5$salt$hash'],
     fail: ['user', 'user admin foo bar'],
   }),
-  spec({name: 'group', minArgs: 1, missing: "'group' expects <name> as argument.", ok: ['group ops'], fail: ['group']}),
+  spec({name: 'group', minArgs: 1, missing: "'group' expects <name> as argument.", validate(ctx) {
+    for (let i = 2; i < ctx.words.length; i += 2) {
+      const w = ctx.words[i] as Word
+      if (w.value !== 'users') return error(ctx, "'group' only supports 'users' option.", w, [], 'haproxy/invalid-argument')
+    }
+  }, ok: ['group ops'], fail: ['group', 'group ops x']}),
 ])
 
 const PEERS = inSection('peers', [
@@ -89,7 +95,12 @@ const RING = inSection('ring', [
 ])
 
 const CACHE = inSection('cache', [
-  spec({name: 'total-max-size', minArgs: 1, ok: ['total-max-size 4']}),
+  spec({name: 'total-max-size', minArgs: 1, validate(ctx) {
+    const w = ctx.words[1] as Word
+    const n = parseInteger(w.value)
+    if (!n.ok || n.value < 0) error(ctx, `total-max-size wrong value '${w.value}'`, w, ['the cache size in megabytes, 1 to 4095'], 'haproxy/invalid-argument')
+    else if (n.value > 4095) error(ctx, `"total-max-size" (${n.value}) must not be greater than 4095`, w, [], 'haproxy/out-of-range')
+  }, ok: ['total-max-size 4', 'total-max-size 4095'], fail: ['total-max-size x', 'total-max-size 4096']}),
   spec({name: 'max-object-size', minArgs: 1}),
   spec({name: 'max-age', minArgs: 1}),
   spec({name: 'process-vary', minArgs: 1}),

@@ -200,7 +200,10 @@ const CORE: KeywordSpec[] = [
   spec({name: 'hash-type', proxy: 'XwXX', misplaced: noBackend('hash-type'), minArgs: 1, missing: "'hash-type' only supports 'consistent' and 'map-based'.", validate(ctx) {
     const w = ctx.words[1]
     if (w !== undefined && !['consistent', 'map-based'].includes(w.value)) error(ctx, "'hash-type' only supports 'consistent' and 'map-based'.", w)
-  }, ok: ['hash-type consistent', 'hash-type map-based sdbm'], fail: ['hash-type foo']}),
+    const fn = ctx.words[2]
+    if (fn !== undefined && !['sdbm', 'djb2', 'crc32', 'wt6'].includes(fn.value)) error(ctx, "'hash-type' only supports 'sdbm', 'djb2', 'crc32', or 'wt6' hash functions.", fn)
+    else if (ctx.words[3] !== undefined && ctx.words[3].value !== 'avalanche') error(ctx, "'hash-type' only supports 'avalanche' as a modifier for hash functions.", ctx.words[3])
+  }, ok: ['hash-type consistent', 'hash-type map-based sdbm', 'hash-type consistent sdbm avalanche'], fail: ['hash-type foo', 'hash-type consistent x', 'hash-type map-based sdbm x']}),
   spec({name: 'timeout', proxy: 'XXXX', validate: checkTimeout, ok: ['timeout connect 5s', 'timeout client 1m', 'timeout server 50000ms', 'timeout http-request 10s', 'timeout check 2s', 'timeout tunnel 1h', 'timeout queue 1m', 'timeout http-keep-alive 10s'], fail: ['timeout connect 5x', 'timeout client', 'timeout foo 5s', 'timeout contimeout 5s']}),
   spec({name: 'log', proxy: 'XXXX', validate: (ctx) => checkLog(ctx, true), ok: ['log global', 'log 127.0.0.1:514 local0', 'log /dev/log local0 info notice'], fail: ['log 127.0.0.1', 'log 127.0.0.1 local9']}),
   spec({name: 'maxconn', proxy: 'XXXw', misplaced: (kind, name) => (kind === 'backend' ? `'maxconn' ignored because backend '${name}' has no frontend capability. Maybe you want 'fullconn' instead ?` : undefined), minArgs: 1, missing: "'maxconn' expects an integer argument.", validate: intOrAtol('maxconn'), ok: ['maxconn 3000'], fail: ['maxconn']}),
