@@ -12,11 +12,15 @@ function positiveInt(label: string, message?: string) {
   }
 }
 
-/** An integer of at least `min` (haproxy reads it with atoi: garbage is 0, so below the minimum). */
-function atLeast(label: string, min: number, message: string) {
+/**
+ * An integer of at least `min`, read with atol (garbage is 0, so below the minimum). `unsignedCompare`: haproxy
+ * compares it as an unsigned number, so a negative value passes (tune.ssl.default-dh-param -1 is accepted).
+ */
+function atLeast(min: number, message: string, unsignedCompare = false) {
   return (ctx: KeywordContext): void => {
     const w = ctx.words[1]
-    if (w !== undefined && atol(w.value) < min) error(ctx, message, w)
+    const n = w === undefined ? min : atol(w.value)
+    if (n < min && !(unsignedCompare && n < 0)) error(ctx, message, w)
   }
 }
 
@@ -154,9 +158,9 @@ const checked: KeywordSpec[] = [
   spec({name: 'node', minArgs: 1, missing: "'node' requires valid node name - non-empty string with digits(0-9), letters(A-Z, a-z), dot(.), hyphen(-) or underscode(_).", fail: ['node']}),
   spec({name: 'ssl-default-bind-ciphers', minArgs: 1, missing: "global statement 'ssl-default-bind-ciphers' expects a cipher suite as an argument.", fail: ['ssl-default-bind-ciphers']}),
   spec({name: 'ssl-default-server-ciphers', minArgs: 1, missing: "global statement 'ssl-default-server-ciphers' expects a cipher suite as an argument."}),
-  spec({name: 'tune.bufsize', minArgs: 1, missing: "'tune.bufsize' expects a positive integer argument.", validate: atLeast('tune.bufsize', 1, "'tune.bufsize' expects a positive integer argument."), ok: ['tune.bufsize 32768'], fail: ['tune.bufsize abc', 'tune.bufsize 0', 'tune.bufsize -1']}),
+  spec({name: 'tune.bufsize', minArgs: 1, missing: "'tune.bufsize' expects a positive integer argument.", validate: atLeast(1, "'tune.bufsize' expects a positive integer argument."), ok: ['tune.bufsize 32768'], fail: ['tune.bufsize abc', 'tune.bufsize 0', 'tune.bufsize -1']}),
   spec({name: 'tune.maxrewrite', minArgs: 1, validate: positiveInt('tune.maxrewrite')}),
-  spec({name: 'tune.ssl.default-dh-param', minArgs: 1, validate: atLeast('tune.ssl.default-dh-param', 1024, "'tune.ssl.default-dh-param' expects a value >= 1024."), ok: ['tune.ssl.default-dh-param 2048'], fail: ['tune.ssl.default-dh-param 512']}),
+  spec({name: 'tune.ssl.default-dh-param', minArgs: 1, validate: atLeast(1024, "'tune.ssl.default-dh-param' expects a value >= 1024.", true), ok: ['tune.ssl.default-dh-param 2048', 'tune.ssl.default-dh-param -1'], fail: ['tune.ssl.default-dh-param 512', 'tune.ssl.default-dh-param x']}),
   spec({
     name: 'tune.ssl.capture-cipherlist-size',
     deprecated: {since: '2.6', removedIn: '2.7', message: "'tune.ssl.capture-cipherlist-size' is deprecated and will be removed in version 2.7. Please use 'tune.ssl.capture-buffer-size' instead."},

@@ -26,6 +26,19 @@ function checkBalance(ctx: KeywordContext): void {
   }
   if (algo === 'hdr' && !param) error(ctx, BALANCE_HELP, w, ["name the header: 'balance hdr(host)'"], 'haproxy/unknown-balance')
   if (algo === 'url_param' && ctx.words[2] === undefined) error(ctx, 'balance url_param requires an URL parameter name.', w, [], 'haproxy/missing-argument')
+  // Their modifiers, as haproxy parses them (anything after them it ignores).
+  if (algo === 'uri') {
+    for (let i = 2; i < ctx.words.length; i++) {
+      const v = (ctx.words[i] as Word).value
+      if (v === 'len' || v === 'depth') i++
+      else if (v !== 'path-only' && v !== 'whole') return error(ctx, `balance uri only accepts parameters 'len', 'depth', 'path-only', and 'whole' (got '${v}').`, ctx.words[i], [], 'haproxy/invalid-argument')
+    }
+  }
+  const modifier = ctx.words[3]
+  if (algo === 'url_param' && modifier !== undefined && modifier.value !== 'check_post') error(ctx, `balance url_param only accepts 'check_post' modifier (got '${modifier.value}').`, modifier, [], 'haproxy/invalid-argument')
+  const hdrModifier = ctx.words[2]
+  if (algo === 'hdr' && hdrModifier !== undefined && hdrModifier.value !== 'use_domain_only') error(ctx, `balance hdr(${param ?? ''}) only accepts 'use_domain_only' modifier (got '${hdrModifier.value}').`, hdrModifier, [], 'haproxy/invalid-argument')
+  if (algo === 'hash' && modifier !== undefined) error(ctx, `balance hash takes no other argument (got '${modifier.value}').`, modifier, [], 'haproxy/too-many-arguments')
   if (algo === 'hash') {
     const expr = ctx.words[2]
     if (expr === undefined) error(ctx, 'balance hash requires a sample expression.', w, [], 'haproxy/missing-argument')
@@ -196,7 +209,7 @@ const REMOVED: KeywordSpec[] = [
 
 const CORE: KeywordSpec[] = [
   spec({name: 'mode', proxy: 'XXXX', minArgs: 1, missing: "'mode' expects one of 'http', 'tcp' or 'log'.", maxArgs: 1, validate: checkMode, ok: ['mode http', 'mode tcp'], fail: ['mode htt', 'mode health', 'mode http tcp']}),
-  spec({name: 'balance', proxy: 'XwXX', misplaced: noBackend('balance'), minArgs: 1, missing: BALANCE_HELP, validate: checkBalance, ok: ['balance roundrobin', 'balance source', 'balance leastconn', 'balance uri whole', 'balance url_param userid', 'balance hdr(host)', 'balance random(2)', 'balance first', 'balance hash req.cook(x)', 'balance rdp-cookie', 'balance static-rr'], fail: ['balance foo', 'balance url_param', 'balance hdr']}),
+  spec({name: 'balance', proxy: 'XwXX', misplaced: noBackend('balance'), minArgs: 1, missing: BALANCE_HELP, validate: checkBalance, ok: ['balance roundrobin', 'balance source', 'balance leastconn', 'balance uri whole', 'balance url_param userid', 'balance hdr(host)', 'balance random(2)', 'balance first', 'balance hash req.cook(x)', 'balance rdp-cookie', 'balance static-rr', 'balance uri len 10 depth 2 path-only whole', 'balance url_param userid check_post', 'balance hdr(host) use_domain_only'], fail: ['balance uri x', 'balance url_param userid x', 'balance hdr(host) x', 'balance hash req.cook(x) y', 'balance foo', 'balance url_param', 'balance hdr']}),
   spec({name: 'hash-type', proxy: 'XwXX', misplaced: noBackend('hash-type'), minArgs: 1, missing: "'hash-type' only supports 'consistent' and 'map-based'.", validate(ctx) {
     const w = ctx.words[1]
     if (w !== undefined && !['consistent', 'map-based'].includes(w.value)) error(ctx, "'hash-type' only supports 'consistent' and 'map-based'.", w)
