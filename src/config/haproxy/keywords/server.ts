@@ -1,7 +1,7 @@
 /** `server`, `default-server` and `server-template` with the 2.6 server options and their ranges. */
 import type {Word} from '../lexer.js'
 import {didYouMean, invalidNameChar, NAME_CHARS_HINT, parseInteger, parseSocketAddress, parseTime, serverAddressFamily} from './args.js'
-import {error} from './common.js'
+import {error, warning} from './common.js'
 import type {ProxyKind} from './sections.js'
 import {spec, type KeywordContext, type KeywordSpec} from './spec.js'
 
@@ -85,7 +85,10 @@ function checkServerOptions(ctx: KeywordContext, from: number, keyword: ServerKe
   cleanOptions.add(key)
 }
 
-/** False when it reported an error. */
+/** Options haproxy 2.6 takes with their value missing at the end of the line (atol of nothing is 0). */
+const TAKES_NOTHING_AS_VALUE = new Set(['weight', 'maxconn', 'maxqueue', 'minconn', 'init-addr', 'resolve-opts'])
+
+/** True when it reported nothing (the option text may then be remembered as clean); false after a report. */
 function checkServerOptionWords(ctx: KeywordContext, from: number, who: string, serverName: string): boolean {
   for (let i = from; i < ctx.words.length; i++) {
     const w = ctx.words[i] as Word
@@ -96,6 +99,10 @@ function checkServerOptionWords(ctx: KeywordContext, from: number, who: string, 
       return false
     }
     const value = ctx.words[i + 1]
+    if (count > 0 && value === undefined && TAKES_NOTHING_AS_VALUE.has(w.value)) {
+      warning(ctx, `${who} : '${w.value}' has no value: haproxy reads it as empty (${w.value === 'init-addr' || w.value === 'resolve-opts' ? 'no setting' : '0'}).`, w, 'haproxy/suspicious-value')
+      return false // reported: not a text to remember as clean
+    }
     if (count > 0 && value === undefined) {
       const expects = w.value === 'cookie' ? '<value>' : TIME_OPTIONS.has(w.value) ? 'a delay' : 'an argument'
       error(ctx, `${who} : '${w.value}' expects ${expects} as argument.`, w, [], 'haproxy/missing-argument')
@@ -179,7 +186,7 @@ export const SERVER_KEYWORDS: KeywordSpec[] = [
       if (addr !== undefined && serverAddressFamily(addr.value) === undefined) checkServerAddress(ctx, addr, `server ${ctx.sectionName}/${name}`)
       checkServerOptions(ctx, 3, 'server', name)
     },
-    ok: ['server web1 127.0.0.1:80 check inter 3s rise 1 fall 2', 'server s1 127.0.0.1:8000 maxconn 32', 'server ms1.srv1 127.0.0.1:8080 cookie ms1.srv1 maxconn 300 check inter 2000ms rise 2 fall 3', 'server s2 127.0.0.1:80 weight 256 backup', 'server s3 127.0.0.1 check port 8080', 'server s4 127.0.0.1:80 disabled', 'server s5 [::1]:80 weight 0', 'server s6 127.0.0.1:80 weight x'],
+    ok: ['server web1 127.0.0.1:80 check inter 3s rise 1 fall 2', 'server s1 127.0.0.1:8000 maxconn 32', 'server ms1.srv1 127.0.0.1:8080 cookie ms1.srv1 maxconn 300 check inter 2000ms rise 2 fall 3', 'server s2 127.0.0.1:80 weight 256 backup', 'server s3 127.0.0.1 check port 8080', 'server s4 127.0.0.1:80 disabled', 'server s5 [::1]:80 weight 0', 'server s6 127.0.0.1:80 weight x', 'server s7 127.0.0.1:80 check weight', 'server s8 127.0.0.1:80 maxconn'],
     fail: ['server s1', 'server s2 127.0.0.1:80 weight 300', 'server s2 127.0.0.1:80 weight -1', 'server s4 127.0.0.1:80 inter 2x', 'server s5 127.0.0.1:80 foo', 'server s6 127.0.0.1:80 rise 0', 'server s7 127.0.0.1:99999', 'server s9 127.0.0.1:80 check inter', 'server s10 127.0.0.1:80-90', 'server s11 127.0.0.1:80 cookie', 'server s12 127.0.0.1:80 observe layer9', 'server s13 127.0.0.1:80 inter 0', 'server s14 127.0.0.1:abc', 'server s$15 127.0.0.1:80'],
   }),
   spec({
