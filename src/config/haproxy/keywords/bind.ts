@@ -1,7 +1,7 @@
 /** `bind <addr>[,<addr>...] [options]`: addresses and the 2.6 bind options with their argument counts. */
 import type {Word} from '../lexer.js'
-import {didYouMean, parseInteger, parseSocketAddress, type SocketAddress} from './args.js'
-import {error} from './common.js'
+import {atol, didYouMean, parseInteger, parseSocketAddress, type SocketAddress} from './args.js'
+import {error, warning} from './common.js'
 import {spec, type KeywordContext, type KeywordSpec} from './spec.js'
 
 /** Bind option → number of arguments it takes (HAProxy 2.6, `haproxy -dKcfg`). */
@@ -62,8 +62,10 @@ function checkBind(ctx: KeywordContext): void {
       return
     }
     if (w.value === 'maxconn' || w.value === 'backlog') {
-      const n = parseInteger(value?.value ?? '')
-      if (!n.ok || n.value < 0) error(ctx, `${who} : '${w.value}' : invalid value ${value?.value ?? ''}`, value)
+      // Read with atol() by haproxy: garbage is 0 (taken, a warning here), only a negative number is refused.
+      const text = value?.value ?? ''
+      if (atol(text) < 0) error(ctx, `${who} : '${w.value}' : invalid value ${text}, must be >= 0`, value)
+      else if (!parseInteger(text).ok) warning(ctx, `${who} : '${w.value}' expects an integer, '${text}' is read as ${atol(text)}`, value, 'haproxy/suspicious-value')
     }
     i += count
   }
@@ -79,6 +81,6 @@ export const BIND_KEYWORD: KeywordSpec = spec({
   minArgs: 1,
   missing: "'bind' expects {<path>|[addr1]:port1[-end1]}{,[addr]:port[-end]}... as arguments.",
   validate: checkBind,
-  ok: ['bind :80', 'bind *:8080', 'bind 0.0.0.0:443 ssl crt test-cert.pem', 'bind [::1]:8443', 'bind :8000-8010', 'bind :81,:82', 'bind 127.0.0.1:9000 transparent', 'bind /tmp/lbctl-test.sock', 'bind :9001 name web maxconn 100 accept-proxy'],
-  fail: ['bind', 'bind 1.2.3.4', 'bind :0', 'bind :99999', 'bind :80-70', 'bind 1.2.3.4.5:80', 'bind :80 foo', 'bind :81 maxconn', 'bind 1.2.3.4:abc', 'bind :84 ssl'],
+  ok: ['bind :80', 'bind *:8080', 'bind 0.0.0.0:443 ssl crt test-cert.pem', 'bind [::1]:8443', 'bind :8000-8010', 'bind :81,:82', 'bind 127.0.0.1:9000 transparent', 'bind /tmp/lbctl-test.sock', 'bind :9001 name web maxconn 100 accept-proxy', 'bind :9002 maxconn x'],
+  fail: ['bind', 'bind 1.2.3.4', 'bind :0', 'bind :99999', 'bind :80-70', 'bind 1.2.3.4.5:80', 'bind :80 foo', 'bind :81 maxconn', 'bind 1.2.3.4:abc', 'bind :84 ssl', 'bind :85 maxconn -1'],
 })

@@ -142,7 +142,8 @@ function checkOptionValue(ctx: KeywordContext, option: Word, value: Word, who: s
   if (name === 'port') {
     const n = parseInteger(v)
     if (n.ok && n.value >= 1 && n.value <= 65535) return true
-    error(ctx, `${who} : 'port' : invalid port number '${v}'.`, value, [], 'haproxy/invalid-address')
+    // haproxy 2.6 reads it with atol() and takes anything: the checks would then go to a port that cannot answer.
+    warning(ctx, `${who} : 'port' : '${v}' is not a port from 1 to 65535; haproxy takes it, and the health checks would fail.`, value, 'haproxy/suspicious-value')
     return false
   }
   const e = ENUMS[name]
@@ -186,7 +187,7 @@ export const SERVER_KEYWORDS: KeywordSpec[] = [
       if (addr !== undefined && serverAddressFamily(addr.value) === undefined) checkServerAddress(ctx, addr, `server ${ctx.sectionName}/${name}`)
       checkServerOptions(ctx, 3, 'server', name)
     },
-    ok: ['server web1 127.0.0.1:80 check inter 3s rise 1 fall 2', 'server s1 127.0.0.1:8000 maxconn 32', 'server ms1.srv1 127.0.0.1:8080 cookie ms1.srv1 maxconn 300 check inter 2000ms rise 2 fall 3', 'server s2 127.0.0.1:80 weight 256 backup', 'server s3 127.0.0.1 check port 8080', 'server s4 127.0.0.1:80 disabled', 'server s5 [::1]:80 weight 0', 'server s6 127.0.0.1:80 weight x', 'server s7 127.0.0.1:80 check weight', 'server s8 127.0.0.1:80 maxconn'],
+    ok: ['server web1 127.0.0.1:80 check inter 3s rise 1 fall 2', 'server s1 127.0.0.1:8000 maxconn 32', 'server ms1.srv1 127.0.0.1:8080 cookie ms1.srv1 maxconn 300 check inter 2000ms rise 2 fall 3', 'server s2 127.0.0.1:80 weight 256 backup', 'server s3 127.0.0.1 check port 8080', 'server s4 127.0.0.1:80 disabled', 'server s5 [::1]:80 weight 0', 'server s6 127.0.0.1:80 weight x', 'server s7 127.0.0.1:80 check weight', 'server s8 127.0.0.1:80 maxconn', 'server s9 127.0.0.1:80 check port 0', 'server s10 127.0.0.1 check port 8080'],
     fail: ['server s1', 'server s2 127.0.0.1:80 weight 300', 'server s2 127.0.0.1:80 weight -1', 'server s4 127.0.0.1:80 inter 2x', 'server s5 127.0.0.1:80 foo', 'server s6 127.0.0.1:80 rise 0', 'server s7 127.0.0.1:99999', 'server s9 127.0.0.1:80 check inter', 'server s10 127.0.0.1:80-90', 'server s11 127.0.0.1:80 cookie', 'server s12 127.0.0.1:80 observe layer9', 'server s13 127.0.0.1:80 inter 0', 'server s14 127.0.0.1:abc', 'server s$15 127.0.0.1:80'],
   }),
   spec({

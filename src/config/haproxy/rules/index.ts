@@ -12,7 +12,7 @@ import {frontendMaxconn, ulimitVsMaxconn} from './limits.js'
 import {httpSettingsInTcpMode, missingTimeouts} from './modes.js'
 import {misorderedRules, unreachableRules} from './order.js'
 import {duplicateProxies, duplicateServers, externalCheckCommand, transparentWithBalance, frontendWithoutBind, serverReferences, undefinedBackends, unusedAcls, unusedBackends} from './references.js'
-import {cacheReferences, experimentalActions, serverOptionConflicts, stickTables, useServerTargets, userlistReferences} from './resources.js'
+import {cacheReferences, checkPorts, experimentalActions, serverOptionConflicts, stickTables, useServerTargets, userlistReferences} from './resources.js'
 import {cacheSize, programNeedsMasterWorker, trackedTables, userlistGroups} from './sections.js'
 import {versionedKeywords} from './versions.js'
 
@@ -31,6 +31,7 @@ export const RULES: Rule[] = [
   cacheReferences,
   userlistReferences,
   serverOptionConflicts,
+  checkPorts,
   useServerTargets,
   experimentalActions,
   frontendWithoutBind,

@@ -1,4 +1,5 @@
 /** References to named resources haproxy -c resolves after parsing: stick tables, caches, userlists, servers. */
+import {atol} from '../keywords/args.js'
 import {EXPERIMENTAL_ACTIONS} from '../keywords/rules.js'
 import {type Directive, hasBackendCap, type Proxy} from '../model.js'
 import {argsMayContain, directivesWithoutServers, proxyDirectivesNamed, report, type RuleContext, serversOfNote} from './context.js'
@@ -61,6 +62,24 @@ export function serverOptionConflicts(ctx: RuleContext): void {
   for (const {proxy: p, server: s} of serversOfNote(ctx).referencing) {
     if (s.track !== undefined && s.check) {
       report(ctx, 'error', 'haproxy/conflicting-settings', s.directive, `'server ${p.name}/${s.name}' : unable to enable checks and tracking at the same time!`, ["remove 'check' (the tracked server's checks decide) or remove 'track'"])
+    }
+  }
+}
+
+/**
+ * A checked server needs a port to check: its own (`10.0.0.1:80`) or `port N` (haproxy takes `port 0`/garbage as
+ * none). Only IPv4 addresses and names are judged: there a missing `:` is a missing port without doubt.
+ */
+export function checkPorts(ctx: RuleContext): void {
+  const proxies = ctx.model.proxies
+  for (let pi = 0; pi < proxies.length; pi++) {
+    const p = proxies[pi] as Proxy
+    for (let si = 0; si < p.servers.length; si++) {
+      const s = p.servers[si] as Proxy['servers'][number]
+      if (!s.check || s.template !== undefined || s.track !== undefined || (s.family !== 'ipv4' && s.family !== 'host') || s.address.includes(':')) continue
+      const port = s.options.port
+      if (typeof port === 'string' && atol(port) !== 0) continue
+      report(ctx, 'error', 'haproxy/missing-port', s.directive, `config: ${p.kind === 'listen' ? 'proxy' : p.kind} '${p.name}': server '${s.name}' has neither service port nor check port.`, [`give the server a port (${s.address}:80) or its checks one ('check port 80')`], s.directive.words[2])
     }
   }
 }
