@@ -129,6 +129,7 @@ const checked: KeywordSpec[] = [
           const w = ctx.words[2]
           const t = parseTime(w?.value ?? '')
           if (!t.ok) error(ctx, `'stats timeout' : ${w === undefined ? 'expects a timeout value' : t.error}`, w ?? sub, [], 'haproxy/invalid-time')
+          else if (t.value === 0) error(ctx, "'stats timeout' expects a positive value", w, [], 'haproxy/invalid-time')
           return
         }
         case 'maxconn':
@@ -141,7 +142,7 @@ const checked: KeywordSpec[] = [
       }
     },
     ok: ['stats socket /var/lib/haproxy/stats', 'stats socket /run/haproxy.sock mode 660 level admin', 'stats timeout 30s'],
-    fail: ['stats socket', 'stats foo', 'stats timeout 1x', 'stats socket /tmp/s level foo'],
+    fail: ['stats socket', 'stats foo', 'stats timeout 1x', 'stats socket /tmp/s level foo', 'stats timeout 0'],
   }),
   spec({name: 'spread-checks', minArgs: 1, validate: (ctx) => {
     atolValue('spread-checks')(ctx)

@@ -47,7 +47,7 @@ const EXACT_ARGS: Record<string, number> = {
 }
 
 /** Actions that need at least this many arguments before the condition. */
-const MIN_ARGS: Record<string, number> = {'del-header': 1, 'set-status': 1}
+const MIN_ARGS: Record<string, number> = {'del-header': 1, 'set-status': 1, 'set-var*': 1}
 
 /**
  * The most words an action takes before `if`/`unless` (optional ones counted: `del-header X -m str`,
@@ -158,7 +158,7 @@ export const RULE_KEYWORDS: KeywordSpec[] = [
     ['http-request deny if { src 10.0.0.1 }', 'http-request set-header X-Forwarded-Proto https if { ssl_fc }', 'http-request redirect scheme https unless { ssl_fc }', 'http-request set-var(txn.host) req.hdr(host)', 'http-request allow', 'http-request add-header X-Real-IP %[src]', 'http-request replace-path /old(.*) /new\\1', 'http-request del-header X-Debug -m beg'],
     ['http-request foo', 'http-request set-header X', 'http-request add-header X-A', 'http-request set-path', 'http-request replace-path /a'],
   ),
-  httpRule('http-response', ['http-response set-header X-Frame-Options DENY', 'http-response del-header Server', 'http-response set-status 503 reason "Down"', 'http-response del-header Server -m beg', 'http-response set-status 404 if TRUE'], ['http-response foo', 'http-response del-header', 'http-response set-status', 'http-response set-status 99', 'http-response set-status x', 'http-response set-status 503 reason', 'http-response del-header Server x', 'http-response del-header Server -m']),
+  httpRule('http-response', ['http-response set-header X-Frame-Options DENY', 'http-response del-header Server', 'http-response set-status 503 reason "Down"', 'http-response del-header Server -m beg', 'http-response set-status 404 if TRUE'], ['http-response foo', 'http-response del-header', 'http-response set-status', 'http-response set-status 99', 'http-response set-status x', 'http-response set-status 503 reason', 'http-response del-header Server x', 'http-response del-header Server -m', 'http-response set-var(txn.x)']),
   httpRule('http-after-response', ['http-after-response set-header X-A b'], ['http-after-response deny']),
   spec({
     name: 'tcp-request',
