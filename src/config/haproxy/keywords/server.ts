@@ -1,6 +1,6 @@
 /** `server`, `default-server` and `server-template` with the 2.6 server options and their ranges. */
 import type {Word} from '../lexer.js'
-import {didYouMean, invalidNameChar, NAME_CHARS_HINT, parseInteger, parseSocketAddress, parseTime, serverAddressFamily} from './args.js'
+import {atol, didYouMean, invalidNameChar, NAME_CHARS_HINT, parseInteger, parseSocketAddress, parseTime, serverAddressFamily} from './args.js'
 import {error, warning} from './common.js'
 import type {ProxyKind} from './sections.js'
 import {spec, type KeywordContext, type KeywordSpec} from './spec.js'
@@ -90,6 +90,7 @@ const TAKES_NOTHING_AS_VALUE = new Set(['weight', 'maxconn', 'maxqueue', 'mincon
 
 /** True when it reported nothing (the option text may then be remembered as clean); false after a report. */
 function checkServerOptionWords(ctx: KeywordContext, from: number, who: string, serverName: string): boolean {
+  let clean = true
   for (let i = from; i < ctx.words.length; i++) {
     const w = ctx.words[i] as Word
     const count = SERVER_OPTIONS[w.value]
@@ -108,10 +109,19 @@ function checkServerOptionWords(ctx: KeywordContext, from: number, who: string, 
       error(ctx, `${who} : '${w.value}' expects ${expects} as argument.`, w, [], 'haproxy/missing-argument')
       return false
     }
-    if (value !== undefined && count > 0 && !checkOptionValue(ctx, w, value, who, serverName)) return false
+    if (w.value === 'port' && value !== undefined && !isPortNumber(value.value)) {
+      // haproxy 2.6 reads it with atol() and takes anything; 0 means the server's own port.
+      warning(ctx, `${who} : 'port' : '${value.value}' is not a port from 1 to 65535; haproxy reads it as ${atol(value.value)} (0: the server's own port).`, value, 'haproxy/suspicious-value')
+      clean = false
+    } else if (value !== undefined && count > 0 && !checkOptionValue(ctx, w, value, who, serverName)) return false
     i += count
   }
-  return true
+  return clean
+}
+
+function isPortNumber(text: string): boolean {
+  const n = parseInteger(text)
+  return n.ok && n.value >= 1 && n.value <= 65535
 }
 
 /** False when it reported an error. */
@@ -137,13 +147,6 @@ function checkOptionValue(ctx: KeywordContext, option: Word, value: Word, who: s
     if (!t.ok) error(ctx, `${who} : ${t.error} in '${name}' argument of server ${serverName}.`, value, ['time units are us, ms, s, m, h, d (default ms)'], 'haproxy/invalid-time')
     else if (t.value === 0 && name !== 'slowstart' && name !== 'pool-purge-delay') error(ctx, `${who} : invalid value 0 for argument '${name}' of server ${serverName}.`, value, [], 'haproxy/out-of-range')
     else return true
-    return false
-  }
-  if (name === 'port') {
-    const n = parseInteger(v)
-    if (n.ok && n.value >= 1 && n.value <= 65535) return true
-    // haproxy 2.6 reads it with atol() and takes anything: the checks would then go to a port that cannot answer.
-    warning(ctx, `${who} : 'port' : '${v}' is not a port from 1 to 65535; haproxy takes it, and the health checks would fail.`, value, 'haproxy/suspicious-value')
     return false
   }
   const e = ENUMS[name]
