@@ -101,3 +101,11 @@ function checkLogTarget(ctx: KeywordContext, target: Word): void {
   const parsed = parseSocketAddress(v, {who: 'log', bind: false})
   if (!parsed.ok) error(ctx, `log : ${parsed.error.replace(/^'log' : /, '')}`, target, [], 'haproxy/invalid-address')
 }
+
+/** An integer haproxy reads with atol(): text without leading digits is silently 0, which lbctl warns about. */
+export function atolArg(label: string) {
+  return (ctx: KeywordContext): void => {
+    const w = ctx.words[1]
+    if (w !== undefined && !/^\s*[-+]?[0-9]/.test(w.value)) warning(ctx, `'${label}' expects an integer, '${w.value}' is read as 0`, w, 'haproxy/suspicious-value')
+  }
+}

@@ -1,6 +1,6 @@
 /** The `global` section's keywords (HAProxy 2.6, configuration.txt §3). */
 import {atol, parseInteger, parseTime} from './args.js'
-import {checkLog, error, noArgs, warning} from './common.js'
+import {atolArg, checkLog, error, noArgs, warning} from './common.js'
 import {spec, type KeywordContext, type KeywordSpec} from './spec.js'
 
 const G = ['global'] as const
@@ -21,14 +21,6 @@ function atLeast(min: number, message: string, unsignedCompare = false) {
     const w = ctx.words[1]
     const n = w === undefined ? min : atol(w.value)
     if (n < min && !(unsignedCompare && n < 0)) error(ctx, message, w)
-  }
-}
-
-/** Read with atol() by haproxy: garbage is 0, accepted; lbctl warns. */
-function atolValue(label: string) {
-  return (ctx: KeywordContext): void => {
-    const w = ctx.words[1]
-    if (w !== undefined && !/^\s*[-+]?[0-9]/.test(w.value)) warning(ctx, `'${label}' expects an integer, '${w.value}' is read as 0`, w, 'haproxy/suspicious-value')
   }
 }
 
@@ -75,7 +67,7 @@ const checked: KeywordSpec[] = [
     minArgs: 1,
     missing: "'ulimit-n' expects an integer argument.",
     maxArgs: 1,
-    validate: atolValue('ulimit-n'),
+    validate: atolArg('ulimit-n'),
     ok: ['ulimit-n 65535'],
     fail: ['ulimit-n'],
   }),
@@ -145,7 +137,7 @@ const checked: KeywordSpec[] = [
     fail: ['stats socket', 'stats foo', 'stats timeout 1x', 'stats socket /tmp/s level foo', 'stats timeout 0'],
   }),
   spec({name: 'spread-checks', minArgs: 1, validate: (ctx) => {
-    atolValue('spread-checks')(ctx)
+    atolArg('spread-checks')(ctx)
     const n = atol(ctx.words[1]?.value ?? '0')
     if (n < 0 || n > 50) error(ctx, "'spread-checks' needs a positive value in range 0..50.", ctx.words[1])
   }, ok: ['spread-checks 5'], fail: ['spread-checks 60', 'spread-checks -1']}),

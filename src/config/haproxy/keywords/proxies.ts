@@ -3,8 +3,7 @@
  * capacity limits and the keywords HAProxy 2.1+ removed. Placement follows HAProxy's keyword matrix.
  */
 import {fetchName, isKnownFetch} from './acl.js'
-import {atol, parseInteger} from './args.js'
-import {checkLog, error, timeArg, warning} from './common.js'
+import {atolArg, checkLog, error, timeArg, warning} from './common.js'
 import type {ProxyKind} from './sections.js'
 import {spec, type KeywordContext, type KeywordSpec} from './spec.js'
 import type {Word} from '../lexer.js'
@@ -164,16 +163,6 @@ function checkCookie(ctx: KeywordContext): void {
   if (modes > 1) error(ctx, "cookie 'rewrite', 'insert' and 'prefix' modes are incompatible.", ctx.words[1], [], 'haproxy/invalid-argument')
 }
 
-function intOrAtol(label: string) {
-  return (ctx: KeywordContext): void => {
-    const w = ctx.words[1]
-    if (w !== undefined && !parseInteger(w.value).ok && atol(w.value) === 0 && !/^[0-9]/.test(w.value)) {
-      // HAProxy's atol() silently reads garbage as 0; lbctl flags it.
-      warning(ctx, `'${label}' expects an integer, '${w.value}' is read as 0`, w, 'haproxy/suspicious-value')
-    }
-  }
-}
-
 const removed21 = (name: string, message: string): KeywordSpec => spec({name, proxy: 'XXXX', removed: {since: '2.1', message}})
 
 const REMOVED: KeywordSpec[] = [
@@ -219,7 +208,7 @@ const CORE: KeywordSpec[] = [
   }, ok: ['hash-type consistent', 'hash-type map-based sdbm', 'hash-type consistent sdbm avalanche'], fail: ['hash-type foo', 'hash-type consistent x', 'hash-type map-based sdbm x']}),
   spec({name: 'timeout', proxy: 'XXXX', validate: checkTimeout, ok: ['timeout connect 5s', 'timeout client 1m', 'timeout server 50000ms', 'timeout http-request 10s', 'timeout check 2s', 'timeout tunnel 1h', 'timeout queue 1m', 'timeout http-keep-alive 10s'], fail: ['timeout connect 5x', 'timeout client', 'timeout foo 5s', 'timeout contimeout 5s']}),
   spec({name: 'log', proxy: 'XXXX', validate: (ctx) => checkLog(ctx, true), ok: ['log global', 'log 127.0.0.1:514 local0', 'log /dev/log local0 info notice'], fail: ['log 127.0.0.1', 'log 127.0.0.1 local9']}),
-  spec({name: 'maxconn', proxy: 'XXXw', misplaced: (kind, name) => (kind === 'backend' ? `'maxconn' ignored because backend '${name}' has no frontend capability. Maybe you want 'fullconn' instead ?` : undefined), minArgs: 1, missing: "'maxconn' expects an integer argument.", validate: intOrAtol('maxconn'), ok: ['maxconn 3000'], fail: ['maxconn']}),
+  spec({name: 'maxconn', proxy: 'XXXw', misplaced: (kind, name) => (kind === 'backend' ? `'maxconn' ignored because backend '${name}' has no frontend capability. Maybe you want 'fullconn' instead ?` : undefined), minArgs: 1, missing: "'maxconn' expects an integer argument.", validate: atolArg('maxconn'), ok: ['maxconn 3000'], fail: ['maxconn']}),
   spec({name: 'fullconn', proxy: 'XwXX', misplaced: (kind, name) => (kind === 'frontend' ? `'fullconn' ignored because frontend '${name}' has no backend capability. Maybe you want 'maxconn' instead ?` : undefined), minArgs: 1, missing: "'fullconn' expects an integer argument."}),
   spec({name: 'backlog', proxy: 'XXXw', minArgs: 1, missing: "'backlog' expects an integer argument."}),
   spec({name: 'retries', proxy: 'XwXX', misplaced: noBackend('retries'), minArgs: 1, missing: "'retries' expects an integer argument.", ok: ['retries 3'], fail: ['retries']}),

@@ -3,7 +3,7 @@
  * (`http-reuse safe`: a session's first request never takes another session's idle connection).
  */
 import {createResponseParser, type Http1Error, type Http1Sink, type RawHeaders, type ResponseHead, type ResponseParser} from '../http1/index.js'
-import {connectTcp, connectTcpThen, type ProxySocket, rawConnect} from '../io/index.js'
+import {connectTcp, connectTcpThen, type ProxySocket} from '../io/index.js'
 import type {BackendRuntime, ServerRuntime} from '../runtime.js'
 import {Deadline} from '../timers/deadline.js'
 
@@ -160,7 +160,7 @@ export function closeIdle(backend: BackendRuntime): void {
 /** A connection to the server: raw for an IP literal (its family known since the configuration loaded), else with a lookup. */
 export function connectTo(server: ServerRuntime, timeoutMs: number): Promise<ProxySocket> {
   const {host, port} = server.plan
-  return server.family !== 0 ? rawConnect(host, port, timeoutMs, server.family) : connectTcp(host, port, timeoutMs)
+  return connectTcp(host, port, timeoutMs, server.family)
 }
 
 /**

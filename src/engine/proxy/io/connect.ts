@@ -124,7 +124,7 @@ export function connectTcpThen(host: string, port: number, options: RawConnectOp
   socket.once('error', (error) => finish(error))
 }
 
-/** connectTcpThen as a promise; the socket comes paused. */
-export function connectTcp(host: string, port: number, timeoutMs: number): Promise<ProxySocket> {
-  return new Promise((resolve, reject) => connectTcpThen(host, port, {timeoutMs}, (error, socket) => (socket ? resolve(socket) : reject(error))))
+/** connectTcpThen as a promise; the socket comes paused. `family`: 4 or 6 when known, 0 for a name. */
+export function connectTcp(host: string, port: number, timeoutMs: number, family?: number): Promise<ProxySocket> {
+  return new Promise((resolve, reject) => connectTcpThen(host, port, {timeoutMs, family}, (error, socket) => (socket ? resolve(socket) : reject(error))))
 }

@@ -69,6 +69,17 @@ async function connectedPair(): Promise<{client: RawSocket; chunks: Buffer[]}> {
   return {client, chunks}
 }
 
+/** A raw client connected to a node:net server's socket (the peer, as accepted). */
+async function clientAndNetPeer(): Promise<{client: RawSocket; peer: Socket}> {
+  let peer: Socket | undefined
+  const {port} = await netServer((socket) => {
+    peer = socket
+  })
+  const client = await connected('127.0.0.1', port)
+  await until(() => peer !== undefined)
+  return {client, peer: peer!}
+}
+
 describe('RawSocket on loopback', () => {
   it('echoes, counts bytes both ways, and reports the addresses the peer sees', async () => {
     let accepted: RawSocket | undefined
@@ -245,14 +256,9 @@ describe('RawSocket on loopback', () => {
 
   it('end(), destroy() or destroySoon() right after a write in the same turn: the bytes still arrive, then the FIN', async () => {
     for (const close of ['end', 'destroy', 'destroySoon'] as const) {
-      let peer: Socket | undefined
-      const {port} = await netServer((socket) => {
-        peer = socket
-      })
-      const client = await connected('127.0.0.1', port)
-      await until(() => peer !== undefined)
-      const received = collect(peer!)
-      const ended = once(peer!, 'end')
+      const {client, peer} = await clientAndNetPeer()
+      const received = collect(peer)
+      const ended = once(peer, 'end')
       const handle = (client as unknown as {handle: {shutdown: (...args: unknown[]) => number}}).handle
       let shutdowns = 0
       const shutdown = handle.shutdown.bind(handle)
@@ -317,16 +323,11 @@ describe('RawSocket on loopback', () => {
   })
 
   it('resetAndDestroy: the peer gets a reset (no FIN), bytes still held are dropped, close follows', async () => {
-    let peer: Socket | undefined
-    const {port} = await netServer((socket) => {
-      peer = socket
-    })
-    const client = await connected('127.0.0.1', port)
-    await until(() => peer !== undefined)
-    const received = collect(peer!)
+    const {client, peer} = await clientAndNetPeer()
+    const received = collect(peer)
     const events: string[] = []
-    peer!.on('end', () => events.push('end'))
-    peer!.on('error', (error) => events.push((error as NodeJS.ErrnoException).code ?? 'error'))
+    peer.on('end', () => events.push('end'))
+    peer.on('error', (error) => events.push((error as NodeJS.ErrnoException).code ?? 'error'))
     const handle = (client as unknown as {handle: {reset: (...args: unknown[]) => number; close: (...args: unknown[]) => void}}).handle
     const calls: string[] = []
     for (const method of ['reset', 'close'] as const) {
