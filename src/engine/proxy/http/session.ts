@@ -5,6 +5,7 @@
  * Pipelined requests wait their turn (the client is not read while a request is answered), so
  * responses go back in order. Bodies are streamed with backpressure, never held whole.
  */
+import {Buffer} from 'node:buffer'
 import type {ProxySocket} from '../io/index.js'
 import type {AclRequest} from '../acl/index.js'
 import {createRequestParser, encodeChunk, encodeLastChunk, HeaderList, LAST_CHUNK, type Http1Error, type Http1Sink, type RawHeaders, type RequestHead, type RequestParser, type ResponseHead} from '../http1/index.js'

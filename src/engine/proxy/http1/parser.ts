@@ -1,6 +1,7 @@
 // Incremental HTTP/1.x parser: feed() takes buffers split anywhere, events go to a callback sink.
 // Heads are located by a byte scan and parsed in place when they arrive whole (the usual case);
 // only a head split across reads is copied. Body bytes are handed out as slices of the input.
+import {Buffer} from 'node:buffer'
 import {CR, HEX_VALUE, HTAB, LF, SP} from './chars.js'
 import {HeadError, checkBareCr, parseFields, parseHead, type HeadLimits} from './head-parser.js'
 import {absoluteAuthority, newFraming, readFraming} from './semantics.js'

@@ -1,4 +1,5 @@
 // Writes heads and chunked framing. One string per head, encoded once: cheaper than many small writes.
+import {Buffer} from 'node:buffer'
 import type {HeaderList} from './header-list.js'
 
 export interface SerializeOptions {

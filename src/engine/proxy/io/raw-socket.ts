@@ -6,6 +6,8 @@
  * the same way across turns. Half-open like net.Socket with `allowHalfOpen: true`: the peer's FIN emits
  * 'end' and this side stays writable until end().
  */
+// The global Buffer is a getter on Node 20 (a call on every use); the import is a plain binding.
+import {Buffer} from 'node:buffer'
 import {
   type AddressOut,
   kLastWriteWasAsync,
