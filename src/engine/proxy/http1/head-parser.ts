@@ -100,6 +100,35 @@ export function parseFields(buf: Buffer, p: number, end: number, limits: HeadLim
   let kinds = 0
   let folds: number[] | undefined
   for (;;) {
+    // The usual line, `name:` OWS value CRLF (or LF), read in one pass: the name through the tchar table, then the
+    // value up to its line end. Anything else (the empty line, a fold, an error) goes the byte-exact way below,
+    // which reports errors in their order. The scans stay before `end`: the section ends with an LF, which stops both.
+    let n = p
+    while (TCHAR[buf[n]!] === 1) n++
+    if (n > p && buf[n] === 0x3a) {
+      let vs = n + 1
+      let c = buf[vs]
+      while (c === SP || c === HTAB) c = buf[++vs]
+      let q = vs
+      while (c !== LF && c !== CR) c = buf[++q]
+      if (c === LF || buf[q + 1] === LF) {
+        let ve = q
+        while (ve > vs && isWs(buf[ve - 1])) ve--
+        if (count + 1 >= limits.maxHeaders) throw new HeadError('too many headers', p)
+        const kind = headerKind(buf, p, n)
+        kinds |= 1 << kind
+        const at = count * STRIDE
+        offsets[at] = p
+        offsets[at + 1] = n
+        offsets[at + 2] = vs
+        offsets[at + 3] = ve
+        offsets[at + 4] = kind
+        count++
+        cost += HTX_PER_HEADER + (n - p) + (ve - vs)
+        p = c === LF ? q + 1 : q + 2
+        continue
+      }
+    }
     // Byte loops rather than Buffer#indexOf: header lines are short, and each native call costs more than the scan.
     const lf = lineEnd(buf, p, end)
     if (lf >= end) throw new HeadError('unterminated header section', p)
@@ -118,7 +147,7 @@ export function parseFields(buf: Buffer, p: number, end: number, limits: HeadLim
       p = lf + 1
       continue
     }
-    let n = p
+    n = p
     while (n < ce && TCHAR[buf[n]!]) n++
     if (n === p || buf[n] !== 0x3a) throw new HeadError('invalid header name', n)
     let vs = n + 1
