@@ -4,7 +4,8 @@
  * sockets whose address did not change; `stop` stops accepting and waits for sessions to finish.
  */
 import type {ProxySocket} from './io/index.js'
-import {type Clock, systemClock} from './clock.js'
+import type {Clock} from './clock.js'
+import {turnClock} from './timers/turn-clock.js'
 import {HealthChecker} from './health/checker.js'
 import {probe} from './health/probe.js'
 import {closeIdle} from './http/server-conn.js'
@@ -95,7 +96,7 @@ export class ProxyEngine {
   private readonly logSinks: LogSinks
 
   constructor(plan: EnginePlan, options: EngineOptions = {}) {
-    this.clock = options.clock ?? systemClock
+    this.clock = options.clock ?? turnClock
     const onEvent = options.onEvent ?? (() => {})
     this.emit = (event) => {
       onEvent(event)

@@ -9,7 +9,7 @@ import {Buffer} from 'node:buffer'
 import type {ProxySocket} from '../io/index.js'
 import type {AclRequest} from '../acl/index.js'
 import {createRequestParser, encodeChunk, encodeLastChunk, HeaderList, LAST_CHUNK, type Http1Error, type Http1Sink, type RawHeaders, type RequestHead, type RequestParser, type ResponseHead} from '../http1/index.js'
-import {systemClock} from '../clock.js'
+import {turnClock} from '../timers/turn-clock.js'
 import {type ConnectionFacts, errorReply, type LocalReply, renderReply} from '../rules/index.js'
 import {afterLocalReply, cookieServer, L7State, replyFor, requestRules, responseRules, useServer} from '../rules/transaction.js'
 import {BackendRuntime, type FrontendRuntime, type ServerRuntime} from '../runtime.js'
@@ -124,7 +124,7 @@ function noBackend(frontend: FrontendRuntime): BackendRuntime {
   let out = placeholders.get(frontend)
   if (!out) {
     const plan = {name: frontend.name, id: 0, algorithm: 'roundrobin', hashType: 'map-based', avalanche: false, draws: 2, allBackups: false, retries: 0, redispatch: false, timeouts: {connect: 0, server: 0, queue: 0}, servers: []} as const
-    out = new BackendRuntime({...plan, servers: []}, systemClock, () => {})
+    out = new BackendRuntime({...plan, servers: []}, turnClock, () => {})
     placeholders.set(frontend, out)
   }
   return out

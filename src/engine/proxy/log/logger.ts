@@ -2,6 +2,7 @@
  * One proxy's logger: filters by each target's levels and sampling, frames the message for the
  * target's format and hands it to the shared sink. Traffic lines go out at level `info`, as in HAProxy.
  */
+import {performance} from 'node:perf_hooks'
 import {frame, type FrameContext} from './frame.js'
 import type {LogPlan} from './plan.js'
 import type {LogRecord} from './record.js'

@@ -8,6 +8,7 @@
  * timer and a bound function instead.
  */
 import {performance} from 'node:perf_hooks'
+import {turnNow} from './turn-clock.js'
 
 /** Every deadline of one length, oldest (soonest) first. */
 class DeadlineQueue {
@@ -92,7 +93,7 @@ export class Deadline {
   /** Expires `ms` from now (replacing any earlier setting); 0 or less turns it off. */
   set(ms: number): void {
     if (ms <= 0) return this.stop()
-    this.at = performance.now() + ms
+    this.at = turnNow() + ms
     const queue = this.queue
     if (queue !== undefined) {
       // Already last: it stays in place (the common case for a connection that reads or writes again).
