@@ -1,8 +1,9 @@
-// `npm run bench [-- SCENARIO...] [-- --json] [--duration=S --rounds=N --modes=http-keepalive,http-close,tcp --idle=N --reloads=N --nbthread=N --skip=http-proxy,direct --pin]`:
-// benchmarks measured side by side with the real tools. Progress goes to stderr, results to stdout.
+// `npm run bench [-- SCENARIO...] [-- --json] [--duration=S --rounds=N --modes=http-keepalive,http-close,tcp --idle=N --reloads=N --nbthread=N --skip=http-proxy,direct --pin --requests=N]`:
+// benchmarks measured side by side with the real tools (`instructions`, valgrind's count per request, runs only when named). Progress goes to stderr, results to stdout.
 import {benchFeatures} from './proxy/features.js'
+import {benchInstructions} from './proxy/instructions.js'
 import {benchMemory} from './proxy/memory.js'
-import {renderFeatures, renderMemory, renderProxy, renderReload} from './proxy/report.js'
+import {renderFeatures, renderInstructions, renderMemory, renderProxy, renderReload} from './proxy/report.js'
 import {benchReload} from './proxy/reload.js'
 import {benchProxy, type LoadMode, MODES} from './proxy/throughput.js'
 import {pinCpus} from './proxy/pin.js'
@@ -50,6 +51,7 @@ if (skip?.some((t) => t !== 'http-proxy' && t !== 'direct')) {
   process.exit(2)
 }
 const reloads = flag('reloads')
+const requests = flag('requests')
 // The proxy under test alone on CPU 1, wrk and nginx on CPU 0 (bench/proxy/pin.ts).
 if (args.includes('--pin')) {
   const refused = pinCpus()
@@ -70,7 +72,10 @@ const scenarios: Record<string, Scenario> = {
   memory: {run: () => benchMemory({log, ...(idle ? {connections: idle} : {})}), render: renderMemory},
   reload: {run: () => benchReload({log, ...(reloads ? {reloads} : {})}), render: renderReload},
   features: {run: () => benchFeatures(common), render: renderFeatures},
+  instructions: {run: () => benchInstructions({log, ...(requests ? {requests} : {})}), render: renderInstructions},
 }
+/** Run only when named: valgrind takes minutes per target. */
+const ON_REQUEST = new Set(['instructions'])
 
 const unknown = wanted.filter((name) => !(name in scenarios))
 if (unknown.length > 0) {
@@ -78,7 +83,7 @@ if (unknown.length > 0) {
   process.exit(2)
 }
 
-const names = wanted.length > 0 ? wanted : Object.keys(scenarios)
+const names = wanted.length > 0 ? wanted : Object.keys(scenarios).filter((name) => !ON_REQUEST.has(name))
 if (names.some((n) => n !== 'validate')) {
   for (const line of findTools().missing) log(`missing: ${line}`)
 }

@@ -1,5 +1,6 @@
 // Human-readable tables of the proxy scenarios (`--json` prints the results themselves).
 import type {FeaturesBenchResult} from './features.js'
+import type {InstructionsResult} from './instructions.js'
 import type {Machine} from './machine.js'
 import type {MemoryBenchResult} from './memory.js'
 import type {ReloadBenchResult} from './reload.js'
@@ -29,6 +30,17 @@ export function renderProxy(r: ProxyBenchResult): string {
       const cpuRatio = t.cpuVsHaproxy === null ? '-' : ratio(t.cpuVsHaproxy)
       rows.push([t.target, num(t.rps), ratio(t.vsHaproxy), num(t.p50Ms, 2), num(t.p99Ms, 2), ratio(t.p99VsHaproxy), cpu, cpuRatio, t.rssKiB === null ? '-' : num(t.rssKiB / 1024, 1), String(t.errors)])
     }
+    out.push(table(rows))
+  }
+  return out.join('\n')
+}
+
+export function renderInstructions(r: InstructionsResult): string {
+  const out = [`instructions: user-space instructions per request (valgrind callgrind, every thread), ${num(r.requests)} requests per mode after a warm-up, 10 at a time; ${describeMachine(r.machine)}`]
+  for (const mode of r.modes) {
+    out.push(mode.what)
+    const rows = [['target', 'instructions/req', 'vs haproxy']]
+    for (const t of mode.targets) rows.push([t.target, num(t.perRequest), t.vsHaproxy === null ? '-' : ratio(t.vsHaproxy)])
     out.push(table(rows))
   }
   return out.join('\n')

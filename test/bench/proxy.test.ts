@@ -4,9 +4,10 @@ import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {execa} from 'execa'
 import {describe, expect, it} from 'vitest'
+import {benchInstructions} from '../../bench/proxy/instructions.js'
 import {benchMemory} from '../../bench/proxy/memory.js'
 import {benchReload} from '../../bench/proxy/reload.js'
-import {renderMemory, renderProxy, renderReload} from '../../bench/proxy/report.js'
+import {renderInstructions, renderMemory, renderProxy, renderReload} from '../../bench/proxy/report.js'
 import {benchProxy} from '../../bench/proxy/throughput.js'
 import {parseWrk} from '../../bench/proxy/wrk.js'
 import {repoRoot} from '../helpers/cli.js'
@@ -89,4 +90,21 @@ describe('bench CLI', () => {
     expect(r.exitCode).toBe(2)
     expect(r.stderr).toMatch(/unknown scenario nosuch; known: validate, proxy, memory, reload, features/)
   })
+})
+
+// Tiny: no warm-up and 200 requests per mode, so it checks the harness (valgrind start, zeroing, dumps, the
+// count per request), not figures. Node under valgrind takes about half a minute to start.
+describe.skipIf(!tools || !built || !requireBinary('valgrind'))('instructions benchmark harness', () => {
+  it('counts user-space instructions per request for lbctl and haproxy in both modes', async () => {
+    const r = await benchInstructions({log: () => {}, requests: 200, warmupRounds: 0})
+    expect(r.modes.map((m) => m.mode)).toEqual(['http-keepalive', 'http-close'])
+    for (const mode of r.modes) {
+      const [lbctl, haproxy] = ['lbctl', 'haproxy'].map((name) => mode.targets.find((t) => t.target === name)!)
+      // A request is thousands of instructions in either; a count per request that is not is a harness error.
+      expect(haproxy!.perRequest).toBeGreaterThan(2_000)
+      expect(lbctl!.perRequest).toBeGreaterThan(haproxy!.perRequest)
+      expect(lbctl!.vsHaproxy).toBeCloseTo(lbctl!.perRequest / haproxy!.perRequest, 6)
+    }
+    expect(renderInstructions(r)).toMatch(/keep-alive[\s\S]*lbctl[\s\S]*new connection/)
+  }, 240_000)
 })
