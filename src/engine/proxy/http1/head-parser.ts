@@ -105,54 +105,46 @@ export function parseFields(buf: Buffer, p: number, end: number, limits: HeadLim
     // which reports errors in their order. The scans stay before `end`: the section ends with an LF, which stops both.
     let n = p
     while (TCHAR[buf[n]!] === 1) n++
+    let vs = n + 1
+    let ve = -1
+    let next = -1
     if (n > p && buf[n] === 0x3a) {
-      let vs = n + 1
       let c = buf[vs]
       while (c === SP || c === HTAB) c = buf[++vs]
       let q = vs
       while (c !== LF && c !== CR) c = buf[++q]
       if (c === LF || buf[q + 1] === LF) {
-        let ve = q
-        while (ve > vs && isWs(buf[ve - 1])) ve--
-        if (count + 1 >= limits.maxHeaders) throw new HeadError('too many headers', p)
-        const kind = headerKind(buf, p, n)
-        kinds |= 1 << kind
-        const at = count * STRIDE
-        offsets[at] = p
-        offsets[at + 1] = n
-        offsets[at + 2] = vs
-        offsets[at + 3] = ve
-        offsets[at + 4] = kind
-        count++
-        cost += HTX_PER_HEADER + (n - p) + (ve - vs)
-        p = c === LF ? q + 1 : q + 2
-        continue
+        ve = q
+        next = c === LF ? q + 1 : q + 2
       }
     }
-    // Byte loops rather than Buffer#indexOf: header lines are short, and each native call costs more than the scan.
-    const lf = lineEnd(buf, p, end)
-    if (lf >= end) throw new HeadError('unterminated header section', p)
-    const ce = contentEnd(buf, p, lf)
-    if (ce === p) break // empty line: end of the section
-    const first = buf[p]
-    if (first === SP || first === HTAB) {
-      // obs-fold: HAProxy keeps it, turning the line break into spaces (RFC 9112 §5.2 allows that for a proxy).
-      if (count === 0) throw new HeadError('folded line without a header', p)
-      const prevEnd = offsets[(count - 1) * STRIDE + 3]!
-      ;(folds ??= []).push(prevEnd)
-      let ve = ce
-      while (ve > p && isWs(buf[ve - 1])) ve--
-      cost += ve - prevEnd
-      offsets[(count - 1) * STRIDE + 3] = ve
-      p = lf + 1
-      continue
+    if (next < 0) {
+      // Byte loops rather than Buffer#indexOf: header lines are short, and each native call costs more than the scan.
+      const lf = lineEnd(buf, p, end)
+      if (lf >= end) throw new HeadError('unterminated header section', p)
+      const ce = contentEnd(buf, p, lf)
+      if (ce === p) break // empty line: end of the section
+      const first = buf[p]
+      if (first === SP || first === HTAB) {
+        // obs-fold: HAProxy keeps it, turning the line break into spaces (RFC 9112 §5.2 allows that for a proxy).
+        if (count === 0) throw new HeadError('folded line without a header', p)
+        const prevEnd = offsets[(count - 1) * STRIDE + 3]!
+        ;(folds ??= []).push(prevEnd)
+        let foldEnd = ce
+        while (foldEnd > p && isWs(buf[foldEnd - 1])) foldEnd--
+        cost += foldEnd - prevEnd
+        offsets[(count - 1) * STRIDE + 3] = foldEnd
+        p = lf + 1
+        continue
+      }
+      n = p
+      while (n < ce && TCHAR[buf[n]!]) n++
+      if (n === p || buf[n] !== 0x3a) throw new HeadError('invalid header name', n)
+      vs = n + 1
+      while (vs < ce && isWs(buf[vs])) vs++
+      ve = ce
+      next = lf + 1
     }
-    n = p
-    while (n < ce && TCHAR[buf[n]!]) n++
-    if (n === p || buf[n] !== 0x3a) throw new HeadError('invalid header name', n)
-    let vs = n + 1
-    while (vs < ce && isWs(buf[vs])) vs++
-    let ve = ce
     while (ve > vs && isWs(buf[ve - 1])) ve--
     if (count + 1 >= limits.maxHeaders) throw new HeadError('too many headers', p)
     const kind = headerKind(buf, p, n)
@@ -165,7 +157,7 @@ export function parseFields(buf: Buffer, p: number, end: number, limits: HeadLim
     offsets[at + 4] = kind
     count++
     cost += HTX_PER_HEADER + (n - p) + (ve - vs)
-    p = lf + 1
+    p = next
   }
   if (cost + HTX_END_OF_HEADERS > limits.room - HTX_STRUCT) throw new HeadError('header section too large', p)
   // One array of the exact size per head; the scratch one only grows (to the largest head seen).
