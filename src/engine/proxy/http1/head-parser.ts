@@ -22,6 +22,8 @@ export interface StartLine {
 export interface ParsedHead {
   line: StartLine
   headers: RawHeaders
+  /** Just past the empty line that ends the head. */
+  end: number
 }
 
 export class HeadError extends Error {
@@ -102,7 +104,7 @@ export function parseFields(buf: Buffer, p: number, end: number, limits: HeadLim
   for (;;) {
     // The usual line, `name:` OWS value CRLF (or LF), read in one pass: the name through the tchar table, then the
     // value up to its line end. Anything else (the empty line, a fold, an error) goes the byte-exact way below,
-    // which reports errors in their order. The scans stay before `end`: the section ends with an LF, which stops both.
+    // which reports errors in their order.
     let n = p
     while (TCHAR[buf[n]!] === 1) n++
     let vs = n + 1
@@ -112,8 +114,8 @@ export function parseFields(buf: Buffer, p: number, end: number, limits: HeadLim
       let c = buf[vs]
       while (c === SP || c === HTAB) c = buf[++vs]
       let q = vs
-      while (c !== LF && c !== CR) c = buf[++q]
-      if (c === LF || buf[q + 1] === LF) {
+      while (c !== LF && c !== CR && q < end) c = buf[++q]
+      if (q < end && (c === LF || buf[q + 1] === LF)) {
         ve = q
         next = c === LF ? q + 1 : q + 2
       }
@@ -123,7 +125,10 @@ export function parseFields(buf: Buffer, p: number, end: number, limits: HeadLim
       const lf = lineEnd(buf, p, end)
       if (lf >= end) throw new HeadError('unterminated header section', p)
       const ce = contentEnd(buf, p, lf)
-      if (ce === p) break // empty line: end of the section
+      if (ce === p) {
+        sectionEnd = lf + 1 // the empty line: end of the section
+        break
+      }
       const first = buf[p]
       if (first === SP || first === HTAB) {
         // obs-fold: HAProxy keeps it, turning the line break into spaces (RFC 9112 §5.2 allows that for a proxy).
@@ -168,6 +173,8 @@ export function parseFields(buf: Buffer, p: number, end: number, limits: HeadLim
 
 /** Where parseFields collects offsets (never kept: each head gets its own copy). */
 const scratch: number[] = []
+/** Where the section parseFields last read ends (just past its empty line), for parseHead. */
+let sectionEnd = 0
 
 /** Copies the buffer (never mutate the caller's bytes) and blanks CR/LF inside folded values. */
 function unfold(buf: Buffer, offsets: readonly number[], count: number): Buffer {
@@ -193,12 +200,16 @@ export function checkBareCr(buf: Buffer, start: number, end: number): void {
   for (let i = start; i < end; i++) if (buf[i] === CR && buf[i + 1] !== LF) throw new HeadError('bare CR', i)
 }
 
-/** Parses the head occupying [start, end) of buf (end is just past the final empty line). */
+/**
+ * Parses the head that starts at `start` and ends with an empty line before `end` (the end of the buffer when the
+ * head's end is not known yet: an incomplete head then throws).
+ */
 export function parseHead(buf: Buffer, start: number, end: number, isRequest: boolean, limits: HeadLimits): ParsedHead {
   const lf = lineEnd(buf, start, end)
+  if (lf >= end) throw new HeadError('unterminated head', start)
   const ce = contentEnd(buf, start, lf)
   const line = isRequest ? parseRequestLine(buf, start, ce) : parseStatusLine(buf, start, ce)
   const cost = HTX_START_LINE + line.a.length + line.b.length + line.c.length
   const headers = parseFields(buf, lf + 1, end, limits, cost)
-  return {line, headers}
+  return {line, headers, end: sectionEnd}
 }

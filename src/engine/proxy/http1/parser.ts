@@ -3,7 +3,7 @@
 // only a head split across reads is copied. Body bytes are handed out as slices of the input.
 import {Buffer} from 'node:buffer'
 import {CR, HEX_VALUE, HTAB, LF, SP} from './chars.js'
-import {HeadError, checkBareCr, parseFields, parseHead, type HeadLimits} from './head-parser.js'
+import {HeadError, checkBareCr, parseFields, parseHead, type HeadLimits, type ParsedHead} from './head-parser.js'
 import {absoluteAuthority, newFraming, readFraming} from './semantics.js'
 import {DEFAULT_LIMITS, type Http1Limits, type Http1Sink, type RequestHead, type ResponseHead} from './types.js'
 
@@ -66,7 +66,9 @@ abstract class Base<H> {
   }
 
   protected abstract errorStatus: number
-  protected abstract onHeadBytes(buf: Buffer, start: number, end: number): void
+  protected abstract readonly requests: boolean
+  /** The head in [start, end); `parsed` when it was already parsed where it lies. */
+  protected abstract onHeadBytes(buf: Buffer, start: number, end: number, parsed?: ParsedHead): void
   protected abstract onHeld(chunk: Buffer): void
 
   feed(chunk: Buffer): void {
@@ -125,6 +127,15 @@ abstract class Base<H> {
     return -1
   }
 
+  private wholeHead(buf: Buffer, pos: number): ParsedHead | undefined {
+    try {
+      return parseHead(buf, pos, buf.length, this.requests, this.room)
+    } catch (e) {
+      if (e instanceof HeadError) return undefined
+      throw e
+    }
+  }
+
   /** Consumes what it can from buf at pos; returns the new position, or -1 after keeping a partial tail. */
   private step(buf: Buffer, pos: number): number {
     switch (this.state) {
@@ -133,6 +144,16 @@ abstract class Base<H> {
           // RFC 9112 §2.2: ignore empty lines before a request line (HAProxy does too).
           while (pos < buf.length && (buf[pos] === CR || buf[pos] === LF)) pos++
           if (pos === buf.length) return pos
+          // A head usually arrives whole: parsing it where it lies finds its end too, with no scan for the end first.
+          // One that is incomplete or refused goes the usual way below (located, then parsed), so a head is judged
+          // only once it is whole, and its errors are the same.
+          if (buf.length - pos <= this.limits.bufsize) {
+            const head = this.wholeHead(buf, pos)
+            if (head) {
+              this.onHeadBytes(buf, pos, head.end, head)
+              return head.end
+            }
+          }
         }
         const end = findEmptyLine(buf, pos + Math.max(0, this.scanned - 3))
         if (end < 0) {
@@ -272,8 +293,10 @@ class RequestParserImpl extends Base<RequestHead> implements RequestParser {
   private held: Buffer[] = []
   private holdNext = false
 
-  protected onHeadBytes(buf: Buffer, start: number, end: number): void {
-    const {line, headers} = parseHead(buf, start, end, true, this.room)
+  protected readonly requests = true
+
+  protected onHeadBytes(buf: Buffer, start: number, end: number, parsed?: ParsedHead): void {
+    const {line, headers} = parsed ?? parseHead(buf, start, end, true, this.room)
     const f = readFraming(headers, this.framing)
     const version = line.c
     if (f.otherCodings) throw new HeadError('unsupported transfer coding', start) // HAProxy: 422
@@ -343,8 +366,10 @@ class ResponseParserImpl extends Base<ResponseHead> implements ResponseParser {
     this.methods.push(method)
   }
 
-  protected onHeadBytes(buf: Buffer, start: number, end: number): void {
-    const {line, headers} = parseHead(buf, start, end, false, this.room)
+  protected readonly requests = false
+
+  protected onHeadBytes(buf: Buffer, start: number, end: number, parsed?: ParsedHead): void {
+    const {line, headers} = parsed ?? parseHead(buf, start, end, false, this.room)
     const f = readFraming(headers, this.framing)
     if (f.otherCodings) throw new HeadError('unsupported transfer coding', start)
     const status = Number(line.b)

@@ -60,4 +60,17 @@ describe('header lines', () => {
     expect(parseHead(buf, 0, buf.length, true, {room: 1 << 20, maxHeaders: 101}).headers.length).toBe(100)
     expect(() => parseHead(buf, 0, buf.length, true, {room: 1 << 20, maxHeaders: 100})).toThrow('too many headers')
   })
+
+  it('find where a head ends when read with the bytes after it, and refuse one cut anywhere', () => {
+    const limits = {room: 1 << 20, maxHeaders: 101}
+    for (const eol of EOL) {
+      const head = `HTTP/1.1 200 OK${eol}Server: nginx${eol}Content-Length: 5${eol}X-Empty:${eol}${eol}`
+      const buf = Buffer.from(`${head}hello`, 'latin1')
+      expect(parseHead(buf, 0, buf.length, false, limits).end).toBe(head.length)
+      for (let cut = 1; cut < head.length; cut++) {
+        const part = buf.subarray(0, cut)
+        expect(() => parseHead(part, 0, part.length, false, limits), `cut at ${cut}`).toThrow()
+      }
+    }
+  })
 })
